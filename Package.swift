@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "StageSub",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "stagesub", targets: ["stagesub"]),
+        // The sealed VFS as a SQLite loadable extension: `.load .build/debug/libSealedVFS.so` in the stock
+        // shell registers a VFS named `sealed` that takes the key from a `hexkey` URI parameter.
+        .library(name: "SealedVFS", type: .dynamic, targets: ["SealedVFS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
+        .target(
+            name: "SealedVFS",
+            dependencies: ["CSodium"],
+            cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"])],
+            linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("sodium")]),
+        .target(
+            name: "StageSubStore",
+            dependencies: [
+                "SealedVFS", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
+        .executableTarget(
+            name: "stagesub",
+            dependencies: [
+                "StageSubStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "StorageBenchmark",
+            dependencies: [
+                "SealedVFS",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
+        // A child process for the crash tests: writes to a sealed database until it is killed.
+        .executableTarget(
+            name: "SealedCrashWriter",
+            dependencies: ["StageSubStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "SealedVFSTests",
+            dependencies: ["SealedVFS", .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+        .testTarget(
+            name: "StageSubStoreTests",
+            dependencies: [
+                "StageSubStore", "SealedCrashWriter", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "StageSubCLITests",
+            dependencies: ["stagesub"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

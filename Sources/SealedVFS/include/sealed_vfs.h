@@ -1,0 +1,79 @@
+// SealedVFS: an encrypting SQLite VFS over the system SQLite and libsodium.
+//
+// Every database page is sealed with XChaCha20-Poly1305: a fresh random 24-byte nonce and the 16-byte tag
+// live in the 40 reserved bytes at the end of the page. The associated data binds a format tag, the file
+// id (bytes 0-15 of page 1, random per file) and the page number. Page 1 keeps bytes 0-23 in plaintext
+// (file id, page size, versions, reserve) and binds bytes 16-23 too. WAL frames and rollback-journal
+// records carry sealed page images; temp files and statement journals are kept in memory only.
+//
+// This header deliberately does not include <sqlite3.h>: Swift code talks to SQLite through GRDB's own
+// module, and handles cross this boundary as `void *`.
+#ifndef SEALED_VFS_H
+#define SEALED_VFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Bytes in a key.
+#define SEALEDVFS_KEY_BYTES 32
+/// Reserved bytes every sealed page carries: nonce (24) and tag (16).
+#define SEALEDVFS_RESERVE_BYTES 40
+/// The name the VFS is registered under.
+#define SEALEDVFS_NAME "sealed"
+
+/// Result codes of this API (SQLite result codes where one applies).
+typedef enum {
+    SEALEDVFS_OK = 0,
+    SEALEDVFS_ERROR = 1,        ///< a SQLite or system call failed
+    SEALEDVFS_NOMEM = 7,        ///< out of memory
+    SEALEDVFS_NOTFOUND = 12,    ///< no key registered for that path / file missing
+    SEALEDVFS_CANTOPEN = 14,    ///< the file cannot be opened
+    SEALEDVFS_NOTSEALED = 26,   ///< the file is not a sealed database (plain SQLite or not SQLite at all)
+    SEALEDVFS_AUTH = 23,        ///< a page failed authentication (wrong key or damaged file)
+} sealedvfs_rc;
+
+/// Registers the VFS under the name "sealed", as SQLite's default VFS when `make_default` is non-zero.
+/// Idempotent and thread-safe. Initialises libsodium. Returns SEALEDVFS_OK or SEALEDVFS_ERROR.
+int sealedvfs_register(int make_default);
+
+/// Registers (or replaces) the key for the database at `path`. The path is canonicalised the same way
+/// SQLite canonicalises it before opening, so relative paths work. WAL and journal files of that database
+/// use the same key. The key bytes are copied; the caller may wipe its own copy.
+int sealedvfs_key_set(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTES]);
+
+/// Forgets the key of the database at `path` and wipes it. Connections already open keep working.
+/// Returns SEALEDVFS_OK, or SEALEDVFS_NOTFOUND when no key was registered.
+int sealedvfs_key_remove(const char *path);
+
+/// Prepares a freshly opened connection (`sqlite3 *`, passed as `void *`): asks for 40 reserved bytes per
+/// page on a database that has not been written yet. Must run before the first write (before switching to
+/// WAL). Returns SEALEDVFS_OK or SEALEDVFS_ERROR.
+int sealedvfs_prepare_connection(void *db);
+
+/// The outcome of authenticating every page of a sealed database file.
+typedef struct {
+    uint32_t page_size;       ///< from the plaintext header
+    uint32_t page_count;      ///< pages authenticated or attempted
+    uint32_t bad_pages;       ///< pages that failed authentication
+    uint32_t first_bad_page;  ///< 1-based number of the first failing page, 0 when none
+} sealedvfs_verify_report;
+
+/// Reads the database file at `path` directly (not its WAL) and authenticates every page with `key`.
+/// Returns SEALEDVFS_OK when every page is authentic, SEALEDVFS_AUTH when at least one is not (see the
+/// report), SEALEDVFS_NOTSEALED when the header is not that of a sealed database, SEALEDVFS_CANTOPEN
+/// when the file cannot be read.
+int sealedvfs_verify_file(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTES],
+                          sealedvfs_verify_report *report);
+
+/// Wipes `len` bytes at `p` in a way the compiler cannot elide.
+void sealedvfs_wipe(void *p, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

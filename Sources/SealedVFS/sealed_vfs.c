@@ -1,0 +1,810 @@
+// SealedVFS — see include/sealed_vfs.h for the format and the API.
+//
+// The shim sits between SQLite and the platform VFS ("root"). It recognises page images by where SQLite
+// puts them (facts in shared/notes/sqlite-vfs-facts.md):
+//   main database  full pages at (pgno-1) * pageSize; partial reads of page 1 at open
+//   WAL            32-byte header, then frames of a 24-byte header + page image; recovery reads whole frames
+//   journal        pgno (4) ‖ page image ‖ checksum (4), after a sector-sized header
+// Anything that is not one of these shapes and would carry page content is refused (fail closed).
+// Files SQLite opens without a name (temp databases, statement journals, VACUUM's copy) never reach disk:
+// they live in memory.
+//
+// Pages handed to SQLite always have their 40 reserved bytes zeroed, so SQLite's own WAL and journal
+// checksums (computed over the page as SQLite holds it) do not depend on the nonce a page was sealed with.
+
+#include "sealed_vfs.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SV_NONCE_BYTES 24
+#define SV_TAG_BYTES 16
+#define SV_ID_BYTES 16
+#define SV_WAL_HDR 32
+#define SV_FRAME_HDR 24
+#define SV_NONCE_POOL 32
+#define SV_MAX_PAGE 65536
+
+static const unsigned char sv_format_tag[4] = {'S', 'S', 'V', '1'};
+static const unsigned char sv_sqlite_magic[16] = "SQLite format 3";
+
+enum { SV_MAIN = 1, SV_WAL = 2, SV_JOURNAL = 3 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Keys registered per canonical database path.
+
+typedef struct SvKey {
+    struct SvKey *next;
+    char *path;
+    unsigned char key[SEALEDVFS_KEY_BYTES];
+} SvKey;
+
+static pthread_mutex_t sv_mutex = PTHREAD_MUTEX_INITIALIZER;
+static SvKey *sv_keys = NULL;
+static sqlite3_vfs *sv_root = NULL;   // the VFS underneath (unix)
+static sqlite3_vfs sv_vfs;            // ours, filled in by sealedvfs_register
+static int sv_registered = 0;
+
+void sealedvfs_wipe(void *p, size_t len) { sodium_memzero(p, len); }
+
+// Finds the key registered for `path` (already canonical). Copies it to `out`. Returns 1 when found.
+static int sv_key_lookup(const char *path, unsigned char out[SEALEDVFS_KEY_BYTES]) {
+    int found = 0;
+    pthread_mutex_lock(&sv_mutex);
+    for (SvKey *k = sv_keys; k; k = k->next) {
+        if (strcmp(k->path, path) == 0) {
+            memcpy(out, k->key, SEALEDVFS_KEY_BYTES);
+            found = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&sv_mutex);
+    return found;
+}
+
+// Canonicalises `path` exactly as SQLite does before it calls xOpen. Caller frees the result.
+static char *sv_canonical_path(const char *path) {
+    if (!sv_root || !path) return NULL;
+    int n = sv_root->mxPathname + 1;
+    char *out = sqlite3_malloc(n);
+    if (!out) return NULL;
+    if (sv_root->xFullPathname(sv_root, path, n, out) != SQLITE_OK) {
+        sqlite3_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+int sealedvfs_key_set(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTES]) {
+    if (!sv_registered) return SEALEDVFS_ERROR;
+    char *full = sv_canonical_path(path);
+    if (!full) return SEALEDVFS_ERROR;
+    pthread_mutex_lock(&sv_mutex);
+    SvKey *k;
+    for (k = sv_keys; k; k = k->next) {
+        if (strcmp(k->path, full) == 0) break;
+    }
+    if (k) {
+        sqlite3_free(full);
+    } else {
+        k = calloc(1, sizeof(SvKey));
+        if (!k) {
+            pthread_mutex_unlock(&sv_mutex);
+            sqlite3_free(full);
+            return SEALEDVFS_NOMEM;
+        }
+        k->path = full;
+        k->next = sv_keys;
+        sv_keys = k;
+    }
+    memcpy(k->key, key, SEALEDVFS_KEY_BYTES);
+    pthread_mutex_unlock(&sv_mutex);
+    return SEALEDVFS_OK;
+}
+
+int sealedvfs_key_remove(const char *path) {
+    if (!sv_registered) return SEALEDVFS_NOTFOUND;
+    char *full = sv_canonical_path(path);
+    if (!full) return SEALEDVFS_ERROR;
+    int rc = SEALEDVFS_NOTFOUND;
+    pthread_mutex_lock(&sv_mutex);
+    for (SvKey **pp = &sv_keys; *pp; pp = &(*pp)->next) {
+        SvKey *k = *pp;
+        if (strcmp(k->path, full) == 0) {
+            *pp = k->next;
+            sodium_memzero(k->key, sizeof k->key);
+            sqlite3_free(k->path);
+            free(k);
+            rc = SEALEDVFS_OK;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&sv_mutex);
+    sqlite3_free(full);
+    return rc;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sealing and opening one page image.
+
+static uint32_t sv_get32(const unsigned char *p) {
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static int sv_is_page_size(sqlite3_int64 n) { return n >= 512 && n <= SV_MAX_PAGE && (n & (n - 1)) == 0; }
+
+// The page size a page-1 header announces, or 0 when it is not a valid one.
+static int sv_header_page_size(const unsigned char *h) {
+    int v = (h[16] << 8) | h[17];
+    if (v == 1) v = 65536;
+    return sv_is_page_size(v) ? v : 0;
+}
+
+// Associated data: format tag ‖ file id ‖ page number (big-endian) [‖ header bytes 16-23 on page 1].
+static size_t sv_aad(unsigned char *aad, const unsigned char *file_id, uint32_t pgno, const unsigned char *hdr) {
+    memcpy(aad, sv_format_tag, 4);
+    memcpy(aad + 4, file_id, SV_ID_BYTES);
+    aad[20] = (unsigned char)(pgno >> 24);
+    aad[21] = (unsigned char)(pgno >> 16);
+    aad[22] = (unsigned char)(pgno >> 8);
+    aad[23] = (unsigned char)pgno;
+    if (hdr) {
+        memcpy(aad + 24, hdr, 8);
+        return 32;
+    }
+    return 24;
+}
+
+// Seals the plaintext page `src` into `dst` (distinct buffers).
+static void sv_seal(const unsigned char *key, const unsigned char *file_id, const unsigned char *nonce,
+                    const unsigned char *src, unsigned char *dst, int pgsz, uint32_t pgno) {
+    unsigned char aad[32];
+    size_t skip = 0, aadlen;
+    if (pgno == 1) {
+        memcpy(dst, file_id, SV_ID_BYTES);
+        memcpy(dst + 16, src + 16, 8);
+        skip = 24;
+        aadlen = sv_aad(aad, file_id, pgno, dst + 16);
+    } else {
+        aadlen = sv_aad(aad, file_id, pgno, NULL);
+    }
+    unsigned char *n = dst + pgsz - SEALEDVFS_RESERVE_BYTES;
+    unsigned char *tag = n + SV_NONCE_BYTES;
+    memcpy(n, nonce, SV_NONCE_BYTES);
+    crypto_aead_xchacha20poly1305_ietf_encrypt_detached(dst + skip, tag, NULL, src + skip,
+                                                        (unsigned long long)(pgsz - SEALEDVFS_RESERVE_BYTES - skip),
+                                                        aad, aadlen, NULL, n, key);
+}
+
+// Opens the sealed page `src` into `dst` (may be the same buffer). For page 1 the file id is taken from the
+// page itself and must equal `*file_id` when `*has_id`; otherwise it is adopted. Returns 1 when authentic.
+// On success the reserved bytes of `dst` are zero and page 1 carries SQLite's magic string again.
+static int sv_open(const unsigned char *key, unsigned char *file_id, int *has_id, const unsigned char *src,
+                   unsigned char *dst, int pgsz, uint32_t pgno) {
+    unsigned char aad[32];
+    size_t skip = 0, aadlen;
+    unsigned char id[SV_ID_BYTES];
+    if (pgno == 1) {
+        if (src[20] != SEALEDVFS_RESERVE_BYTES) return 0;
+        memcpy(id, src, SV_ID_BYTES);
+        if (*has_id && sodium_memcmp(id, file_id, SV_ID_BYTES) != 0) return 0;
+        skip = 24;
+        aadlen = sv_aad(aad, id, pgno, src + 16);
+    } else {
+        if (!*has_id) return 0;
+        aadlen = sv_aad(aad, file_id, pgno, NULL);
+    }
+    unsigned char nt[SEALEDVFS_RESERVE_BYTES];
+    memcpy(nt, src + pgsz - SEALEDVFS_RESERVE_BYTES, SEALEDVFS_RESERVE_BYTES);
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(dst + skip, NULL, src + skip,
+                                                            (unsigned long long)(pgsz - SEALEDVFS_RESERVE_BYTES - skip),
+                                                            nt + SV_NONCE_BYTES, aad, aadlen, nt, key) != 0) {
+        return 0;
+    }
+    if (pgno == 1) {
+        if (dst != src) memcpy(dst + 16, src + 16, 8);
+        memcpy(dst, sv_sqlite_magic, SV_ID_BYTES);
+        if (!*has_id) {
+            memcpy(file_id, id, SV_ID_BYTES);
+            *has_id = 1;
+        }
+    }
+    memset(dst + pgsz - SEALEDVFS_RESERVE_BYTES, 0, SEALEDVFS_RESERVE_BYTES);
+    return 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Files.
+
+typedef struct SvFile SvFile;
+struct SvFile {
+    sqlite3_file base;
+    sqlite3_file *real;            // the root VFS's file, stored right after this struct
+    int kind;                      // SV_MAIN, SV_WAL or SV_JOURNAL
+    SvFile *db;                    // the main database this file belongs to (itself for SV_MAIN)
+    unsigned char key[SEALEDVFS_KEY_BYTES];  // SV_MAIN only
+    unsigned char file_id[SV_ID_BYTES];      // SV_MAIN only: bytes 0-15 of page 1
+    int has_file_id;               // SV_MAIN only
+    int header_ok;                 // SV_MAIN only: a page 1 with 40 reserved bytes was read or written
+    int page_size;                 // SV_MAIN only: from page 1, 0 until known
+    unsigned char *scratch;
+    size_t scratch_size;
+    unsigned char nonces[SV_NONCE_BYTES * SV_NONCE_POOL];
+    int nonces_left;
+    sqlite3_int64 mark_off;        // WAL: offset of the last frame header written; journal: of the last pgno
+    uint32_t mark_pgno;
+    sqlite3_int64 image_end;       // journal: end of the last page image written (its checksum follows)
+    sqlite3_int64 read_mark_off;   // journal: offset of the last 4-byte read
+    uint32_t read_mark_pgno;
+};
+
+#define SV_ROUND8(n) (((n) + 7) & ~(size_t)7)
+
+static const sqlite3_io_methods sv_io_methods;
+static const sqlite3_io_methods sv_mem_methods;
+
+static unsigned char *sv_scratch(SvFile *p, size_t n) {
+    if (p->scratch_size < n) {
+        unsigned char *s = sqlite3_realloc64(p->scratch, n);
+        if (!s) return NULL;
+        p->scratch = s;
+        p->scratch_size = n;
+    }
+    return p->scratch;
+}
+
+// A fresh random nonce; the system CSPRNG is asked for 32 at a time to keep system calls off the hot path.
+static const unsigned char *sv_next_nonce(SvFile *p) {
+    if (p->nonces_left == 0) {
+        randombytes_buf(p->nonces, sizeof p->nonces);
+        p->nonces_left = SV_NONCE_POOL;
+    }
+    p->nonces_left--;
+    return p->nonces + (size_t)p->nonces_left * SV_NONCE_BYTES;
+}
+
+// Seals `src` as page `pgno` and writes it at `off` of `p`'s real file.
+static int sv_write_sealed(SvFile *p, const unsigned char *src, int pgsz, uint32_t pgno, sqlite3_int64 off) {
+    SvFile *db = p->db;
+    if (pgno == 1) {
+        if (src[20] != SEALEDVFS_RESERVE_BYTES || sv_header_page_size(src) != pgsz) return SQLITE_IOERR_WRITE;
+        if (!db->has_file_id) {
+            randombytes_buf(db->file_id, SV_ID_BYTES);
+            db->has_file_id = 1;
+        }
+        db->header_ok = 1;
+        db->page_size = pgsz;
+    } else if (!db->header_ok || !db->has_file_id) {
+        return SQLITE_IOERR_WRITE;  // never write a page before a page 1 with the reserve was seen
+    }
+    unsigned char *out = sv_scratch(p, (size_t)pgsz);
+    if (!out) return SQLITE_IOERR_NOMEM;
+    sv_seal(db->key, db->file_id, sv_next_nonce(p), src, out, pgsz, pgno);
+    return p->real->pMethods->xWrite(p->real, out, pgsz, off);
+}
+
+// Opens page `pgno` held in `src` into `dst`, recording what page 1 teaches about the database.
+static int sv_open_page(SvFile *p, const unsigned char *src, unsigned char *dst, int pgsz, uint32_t pgno) {
+    SvFile *db = p->db;
+    if (pgno == 1 && sv_header_page_size(src) != pgsz) return 0;
+    if (pgno != 1 && !db->has_file_id) {
+        // A connection normally meets page 1 first; if not, the id is in the database file's first bytes.
+        unsigned char h[24];
+        if (db->real->pMethods->xRead(db->real, h, 24, 0) != SQLITE_OK || h[20] != SEALEDVFS_RESERVE_BYTES) return 0;
+        memcpy(db->file_id, h, SV_ID_BYTES);
+        db->has_file_id = 1;
+    }
+    if (!sv_open(db->key, db->file_id, &db->has_file_id, src, dst, pgsz, pgno)) return 0;
+    if (pgno == 1) {
+        db->header_ok = 1;
+        db->page_size = pgsz;
+    }
+    return 1;
+}
+
+// Learns the database's page size from the plaintext bytes 16-23 of the file. Returns SQLITE_OK,
+// SQLITE_IOERR_SHORT_READ for an empty or short file, or SQLITE_NOTADB when the header is not sealed.
+static int sv_main_learn_page_size(SvFile *p) {
+    if (p->page_size) return SQLITE_OK;
+    unsigned char h[24];
+    int rc = p->real->pMethods->xRead(p->real, h, 24, 0);
+    if (rc != SQLITE_OK) return rc;
+    int pgsz = sv_header_page_size(h);
+    if (!pgsz || h[20] != SEALEDVFS_RESERVE_BYTES) return SQLITE_NOTADB;
+    p->page_size = pgsz;
+    return SQLITE_OK;
+}
+
+static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
+    if (sv_is_page_size(amt) && off % amt == 0) {
+        // A whole page, opened in place.
+        int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
+        if (rc != SQLITE_OK) return rc;
+        uint32_t pgno = (uint32_t)(off / amt) + 1;
+        if (!sv_open_page(p, buf, buf, amt, pgno)) {
+            memset(buf, 0, (size_t)amt);
+            return pgno == 1 ? SQLITE_NOTADB : SQLITE_IOERR_DATA;
+        }
+        return SQLITE_OK;
+    }
+    // A slice of one page (SQLite reads parts of page 1 at open and at each transaction): read the whole
+    // page, open it, copy the slice.
+    int rc = sv_main_learn_page_size(p);
+    if (rc == SQLITE_IOERR_SHORT_READ) {
+        memset(buf, 0, (size_t)amt);
+        return rc;
+    }
+    if (rc != SQLITE_OK) return rc;
+    int pgsz = p->page_size;
+    sqlite3_int64 first = off / pgsz;
+    if ((off + amt - 1) / pgsz != first) return SQLITE_IOERR_READ;
+    unsigned char *page = sv_scratch(p, (size_t)pgsz);
+    if (!page) return SQLITE_IOERR_NOMEM;
+    rc = p->real->pMethods->xRead(p->real, page, pgsz, first * pgsz);
+    if (rc == SQLITE_IOERR_SHORT_READ) {
+        memset(buf, 0, (size_t)amt);
+        return first == 0 ? SQLITE_NOTADB : rc;
+    }
+    if (rc != SQLITE_OK) return rc;
+    if (!sv_open_page(p, page, page, pgsz, (uint32_t)first + 1)) {
+        memset(buf, 0, (size_t)amt);
+        return first == 0 ? SQLITE_NOTADB : SQLITE_IOERR_DATA;
+    }
+    memcpy(buf, page + (off - first * pgsz), (size_t)amt);
+    return SQLITE_OK;
+}
+
+static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
+    if (off >= SV_WAL_HDR && sv_is_page_size(amt) && (off - SV_WAL_HDR) % (amt + SV_FRAME_HDR) == SV_FRAME_HDR) {
+        // A page image: read its frame header along with it to learn the page number.
+        unsigned char *frame = sv_scratch(p, (size_t)amt + SV_FRAME_HDR);
+        if (!frame) return SQLITE_IOERR_NOMEM;
+        int rc = p->real->pMethods->xRead(p->real, frame, amt + SV_FRAME_HDR, off - SV_FRAME_HDR);
+        if (rc != SQLITE_OK) {
+            memset(buf, 0, (size_t)amt);
+            return rc;
+        }
+        if (!sv_open_page(p, frame + SV_FRAME_HDR, buf, amt, sv_get32(frame))) {
+            memset(buf, 0, (size_t)amt);
+            return SQLITE_IOERR_DATA;
+        }
+        return SQLITE_OK;
+    }
+    if (off >= SV_WAL_HDR && sv_is_page_size(amt - SV_FRAME_HDR) && (off - SV_WAL_HDR) % amt == 0) {
+        // A whole frame, as recovery and checksum rewriting read them. An unauthentic frame reads as zeros:
+        // its checksum then fails and SQLite treats it as the torn tail of the log, as after a crash.
+        int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
+        if (rc != SQLITE_OK) return rc;
+        int pgsz = amt - SV_FRAME_HDR;
+        if (!sv_open_page(p, buf + SV_FRAME_HDR, buf + SV_FRAME_HDR, pgsz, sv_get32(buf))) {
+            memset(buf + SV_FRAME_HDR, 0, (size_t)pgsz);
+        }
+        return SQLITE_OK;
+    }
+    if (amt <= SV_WAL_HDR) return p->real->pMethods->xRead(p->real, buf, amt, off);  // headers only
+    return SQLITE_IOERR_READ;
+}
+
+static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
+    if (off >= SV_WAL_HDR && sv_is_page_size(amt) && (off - SV_WAL_HDR) % (amt + SV_FRAME_HDR) == SV_FRAME_HDR) {
+        uint32_t pgno;
+        if (p->mark_off == off - SV_FRAME_HDR) {
+            pgno = p->mark_pgno;
+        } else {
+            // A page rewritten in place within a transaction: its header is already on disk.
+            unsigned char h[4];
+            int rc = p->real->pMethods->xRead(p->real, h, 4, off - SV_FRAME_HDR);
+            if (rc != SQLITE_OK) return SQLITE_IOERR_WRITE;
+            pgno = sv_get32(h);
+        }
+        if (pgno == 0) return SQLITE_IOERR_WRITE;
+        return sv_write_sealed(p, buf, amt, pgno, off);
+    }
+    if (amt == SV_FRAME_HDR && off >= SV_WAL_HDR) {
+        p->mark_off = off;
+        p->mark_pgno = sv_get32(buf);
+        return p->real->pMethods->xWrite(p->real, buf, amt, off);
+    }
+    if (off == 0 && amt == SV_WAL_HDR) return p->real->pMethods->xWrite(p->real, buf, amt, off);
+    return SQLITE_IOERR_WRITE;  // a partial page image would be plaintext on disk
+}
+
+static int sv_journal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
+    if (sv_is_page_size(amt) && p->read_mark_off >= 0 && off == p->read_mark_off + 4) {
+        int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
+        if (rc != SQLITE_OK) return rc;
+        if (!sv_open_page(p, buf, buf, amt, p->read_mark_pgno)) {
+            memset(buf, 0, (size_t)amt);
+            return SQLITE_IOERR_DATA;  // never roll back with data that is not authentic
+        }
+        return SQLITE_OK;
+    }
+    int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
+    if (amt == 4 && rc == SQLITE_OK) {
+        p->read_mark_off = off;
+        p->read_mark_pgno = sv_get32(buf);
+    } else {
+        p->read_mark_off = -1;
+    }
+    return rc;
+}
+
+static int sv_journal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
+    if (sv_is_page_size(amt) && p->mark_off >= 0 && off == p->mark_off + 4) {
+        p->mark_off = -1;
+        p->image_end = off + amt;
+        return sv_write_sealed(p, buf, amt, p->mark_pgno, off);
+    }
+    if (amt == 4 && off != p->image_end) {  // a page number (the checksum follows an image directly)
+        p->mark_off = off;
+        p->mark_pgno = sv_get32(buf);
+    } else {
+        p->mark_off = -1;
+    }
+    return p->real->pMethods->xWrite(p->real, buf, amt, off);
+}
+
+static int sv_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
+    SvFile *p = (SvFile *)f;
+    switch (p->kind) {
+    case SV_MAIN: return sv_main_read(p, buf, amt, off);
+    case SV_WAL: return sv_wal_read(p, buf, amt, off);
+    default: return sv_journal_read(p, buf, amt, off);
+    }
+}
+
+static int sv_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
+    SvFile *p = (SvFile *)f;
+    switch (p->kind) {
+    case SV_MAIN:
+        if (sv_is_page_size(amt) && off % amt == 0) return sv_write_sealed(p, buf, amt, (uint32_t)(off / amt) + 1, off);
+        return SQLITE_IOERR_WRITE;
+    case SV_WAL: return sv_wal_write(p, buf, amt, off);
+    default: return sv_journal_write(p, buf, amt, off);
+    }
+}
+
+static int sv_close(sqlite3_file *f) {
+    SvFile *p = (SvFile *)f;
+    int rc = p->real->pMethods ? p->real->pMethods->xClose(p->real) : SQLITE_OK;
+    sodium_memzero(p->key, sizeof p->key);
+    if (p->scratch) {
+        sodium_memzero(p->scratch, p->scratch_size);
+        sqlite3_free(p->scratch);
+    }
+    p->scratch = NULL;
+    return rc;
+}
+
+static int sv_truncate(sqlite3_file *f, sqlite3_int64 size) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xTruncate(p->real, size);
+}
+static int sv_sync(sqlite3_file *f, int flags) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xSync(p->real, flags);
+}
+static int sv_file_size(sqlite3_file *f, sqlite3_int64 *size) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xFileSize(p->real, size);
+}
+static int sv_lock(sqlite3_file *f, int level) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xLock(p->real, level);
+}
+static int sv_unlock(sqlite3_file *f, int level) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xUnlock(p->real, level);
+}
+static int sv_check_reserved_lock(sqlite3_file *f, int *out) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xCheckReservedLock(p->real, out);
+}
+static int sv_file_control(sqlite3_file *f, int op, void *arg) {
+    SvFile *p = (SvFile *)f;
+    if (op == SQLITE_FCNTL_MMAP_SIZE) {
+        // Never map the file: a mapping would hand SQLite the sealed bytes.
+        *(sqlite3_int64 *)arg = 0;
+        return SQLITE_OK;
+    }
+    return p->real->pMethods->xFileControl(p->real, op, arg);
+}
+static int sv_sector_size(sqlite3_file *f) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xSectorSize(p->real);
+}
+static int sv_device_characteristics(sqlite3_file *f) {
+    SvFile *p = (SvFile *)f;
+    int dc = p->real->pMethods->xDeviceCharacteristics(p->real);
+    // WAL page images must reach the sealing code whole; without power-safe overwrite SQLite may split
+    // them at sync points.
+    if (p->kind == SV_WAL) dc |= SQLITE_IOCAP_POWERSAFE_OVERWRITE;
+    return dc;
+}
+static int sv_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **pp) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xShmMap(p->real, pg, pgsz, extend, pp);
+}
+static int sv_shm_lock(sqlite3_file *f, int offset, int n, int flags) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xShmLock(p->real, offset, n, flags);
+}
+static void sv_shm_barrier(sqlite3_file *f) {
+    SvFile *p = (SvFile *)f;
+    p->real->pMethods->xShmBarrier(p->real);
+}
+static int sv_shm_unmap(sqlite3_file *f, int del) {
+    SvFile *p = (SvFile *)f;
+    return p->real->pMethods->xShmUnmap(p->real, del);
+}
+
+// Version 2: shared memory for WAL, and no xFetch, so SQLite never asks for a memory mapping.
+static const sqlite3_io_methods sv_io_methods = {
+    2, sv_close, sv_read, sv_write, sv_truncate, sv_sync, sv_file_size, sv_lock, sv_unlock,
+    sv_check_reserved_lock, sv_file_control, sv_sector_size, sv_device_characteristics,
+    sv_shm_map, sv_shm_lock, sv_shm_barrier, sv_shm_unmap, NULL, NULL,
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// In-memory files for everything SQLite opens without a name: temp databases, transient indexes and sort
+// runs, statement journals, VACUUM's copy. They never reach the disk, whatever temp_store says.
+
+typedef struct SvMemFile {
+    sqlite3_file base;
+    unsigned char *data;
+    sqlite3_int64 size;
+    sqlite3_int64 cap;
+} SvMemFile;
+
+static int sv_mem_close(sqlite3_file *f) {
+    SvMemFile *m = (SvMemFile *)f;
+    if (m->data) {
+        sodium_memzero(m->data, (size_t)m->cap);
+        sqlite3_free(m->data);
+    }
+    m->data = NULL;
+    m->size = m->cap = 0;
+    return SQLITE_OK;
+}
+static int sv_mem_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
+    SvMemFile *m = (SvMemFile *)f;
+    if (off >= m->size) {
+        memset(buf, 0, (size_t)amt);
+        return SQLITE_IOERR_SHORT_READ;
+    }
+    sqlite3_int64 n = m->size - off < amt ? m->size - off : amt;
+    memcpy(buf, m->data + off, (size_t)n);
+    if (n < amt) {
+        memset((unsigned char *)buf + n, 0, (size_t)(amt - n));
+        return SQLITE_IOERR_SHORT_READ;
+    }
+    return SQLITE_OK;
+}
+static int sv_mem_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
+    SvMemFile *m = (SvMemFile *)f;
+    sqlite3_int64 end = off + amt;
+    if (end > m->cap) {
+        sqlite3_int64 cap = m->cap ? m->cap : 65536;
+        while (cap < end) cap *= 2;
+        unsigned char *d = sqlite3_realloc64(m->data, (sqlite3_uint64)cap);
+        if (!d) return SQLITE_IOERR_NOMEM;
+        memset(d + m->cap, 0, (size_t)(cap - m->cap));
+        m->data = d;
+        m->cap = cap;
+    }
+    memcpy(m->data + off, buf, (size_t)amt);
+    if (end > m->size) m->size = end;
+    return SQLITE_OK;
+}
+static int sv_mem_truncate(sqlite3_file *f, sqlite3_int64 size) {
+    SvMemFile *m = (SvMemFile *)f;
+    if (size < m->size) {
+        memset(m->data + size, 0, (size_t)(m->size - size));
+        m->size = size;
+    }
+    return SQLITE_OK;
+}
+static int sv_mem_sync(sqlite3_file *f, int flags) { return SQLITE_OK; }
+static int sv_mem_file_size(sqlite3_file *f, sqlite3_int64 *size) {
+    *size = ((SvMemFile *)f)->size;
+    return SQLITE_OK;
+}
+static int sv_mem_lock(sqlite3_file *f, int level) { return SQLITE_OK; }
+static int sv_mem_check_reserved_lock(sqlite3_file *f, int *out) {
+    *out = 0;
+    return SQLITE_OK;
+}
+static int sv_mem_file_control(sqlite3_file *f, int op, void *arg) { return SQLITE_NOTFOUND; }
+static int sv_mem_sector_size(sqlite3_file *f) { return 4096; }
+static int sv_mem_device_characteristics(sqlite3_file *f) {
+    return SQLITE_IOCAP_ATOMIC | SQLITE_IOCAP_SAFE_APPEND | SQLITE_IOCAP_SEQUENTIAL | SQLITE_IOCAP_POWERSAFE_OVERWRITE;
+}
+
+static const sqlite3_io_methods sv_mem_methods = {
+    1, sv_mem_close, sv_mem_read, sv_mem_write, sv_mem_truncate, sv_mem_sync, sv_mem_file_size,
+    sv_mem_lock, sv_mem_lock, sv_mem_check_reserved_lock, sv_mem_file_control, sv_mem_sector_size,
+    sv_mem_device_characteristics, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The VFS.
+
+static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags, int *out_flags) {
+    const int transient = SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TRANSIENT_DB | SQLITE_OPEN_TEMP_JOURNAL |
+                          SQLITE_OPEN_SUBJOURNAL;
+    if (!name || (flags & transient)) {
+        SvMemFile *m = (SvMemFile *)f;
+        memset(m, 0, sizeof *m);
+        m->base.pMethods = &sv_mem_methods;
+        if (out_flags) *out_flags = flags;
+        return SQLITE_OK;
+    }
+    if (!(flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL))) {
+        // Super-journals hold only file names: the platform file as it is.
+        return sv_root->xOpen(sv_root, name, f, flags, out_flags);
+    }
+    SvFile *p = (SvFile *)f;
+    memset(p, 0, sizeof *p);
+    p->real = (sqlite3_file *)((char *)f + SV_ROUND8(sizeof(SvFile)));
+    p->mark_off = p->read_mark_off = p->image_end = -1;
+    if (flags & SQLITE_OPEN_MAIN_DB) {
+        p->kind = SV_MAIN;
+        p->db = p;
+        if (!sv_key_lookup(name, p->key)) {
+            const char *hex = sqlite3_uri_parameter(name, "hexkey");
+            size_t got = 0;
+            if (!hex || strlen(hex) != 2 * SEALEDVFS_KEY_BYTES ||
+                sodium_hex2bin(p->key, sizeof p->key, hex, strlen(hex), NULL, &got, NULL) != 0 ||
+                got != SEALEDVFS_KEY_BYTES) {
+                sodium_memzero(p->key, sizeof p->key);
+                return SQLITE_CANTOPEN;  // no key: never open, never write plaintext
+            }
+        }
+    } else {
+        SvFile *db = (SvFile *)sqlite3_database_file_object(name);
+        if (!db || db->base.pMethods != &sv_io_methods) return SQLITE_CANTOPEN;
+        p->kind = (flags & SQLITE_OPEN_WAL) ? SV_WAL : SV_JOURNAL;
+        p->db = db;
+    }
+    int rc = sv_root->xOpen(sv_root, name, p->real, flags, out_flags);
+    if (rc != SQLITE_OK) {
+        sodium_memzero(p->key, sizeof p->key);
+        return rc;
+    }
+    p->base.pMethods = &sv_io_methods;
+    return SQLITE_OK;
+}
+
+static int sv_delete(sqlite3_vfs *v, const char *name, int sync) { return sv_root->xDelete(sv_root, name, sync); }
+static int sv_access(sqlite3_vfs *v, const char *name, int flags, int *out) {
+    return sv_root->xAccess(sv_root, name, flags, out);
+}
+static int sv_full_pathname(sqlite3_vfs *v, const char *name, int n, char *out) {
+    return sv_root->xFullPathname(sv_root, name, n, out);
+}
+static void *sv_dl_open(sqlite3_vfs *v, const char *path) { return sv_root->xDlOpen(sv_root, path); }
+static void sv_dl_error(sqlite3_vfs *v, int n, char *msg) { sv_root->xDlError(sv_root, n, msg); }
+static void (*sv_dl_sym(sqlite3_vfs *v, void *h, const char *sym))(void) { return sv_root->xDlSym(sv_root, h, sym); }
+static void sv_dl_close(sqlite3_vfs *v, void *h) { sv_root->xDlClose(sv_root, h); }
+static int sv_randomness(sqlite3_vfs *v, int n, char *out) {
+    randombytes_buf(out, (size_t)n);
+    return n;
+}
+static int sv_sleep(sqlite3_vfs *v, int us) { return sv_root->xSleep(sv_root, us); }
+static int sv_current_time(sqlite3_vfs *v, double *t) { return sv_root->xCurrentTime(sv_root, t); }
+static int sv_get_last_error(sqlite3_vfs *v, int n, char *msg) {
+    return sv_root->xGetLastError ? sv_root->xGetLastError(sv_root, n, msg) : 0;
+}
+static int sv_current_time_int64(sqlite3_vfs *v, sqlite3_int64 *t) {
+    return sv_root->xCurrentTimeInt64(sv_root, t);
+}
+
+int sealedvfs_register(int make_default) {
+    pthread_mutex_lock(&sv_mutex);
+    int rc = SEALEDVFS_OK;
+    if (!sv_registered) {
+        if (sodium_init() < 0) {
+            rc = SEALEDVFS_ERROR;
+        } else if (sqlite3_initialize() != SQLITE_OK || !(sv_root = sqlite3_vfs_find(NULL))) {
+            rc = SEALEDVFS_ERROR;
+        } else if (sv_root->iVersion < 2 || !sv_root->xCurrentTimeInt64) {
+            rc = SEALEDVFS_ERROR;
+        } else {
+            memset(&sv_vfs, 0, sizeof sv_vfs);
+            sv_vfs.iVersion = 2;
+            sv_vfs.szOsFile = (int)(SV_ROUND8(sizeof(SvFile)) + (size_t)sv_root->szOsFile);
+            sv_vfs.mxPathname = sv_root->mxPathname;
+            sv_vfs.zName = SEALEDVFS_NAME;
+            sv_vfs.xOpen = sv_open_file;
+            sv_vfs.xDelete = sv_delete;
+            sv_vfs.xAccess = sv_access;
+            sv_vfs.xFullPathname = sv_full_pathname;
+            sv_vfs.xDlOpen = sv_dl_open;
+            sv_vfs.xDlError = sv_dl_error;
+            sv_vfs.xDlSym = sv_dl_sym;
+            sv_vfs.xDlClose = sv_dl_close;
+            sv_vfs.xRandomness = sv_randomness;
+            sv_vfs.xSleep = sv_sleep;
+            sv_vfs.xCurrentTime = sv_current_time;
+            sv_vfs.xGetLastError = sv_get_last_error;
+            sv_vfs.xCurrentTimeInt64 = sv_current_time_int64;
+            if (sqlite3_vfs_register(&sv_vfs, make_default) != SQLITE_OK) {
+                rc = SEALEDVFS_ERROR;
+            } else {
+                sv_registered = 1;
+            }
+        }
+    } else if (make_default) {
+        if (sqlite3_vfs_register(&sv_vfs, 1) != SQLITE_OK) rc = SEALEDVFS_ERROR;
+    }
+    pthread_mutex_unlock(&sv_mutex);
+    return rc;
+}
+
+int sealedvfs_prepare_connection(void *db) {
+    int reserve = SEALEDVFS_RESERVE_BYTES;
+    return sqlite3_file_control((sqlite3 *)db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve) == SQLITE_OK
+               ? SEALEDVFS_OK
+               : SEALEDVFS_ERROR;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Offline verification.
+
+int sealedvfs_verify_file(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTES], sealedvfs_verify_report *report) {
+    memset(report, 0, sizeof *report);
+    if (sodium_init() < 0) return SEALEDVFS_ERROR;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return SEALEDVFS_CANTOPEN;
+    unsigned char h[24];
+    if (fread(h, 1, sizeof h, fp) != sizeof h) {
+        fclose(fp);
+        return SEALEDVFS_NOTSEALED;
+    }
+    int pgsz = sv_header_page_size(h);
+    if (!pgsz || h[20] != SEALEDVFS_RESERVE_BYTES) {
+        fclose(fp);
+        return SEALEDVFS_NOTSEALED;
+    }
+    report->page_size = (uint32_t)pgsz;
+    unsigned char *page = malloc((size_t)pgsz);
+    if (!page) {
+        fclose(fp);
+        return SEALEDVFS_NOMEM;
+    }
+    // The file id is bytes 0-15 of page 1, so a damaged page 1 does not hide the state of the others.
+    unsigned char file_id[SV_ID_BYTES];
+    memcpy(file_id, h, SV_ID_BYTES);
+    int has_id = 1;
+    rewind(fp);
+    uint32_t pgno = 0;
+    while (fread(page, 1, (size_t)pgsz, fp) == (size_t)pgsz) {
+        pgno++;
+        if (!sv_open(key, file_id, &has_id, page, page, pgsz, pgno)) {
+            report->bad_pages++;
+            if (!report->first_bad_page) report->first_bad_page = pgno;
+        }
+    }
+    report->page_count = pgno;
+    sodium_memzero(page, (size_t)pgsz);
+    free(page);
+    fclose(fp);
+    return report->bad_pages ? SEALEDVFS_AUTH : SEALEDVFS_OK;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Loadable-extension entry point (`.load libSealedVFS.so` in the sqlite3 shell): registers "sealed" as an
+// additional VFS whose key comes from the `hexkey` URI parameter. The library links the same shared
+// libsqlite3 as the shell, so SQLite is called directly rather than through the extension routine table.
+
+int sqlite3_sealedvfs_init(sqlite3 *db, char **err, const void *api) {
+    if (sealedvfs_register(0) != SEALEDVFS_OK) {
+        if (err) *err = sqlite3_mprintf("sealedvfs: cannot register the sealed VFS");
+        return SQLITE_ERROR;
+    }
+    return SQLITE_OK_LOAD_PERMANENTLY;
+}

@@ -1,0 +1,35 @@
+/// The error of everything in StageSubStore: a code callers can switch on and a message for a person.
+/// Messages name the file and what to do; they never carry key material or SQLite's own text verbatim
+/// where that would confuse (the underlying cause is kept for logs in `underlying`).
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case invalidKey        // a key of the wrong shape
+        case fileExists        // create: something is already there
+        case fileMissing       // open: nothing is there
+        case wrongKey          // the key does not open this file
+        case notSealed         // the file is plain SQLite or not a database at all
+        case damaged           // pages failed authentication or integrity_check failed
+        case io                // the file system said no
+        case database          // SQLite failed for another reason
+    }
+
+    public let code: Code
+    public let message: String
+    /// The lower-level error, for logs (never shown to clients).
+    public let underlying: String?
+
+    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying.map { String(describing: $0) }
+    }
+
+    public var description: String { message }
+}
+
+#if canImport(Foundation)
+import Foundation
+extension StoreError: LocalizedError {
+    public var errorDescription: String? { message }
+}
+#endif
