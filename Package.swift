@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(
             name: "StageSubStoreTests",
             dependencies: [
-                "StageSubStore", "SealedCrashWriter", "CSodium",
+                "StageSubStore", "SealedVFS", "SealedCrashWriter", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(

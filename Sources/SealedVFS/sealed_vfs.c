@@ -48,6 +48,9 @@ static SvKey *sv_keys = NULL;
 static sqlite3_vfs *sv_root = NULL;   // the VFS underneath (unix)
 static sqlite3_vfs sv_vfs;            // ours, filled in by sealedvfs_register
 static int sv_registered = 0;
+static uint64_t sv_memory_files = 0;    // files kept in memory, counted for tests
+
+uint64_t sealedvfs_memory_files_opened(void) { return __atomic_load_n(&sv_memory_files, __ATOMIC_RELAXED); }
 
 void sealedvfs_wipe(void *p, size_t len) { sodium_memzero(p, len); }
 
@@ -640,6 +643,7 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
         SvMemFile *m = (SvMemFile *)f;
         memset(m, 0, sizeof *m);
         m->base.pMethods = &sv_mem_methods;
+        __atomic_add_fetch(&sv_memory_files, 1, __ATOMIC_RELAXED);
         if (out_flags) *out_flags = flags;
         return SQLITE_OK;
     }

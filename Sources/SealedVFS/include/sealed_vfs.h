@@ -69,6 +69,10 @@ typedef struct {
 int sealedvfs_verify_file(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTES],
                           sealedvfs_verify_report *report);
 
+/// How many files SQLite has opened without a name (temp databases, sorts, statement journals) since the
+/// process started; each was kept in memory. For tests that need to prove a path was exercised.
+uint64_t sealedvfs_memory_files_opened(void);
+
 /// Wipes `len` bytes at `p` in a way the compiler cannot elide.
 void sealedvfs_wipe(void *p, size_t len);
 

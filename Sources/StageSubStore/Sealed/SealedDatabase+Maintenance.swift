@@ -48,9 +48,9 @@ extension SealedDatabase {
             return report
         }
         do {
-            let pool = try makePool(at: path, key: key, options: Options())
-            defer { try? pool.close() }
-            report.integrityProblems = try pool.read { db in
+            let queue = try makeReadQueue(at: path, key: key)
+            defer { try? queue.close() }
+            report.integrityProblems = try queue.read { db in
                 try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
             }
         } catch let error as StoreError {
@@ -65,7 +65,8 @@ extension SealedDatabase {
     ///
     /// 1. Open the database with `oldKey` (it must not be open elsewhere in this or another process).
     /// 2. `VACUUM INTO` a sibling file `<path>.rekey` sealed with `newKey` (a stale one is removed first).
-    /// 3. Close the source: its WAL is checkpointed and removed.
+    /// 3. Close the source: its WAL is checkpointed and removed. A WAL still there means another connection
+    ///    has the database open, and the rekey stops.
     /// 4. Verify the new file: every page authentic, integrity check clean; fsync it.
     /// 5. Rename it over `path` (atomic) and fsync the folder.
     ///
@@ -80,7 +81,7 @@ extension SealedDatabase {
             try source.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [staging])
             }
-            try source.close()
+            try close(source)
         } catch {
             try? source.close()
             removeDatabaseFiles(at: staging)
@@ -88,6 +89,9 @@ extension SealedDatabase {
             throw translate(error, path: path)
         }
         do {
+            if FileManager.default.fileExists(atPath: path + "-wal") {
+                throw StoreError(.io, "cannot re-encrypt \(path) while it is open elsewhere; stop the server first")
+            }
             let report = try verify(at: staging, key: newKey)
             guard report.isIntact else {
                 throw StoreError(.damaged, "the re-encrypted copy of \(path) failed verification; the database is unchanged")
@@ -116,7 +120,7 @@ extension SealedDatabase {
     static func fsync(path: String) throws(StoreError) {
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError(.io, "cannot open \(path) to flush it: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        defer { Foundation.close(fd) }
         guard Foundation.fsync(fd) == 0 else {
             throw StoreError(.io, "cannot flush \(path) to disk: \(String(cString: strerror(errno)))")
         }

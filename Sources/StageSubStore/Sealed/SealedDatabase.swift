@@ -82,6 +82,22 @@ public enum SealedDatabase {
         }
     }
 
+    /// Closes `pool` and leaves its database as one self-contained file: the WAL is checkpointed and the
+    /// `-wal` and `-shm` files removed, unless another connection still has the database open.
+    ///
+    /// GRDB closes a pool's writer before its readers, and read-only connections cannot checkpoint, so a
+    /// plain `close()` leaves the log behind. A last short-lived writer connection finishes the job.
+    public static func close(_ pool: DatabasePool) throws(StoreError) {
+        let path = pool.path
+        do {
+            try pool.close()
+            let last = try DatabaseQueue(path: path, configuration: configuration(options: Options()))
+            try last.close()
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
     /// Forgets the key registered for `path`. Open connections keep working; new ones cannot open.
     public static func forgetKey(at path: String) {
         _ = sealedvfs_key_remove(path)
@@ -99,7 +115,7 @@ public enum SealedDatabase {
             }
             throw StoreError(.io, "cannot create \(path): \(String(cString: strerror(reason)))")
         }
-        close(fd)
+        Foundation.close(fd)
     }
 
     static func makeQueue(at path: String, key: DatabaseKey, options: Options) throws(StoreError) -> DatabaseQueue {
@@ -110,6 +126,16 @@ public enum SealedDatabase {
             let queue = try DatabaseQueue(path: path, configuration: config)
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             return queue
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    /// One connection that leaves the journal mode as the file has it (for verification).
+    static func makeReadQueue(at path: String, key: DatabaseKey) throws(StoreError) -> DatabaseQueue {
+        try register(key: key, for: path)
+        do {
+            return try DatabaseQueue(path: path, configuration: configuration(options: Options()))
         } catch {
             throw translate(error, path: path)
         }
