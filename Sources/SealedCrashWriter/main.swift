@@ -3,8 +3,10 @@
 // database holds exactly a prefix of the committed transactions.
 //
 //   SealedCrashWriter wal PATH        key (64 hex digits) on stdin; WAL pool, frequent checkpoints
-//   SealedCrashWriter journal PATH    key on stdin; rollback journal (journal_mode=DELETE)
+//   SealedCrashWriter journal PATH    key on stdin; rollback journal (journal_mode=DELETE); every tenth
+//                                     transaction spills to the database file, prints "spilled", pauses
 //   SealedCrashWriter rekey PATH      old key, then new key on stdin; re-encrypts once and prints "done"
+//   CRASH_WRITER_MMAP=1               set PRAGMA mmap_size=1000000000 on the writing connection
 //
 // The database must exist and hold `CREATE TABLE log(seq INTEGER PRIMARY KEY, payload BLOB NOT NULL)`.
 import Foundation
@@ -25,6 +27,8 @@ let arguments = CommandLine.arguments
 guard arguments.count == 3 else { fail("usage: SealedCrashWriter wal|journal|rekey PATH") }
 let mode = arguments[1]
 let path = arguments[2]
+/// CRASH_WRITER_MMAP=1 asks SQLite for memory mapping, which the sealed VFS must refuse without harm.
+let mmap = ProcessInfo.processInfo.environment["CRASH_WRITER_MMAP"] == "1"
 
 func readKey() -> DatabaseKey {
     guard let line = readLine() else { fail("expected a key on stdin") }
@@ -42,7 +46,10 @@ do {
     case "wal":
         let key = readKey()
         let pool = try SealedDatabase.open(at: path, key: key)
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 40") }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 40")
+            if mmap { try db.execute(sql: "PRAGMA mmap_size = 1000000000") }
+        }
         var seq = try pool.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM log") } ?? 0
         while true {
             seq += 1
@@ -57,10 +64,24 @@ do {
     case "journal":
         let key = readKey()
         let queue = try SealedDatabase.openQueue(at: path, key: key)
+        if mmap { try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 1000000000") } }
         var seq = try queue.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM log") } ?? 0
         while true {
             seq += 1
-            try queue.write { db in try commit(seq, db) }
+            if seq % 10 == 0 {
+                // A transaction larger than the page cache: SQLite syncs the journal and spills changed pages
+                // into the database file before the commit, so a kill now leaves a hot journal to roll back.
+                try queue.write { db in
+                    try db.execute(sql: "PRAGMA cache_size = 5")
+                    try commit(seq, db)
+                    try db.execute(sql: "UPDATE log SET payload = randomblob(length(payload)) WHERE seq % 2 = 0")
+                    say("spilled")
+                    usleep(200_000)
+                    try db.execute(sql: "PRAGMA cache_size = -16384")
+                }
+            } else {
+                try queue.write { db in try commit(seq, db) }
+            }
             say("\(seq)")
         }
     case "rekey":
