@@ -91,28 +91,3 @@ func builtExecutable(_ name: String) -> URL {
 func openPlainDatabase(at path: String) throws -> DatabaseQueue {
     try DatabaseQueue(path: "file:\(path)?vfs=unix")
 }
-
-/// The outcome of running a command to completion.
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-func runCommand(_ executable: URL, _ arguments: [String], stdin: String? = nil) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let output = Pipe(), errors = Pipe(), input = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus,
-                         stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
-}
