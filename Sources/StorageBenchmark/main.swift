@@ -559,32 +559,48 @@ func report(plain: [RunResult], sealed: [RunResult], options: Options, work: Wor
 
         """)
     print(pad("phase", 22, left: true) + pad("plain ms", 10) + pad("sealed ms", 11) + pad("ratio", 7)
-          + pad("misses p/s", 16) + pad("writes p/s", 16) + pad("read MiB p/s", 15) + pad("written MiB p/s", 17))
+          + pad("extra us/page", 15) + pad("cache misses", 14) + pad("cache writes", 14)
+          + pad("pages in", 10) + pad("pages out", 11))
+    var totalPages = 0
+    var largestCountGap = 0.0
     for phase in Phase.allCases {
         let p = plain.map { $0.phases[phase.rawValue] }
         let s = sealed.map { $0.phases[phase.rawValue] }
         let plainMs = median(p.map(\.milliseconds))
         let sealedMs = median(s.map(\.milliseconds))
-        let mib = { (values: [Int]) in format(median(values.map(Double.init)) / 1_048_576) }
+        // Pages through the VFS (bytes / page size): on the sealed side one decryption or encryption each.
+        let pagesIn = medianInt(s.map(\.bytesRead)) / pageSize
+        let pagesOut = medianInt(s.map(\.bytesWritten)) / pageSize
+        let plainPages = (medianInt(p.map(\.bytesRead)) + medianInt(p.map(\.bytesWritten))) / pageSize
+        if pagesIn + pagesOut > 0 {
+            largestCountGap = max(largestCountGap, abs(Double(pagesIn + pagesOut - plainPages)) / Double(pagesIn + pagesOut))
+        }
+        totalPages += pagesIn + pagesOut
         print(pad(phase.title, 22, left: true) + pad(format(plainMs), 10) + pad(format(sealedMs), 11)
-              + pad(format(sealedMs / plainMs, 2), 7)
-              + pad("\(medianInt(p.map(\.cacheMisses)))/\(medianInt(s.map(\.cacheMisses)))", 16)
-              + pad("\(medianInt(p.map(\.cacheWrites)))/\(medianInt(s.map(\.cacheWrites)))", 16)
-              + pad("\(mib(p.map(\.bytesRead)))/\(mib(s.map(\.bytesRead)))", 15)
-              + pad("\(mib(p.map(\.bytesWritten)))/\(mib(s.map(\.bytesWritten)))", 17))
+              + pad(format(sealedMs / plainMs, 2), 7) + pad(extraMicroseconds(sealedMs - plainMs, pages: pagesIn + pagesOut), 15)
+              + pad("\(medianInt(s.map(\.cacheMisses)))", 14) + pad("\(medianInt(s.map(\.cacheWrites)))", 14)
+              + pad("\(pagesIn)", 10) + pad("\(pagesOut)", 11))
     }
     let plainTotal = median(plain.map(\.totalMilliseconds))
     let sealedTotal = median(sealed.map(\.totalMilliseconds))
     print(pad("TOTAL", 22, left: true) + pad(format(plainTotal), 10) + pad(format(sealedTotal), 11)
-          + pad(format(sealedTotal / plainTotal, 2), 7))
+          + pad(format(sealedTotal / plainTotal, 2), 7) + pad(extraMicroseconds(sealedTotal - plainTotal, pages: totalPages), 15))
     print("""
 
-        TOTAL is the median of the per-run totals. ratio = sealed / plain. misses / writes: pages SQLite's cache
-        read from or wrote to the VFS (the checkpoint bypasses the cache). read / written MiB: bytes through
-        system calls (/proc/self/io), checkpoints included.
+        ratio = sealed / plain; TOTAL is the median of the per-run totals.
+        extra us/page: (sealed - plain) time per page that crossed the sealed VFS.
+        cache misses / writes: pages SQLite's page cache read from / wrote to the VFS (sqlite3_db_status), sealed run.
+        pages in / out: bytes read / written by system calls (/proc/self/io) / page size, sealed run: every page
+        the VFS decrypted / encrypted, checkpoints included. The plain run's counts are within \
+        \(format(largestCountGap * 100))% of these.
         per-run totals ms: plain \(plain.map { format($0.totalMilliseconds, 0) }.joined(separator: " ")), \
         sealed \(sealed.map { format($0.totalMilliseconds, 0) }.joined(separator: " "))
         """)
+}
+
+/// The sealed run's extra time per page it decrypted or encrypted, in microseconds ("-" without pages).
+func extraMicroseconds(_ milliseconds: Double, pages: Int) -> String {
+    pages > 0 ? format(milliseconds * 1_000 / Double(pages), 2) : "-"
 }
 
 // MARK: - Main
