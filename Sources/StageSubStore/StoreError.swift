@@ -11,6 +11,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case damaged           // pages failed authentication or integrity_check failed
         case io                // the file system said no
         case database          // SQLite failed for another reason
+        case notFound          // no such orchestra, user, backup
+        case conflict          // already exists, or the state does not allow it
+        case invalidInput      // a value of the wrong shape (slug, email, role)
+        case notInitialised    // the data directory has not been set up with `stagesub init`
+        case busy              // another process holds what this needs
+        case limitReached      // a plan limit
     }
 
     public let code: Code

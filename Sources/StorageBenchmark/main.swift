@@ -581,13 +581,14 @@ func report(plain: [RunResult], sealed: [RunResult], options: Options, work: Wor
               + pad("\(medianInt(s.map(\.cacheMisses)))", 14) + pad("\(medianInt(s.map(\.cacheWrites)))", 14)
               + pad("\(pagesIn)", 10) + pad("\(pagesOut)", 11))
     }
-    let plainTotal = median(plain.map(\.totalMilliseconds))
-    let sealedTotal = median(sealed.map(\.totalMilliseconds))
+    // The total is the sum of the phase medians, so that it adds up with the rows above.
+    let plainTotal = Phase.allCases.reduce(0) { sum, phase in sum + median(plain.map { $0.phases[phase.rawValue].milliseconds }) }
+    let sealedTotal = Phase.allCases.reduce(0) { sum, phase in sum + median(sealed.map { $0.phases[phase.rawValue].milliseconds }) }
     print(pad("TOTAL", 22, left: true) + pad(format(plainTotal), 10) + pad(format(sealedTotal), 11)
           + pad(format(sealedTotal / plainTotal, 2), 7) + pad(extraMicroseconds(sealedTotal - plainTotal, pages: totalPages), 15))
     print("""
 
-        ratio = sealed / plain; TOTAL is the median of the per-run totals.
+        ratio = sealed / plain; TOTAL is the sum of the phase medians.
         extra us/page: (sealed - plain) time per page that crossed the sealed VFS.
         cache misses / writes: pages SQLite's page cache read from / wrote to the VFS (sqlite3_db_status), sealed run.
         pages in / out: bytes read / written by system calls (/proc/self/io) / page size, sealed run: every page

@@ -98,6 +98,16 @@ public enum SealedDatabase {
         }
     }
 
+    /// The 16-byte id of a sealed database file (plaintext bytes 0-15 of page 1), chosen when it was created.
+    public static func fileId(at path: String) throws(StoreError) -> [UInt8] {
+        try checkHeader(at: path)
+        guard let handle = FileHandle(forReadingAtPath: path), let id = try? handle.read(upToCount: 16), id.count == 16 else {
+            throw StoreError(.io, "cannot read \(path)")
+        }
+        try? handle.close()
+        return [UInt8](id)
+    }
+
     /// Forgets the key registered for `path`. Open connections keep working; new ones cannot open.
     public static func forgetKey(at path: String) {
         _ = sealedvfs_key_remove(path)

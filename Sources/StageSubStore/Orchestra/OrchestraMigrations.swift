@@ -1,0 +1,48 @@
+import GRDB
+
+/// The orchestra database's schema, one append-only list. The domain's tables arrive with the engine
+/// issue as further migrations; never edit a shipped one.
+public enum OrchestraMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: profile, settings, system log") { db in
+            // A copy of the orchestra's registry profile, so its folder alone can be adopted elsewhere.
+            try db.create(table: "orchestraProfile") { t in
+                t.primaryKey("slug", .text)
+                t.column("name", .text).notNull()
+                t.column("contactName", .text).notNull()
+                t.column("contactEmail", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: "systemLog") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("timestamp", .datetime).notNull()
+                t.column("level", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("message", .text).notNull()
+                t.column("userId", .integer)
+            }
+        }
+        return migrator
+    }
+
+    /// The schema version this binary writes: the number of migrations it knows.
+    public static var currentVersion: Int { migrator.migrations.count }
+
+    /// Applies what is pending and records the version in `PRAGMA user_version` (readable without the list).
+    static func migrate(_ writer: some DatabaseWriter) throws {
+        try migrator.migrate(writer)
+        let version = currentVersion
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = \(version)") }
+    }
+
+    /// Names of the migrations not yet applied to `reader`.
+    static func pending(_ reader: some DatabaseReader) throws -> [String] {
+        let applied = try reader.read { db in try migrator.appliedIdentifiers(db) }
+        return migrator.migrations.filter { !applied.contains($0) }
+    }
+}
