@@ -6,8 +6,8 @@ extension StageSubCommand {
     struct OrchestraCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "orchestra",
-            abstract: "Create, list, show, suspend and resume orchestras.",
-            subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self])
+            abstract: "Create, list, show, suspend, resume, delete and adopt orchestras.",
+            subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Delete.self, Adopt.self])
     }
 }
 

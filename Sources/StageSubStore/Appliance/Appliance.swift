@@ -94,7 +94,14 @@ public final class Appliance: Sendable {
         } catch let error where error.code == .wrongKey {
             throw StoreError(.wrongKey, "the master key in \(directory.keyFile.path) does not open \(directory.registry.path): wrong key file")
         }
-        return Appliance(directory: directory, masterKey: master, registry: registry, now: now, checkpoint: checkpoint)
+        let appliance = Appliance(directory: directory, masterKey: master, registry: registry, now: now, checkpoint: checkpoint)
+        try appliance.recoverInterruptedOperations()
+        return appliance
+    }
+
+    /// Runs the test hook for step `name` of a delicate operation.
+    func step(_ name: String) throws(StoreError) {
+        do { try checkpoint(name) } catch { throw StoreError(.io, "interrupted at step \(name)", underlying: error) }
     }
 
     /// Closes the registry.
