@@ -6,6 +6,7 @@
 //   SealedCrashWriter journal PATH    key on stdin; rollback journal (journal_mode=DELETE); every tenth
 //                                     transaction spills to the database file, prints "spilled", pauses
 //   SealedCrashWriter rekey PATH      old key, then new key on stdin; re-encrypts once and prints "done"
+//   SealedCrashWriter restore DATA FILE  restores FILE into the appliance at DATA; prints "start", "done"
 //   CRASH_WRITER_MMAP=1               set PRAGMA mmap_size=1000000000 on the writing connection
 //
 // The database must exist and hold `CREATE TABLE log(seq INTEGER PRIMARY KEY, payload BLOB NOT NULL)`.
@@ -24,7 +25,7 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3 else { fail("usage: SealedCrashWriter wal|journal|rekey PATH") }
+guard arguments.count >= 3 else { fail("usage: SealedCrashWriter wal|journal|rekey PATH | restore DATA FILE") }
 let mode = arguments[1]
 let path = arguments[2]
 /// CRASH_WRITER_MMAP=1 asks SQLite for memory mapping, which the sealed VFS must refuse without harm.
@@ -89,6 +90,12 @@ do {
         let newKey = readKey()
         say("start")
         try SealedDatabase.rekey(at: path, from: oldKey, to: newKey)
+        say("done")
+    case "restore":
+        guard arguments.count == 4 else { fail("usage: SealedCrashWriter restore DATA FILE") }
+        let appliance = try Appliance.open(DataDirectory(root: path))
+        say("start")
+        _ = try appliance.restore(URL(fileURLWithPath: arguments[3]))
         say("done")
     default:
         fail("unknown mode \(mode)")

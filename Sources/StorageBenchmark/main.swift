@@ -299,9 +299,12 @@ enum Phase: Int, CaseIterable {
     }
 }
 
-/// What one phase cost: wall time, and the page I/O that explains it.
+/// What one phase cost: wall time, CPU time, and the page I/O that explains them.
 struct PhaseResult {
     var milliseconds = 0.0
+    /// CPU time of this thread (user + system). On a shared machine it moves less than wall time when other
+    /// processes take the CPU away; SQLite runs on the calling thread, so it covers all the work.
+    var cpuMilliseconds = 0.0
     /// Pages SQLite's page cache missed or wrote (sqlite3_db_status); 0 for the checkpoint, which bypasses it.
     var cacheMisses = 0
     var cacheWrites = 0
@@ -324,6 +327,13 @@ func processIO() -> (read: Int, written: Int) {
     return (values["rchar"] ?? 0, values["wchar"] ?? 0)
 }
 
+/// CPU time used by the calling thread so far, in milliseconds.
+func threadCPUMilliseconds() -> Double {
+    var time = timespec()
+    guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time) == 0 else { fail("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed") }
+    return Double(time.tv_sec) * 1_000 + Double(time.tv_nsec) / 1e6
+}
+
 extension Duration {
     var milliseconds: Double {
         let (seconds, attoseconds) = components
@@ -337,12 +347,14 @@ func measure(_ connection: () -> Connection, _ body: () -> Int) -> PhaseResult {
     _ = connection().takePageCounters()
     let ioBefore = processIO()
     let clock = ContinuousClock()
+    let cpuStart = threadCPUMilliseconds()
     let start = clock.now
     let digest = body()
     let elapsed = clock.now - start
+    let cpu = threadCPUMilliseconds() - cpuStart
     let ioAfter = processIO()
     let pages = connection().takePageCounters()
-    return PhaseResult(milliseconds: elapsed.milliseconds, cacheMisses: pages.read, cacheWrites: pages.written,
+    return PhaseResult(milliseconds: elapsed.milliseconds, cpuMilliseconds: cpu, cacheMisses: pages.read, cacheWrites: pages.written,
                        bytesRead: ioAfter.read - ioBefore.read, bytesWritten: ioAfter.written - ioBefore.written,
                        digest: digest)
 }
@@ -546,6 +558,58 @@ func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
 
 func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
 
+/// Medians over the rounds of one phase.
+struct PhaseSummary {
+    var plainMs = 0.0, sealedMs = 0.0, plainCPU = 0.0, sealedCPU = 0.0
+    var cacheMisses = 0, cacheWrites = 0, pagesIn = 0, pagesOut = 0
+    /// Pages through the VFS in the plain run, to show both did the same I/O.
+    var plainPages = 0
+
+    init() {}
+
+    init(_ phase: Phase, plain: [RunResult], sealed: [RunResult], pageSize: Int) {
+        let p = plain.map { $0.phases[phase.rawValue] }
+        let s = sealed.map { $0.phases[phase.rawValue] }
+        plainMs = median(p.map(\.milliseconds))
+        sealedMs = median(s.map(\.milliseconds))
+        plainCPU = median(p.map(\.cpuMilliseconds))
+        sealedCPU = median(s.map(\.cpuMilliseconds))
+        cacheMisses = medianInt(s.map(\.cacheMisses))
+        cacheWrites = medianInt(s.map(\.cacheWrites))
+        // Pages through the VFS (bytes / page size): on the sealed side one decryption or encryption each.
+        pagesIn = medianInt(s.map(\.bytesRead)) / pageSize
+        pagesOut = medianInt(s.map(\.bytesWritten)) / pageSize
+        plainPages = (medianInt(p.map(\.bytesRead)) + medianInt(p.map(\.bytesWritten))) / pageSize
+    }
+
+    static func + (a: PhaseSummary, b: PhaseSummary) -> PhaseSummary {
+        var sum = PhaseSummary()
+        sum.plainMs = a.plainMs + b.plainMs
+        sum.sealedMs = a.sealedMs + b.sealedMs
+        sum.plainCPU = a.plainCPU + b.plainCPU
+        sum.sealedCPU = a.sealedCPU + b.sealedCPU
+        sum.cacheMisses = a.cacheMisses + b.cacheMisses
+        sum.cacheWrites = a.cacheWrites + b.cacheWrites
+        sum.pagesIn = a.pagesIn + b.pagesIn
+        sum.pagesOut = a.pagesOut + b.pagesOut
+        sum.plainPages = a.plainPages + b.plainPages
+        return sum
+    }
+
+    /// The sealed run's extra CPU time per page it decrypted or encrypted, in microseconds.
+    var extraMicrosecondsPerPage: String {
+        let pages = pagesIn + pagesOut
+        return pages > 0 ? format((sealedCPU - plainCPU) * 1_000 / Double(pages), 2) : "-"
+    }
+
+    func row(_ title: String) -> String {
+        pad(title, 22, left: true) + pad(format(plainMs), 10) + pad(format(sealedMs), 11)
+            + pad(format(sealedMs / plainMs, 2), 7) + pad(format(sealedCPU / plainCPU, 2), 11)
+            + pad(extraMicrosecondsPerPage, 15) + pad("\(cacheMisses)", 14) + pad("\(cacheWrites)", 14)
+            + pad("\(pagesIn)", 10) + pad("\(pagesOut)", 11)
+    }
+}
+
 func report(plain: [RunResult], sealed: [RunResult], options: Options, work: Workload) {
     let pageSize = plain[0].pageSize
     print("""
@@ -559,49 +623,25 @@ func report(plain: [RunResult], sealed: [RunResult], options: Options, work: Wor
 
         """)
     print(pad("phase", 22, left: true) + pad("plain ms", 10) + pad("sealed ms", 11) + pad("ratio", 7)
-          + pad("extra us/page", 15) + pad("cache misses", 14) + pad("cache writes", 14)
+          + pad("CPU ratio", 11) + pad("extra us/page", 15) + pad("cache misses", 14) + pad("cache writes", 14)
           + pad("pages in", 10) + pad("pages out", 11))
-    var totalPages = 0
-    var largestCountGap = 0.0
-    for phase in Phase.allCases {
-        let p = plain.map { $0.phases[phase.rawValue] }
-        let s = sealed.map { $0.phases[phase.rawValue] }
-        let plainMs = median(p.map(\.milliseconds))
-        let sealedMs = median(s.map(\.milliseconds))
-        // Pages through the VFS (bytes / page size): on the sealed side one decryption or encryption each.
-        let pagesIn = medianInt(s.map(\.bytesRead)) / pageSize
-        let pagesOut = medianInt(s.map(\.bytesWritten)) / pageSize
-        let plainPages = (medianInt(p.map(\.bytesRead)) + medianInt(p.map(\.bytesWritten))) / pageSize
-        if pagesIn + pagesOut > 0 {
-            largestCountGap = max(largestCountGap, abs(Double(pagesIn + pagesOut - plainPages)) / Double(pagesIn + pagesOut))
-        }
-        totalPages += pagesIn + pagesOut
-        print(pad(phase.title, 22, left: true) + pad(format(plainMs), 10) + pad(format(sealedMs), 11)
-              + pad(format(sealedMs / plainMs, 2), 7) + pad(extraMicroseconds(sealedMs - plainMs, pages: pagesIn + pagesOut), 15)
-              + pad("\(medianInt(s.map(\.cacheMisses)))", 14) + pad("\(medianInt(s.map(\.cacheWrites)))", 14)
-              + pad("\(pagesIn)", 10) + pad("\(pagesOut)", 11))
-    }
+    let phases = Phase.allCases.map { PhaseSummary($0, plain: plain, sealed: sealed, pageSize: pageSize) }
+    for (phase, summary) in zip(Phase.allCases, phases) { print(summary.row(phase.title)) }
     // The total is the sum of the phase medians, so that it adds up with the rows above.
-    let plainTotal = Phase.allCases.reduce(0) { sum, phase in sum + median(plain.map { $0.phases[phase.rawValue].milliseconds }) }
-    let sealedTotal = Phase.allCases.reduce(0) { sum, phase in sum + median(sealed.map { $0.phases[phase.rawValue].milliseconds }) }
-    print(pad("TOTAL", 22, left: true) + pad(format(plainTotal), 10) + pad(format(sealedTotal), 11)
-          + pad(format(sealedTotal / plainTotal, 2), 7) + pad(extraMicroseconds(sealedTotal - plainTotal, pages: totalPages), 15))
+    let total = phases.reduce(PhaseSummary(), +)
+    print(total.row("TOTAL"))
+    let countGap = Double(abs(total.pagesIn + total.pagesOut - total.plainPages)) / Double(max(1, total.pagesIn + total.pagesOut))
     print("""
 
-        ratio = sealed / plain; TOTAL is the sum of the phase medians.
-        extra us/page: (sealed - plain) time per page that crossed the sealed VFS.
-        cache misses / writes: pages SQLite's page cache read from / wrote to the VFS (sqlite3_db_status), sealed run.
-        pages in / out: bytes read / written by system calls (/proc/self/io) / page size, sealed run: every page
-        the VFS decrypted / encrypted, checkpoints included. The plain run's counts are within \
-        \(format(largestCountGap * 100))% of these.
+        ratio: sealed / plain wall time (monotonic clock). CPU ratio: the same for the thread's CPU time.
+        extra us/page: (sealed - plain) CPU time per page that crossed the sealed VFS.
+        cache misses / writes: pages SQLite's page cache read from / wrote to the VFS (sqlite3_db_status),
+        sealed run. pages in / out: bytes read / written by system calls (/proc/self/io) / page size, sealed
+        run: every page the VFS decrypted / encrypted, checkpoints included. The plain run moved \
+        \(format(countGap * 100))% fewer or more pages.
         per-run totals ms: plain \(plain.map { format($0.totalMilliseconds, 0) }.joined(separator: " ")), \
         sealed \(sealed.map { format($0.totalMilliseconds, 0) }.joined(separator: " "))
         """)
-}
-
-/// The sealed run's extra time per page it decrypted or encrypted, in microseconds ("-" without pages).
-func extraMicroseconds(_ milliseconds: Double, pages: Int) -> String {
-    pages > 0 ? format(milliseconds * 1_000 / Double(pages), 2) : "-"
 }
 
 // MARK: - Main

@@ -21,10 +21,16 @@ final class TemporaryDirectory {
         try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
     }
 
-    /// The SHA-256 of every file in the folder, by name.
+    /// The SHA-256 of every regular file under the folder, by relative path.
     func fingerprint() throws -> [String: String] {
         var result: [String: String] = [:]
-        for name in try fileNames() { result[name] = try sha256(ofFileAt: path(name)) }
+        let enumerator = FileManager.default.enumerator(atPath: url.path)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path(relative), isDirectory: &isDirectory), !isDirectory.boolValue {
+                result[relative] = try sha256(ofFileAt: path(relative))
+            }
+        }
         return result
     }
 
