@@ -16,7 +16,8 @@ struct StageSubCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage.
             """,
         version: StageSubVersion.current,
-        subcommands: [Init.self, OrchestraCommand.self, UserCommand.self, Backup.self, Restore.self, Version.self])
+        subcommands: [Init.self, OrchestraCommand.self, UserCommand.self, Backup.self, Restore.self, Verify.self, SQL.self,
+                      Migrate.self, Rekey.self, Version.self])
 
     /// Exit codes as the operator expects them: 0 ok, 1 failure with one line on stderr, 2 bad usage.
     static func main() async {

@@ -131,8 +131,19 @@ extension Appliance {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.fileMissing, "the database of orchestra \(slug) is missing (\(path))")
         }
-        return try OrchestraKeyFile.read(from: directory.orchestraKey(slug), slug: slug,
-                                         fileId: SealedDatabase.fileId(at: path), master: masterKey)
+        let fileId = try SealedDatabase.fileId(at: path)
+        let keyFile = directory.orchestraKey(slug)
+        let next = URL(fileURLWithPath: keyFile.path + ".next")
+        do {
+            // A stale orchestra.key.next (from a rekey killed before its swap) is left alone: a rekey in
+            // progress may be about to need it, and the next rekey overwrites it.
+            return try OrchestraKeyFile.read(from: keyFile, slug: slug, fileId: fileId, master: masterKey)
+        } catch where FileManager.default.fileExists(atPath: next.path) {
+            // A rekey was killed after swapping the database in but before its key file: finish it.
+            let key = try OrchestraKeyFile.read(from: next, slug: slug, fileId: fileId, master: masterKey)
+            _ = rename(next.path, keyFile.path)
+            return key
+        }
     }
 
     /// Opens an orchestra's database with its own key (migrating is the pool's job, not this one's).

@@ -72,7 +72,11 @@ extension SealedDatabase {
     ///
     /// Killed before step 5, the old database is untouched and opens with `oldKey`; after it, the new one
     /// opens with `newKey`. The caller records which key is current (see the appliance's key files).
-    public static func rekey(at path: String, from oldKey: DatabaseKey, to newKey: DatabaseKey) throws(StoreError) {
+    ///
+    /// `beforeSwap` runs between steps 4 and 5 with the new file's id, so the caller can record the new key
+    /// (bound to that id) before the new file takes the old one's place.
+    public static func rekey(at path: String, from oldKey: DatabaseKey, to newKey: DatabaseKey,
+                             beforeSwap: (_ newFileId: [UInt8]) throws(StoreError) -> Void = { _ in }) throws(StoreError) {
         let staging = path + ".rekey"
         removeDatabaseFiles(at: staging)
         let source = try open(at: path, key: oldKey)
@@ -98,6 +102,7 @@ extension SealedDatabase {
             }
             try fsync(path: staging)
             for suffix in ["-wal", "-shm"] { unlink(staging + suffix) }
+            try beforeSwap(fileId(at: staging))
             guard rename(staging, path) == 0 else {
                 throw StoreError(.io, "cannot move the re-encrypted database into place: \(String(cString: strerror(errno)))")
             }

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// The orchestra databases a server (or a long command) has open. They open lazily, each with its own key;
+/// at most `maximumOpen` stay open, the least recently used giving way first. An orchestra whose schema is
+/// older than this binary's is backed up and migrated the first time it is opened.
+///
+/// An evicted database is not closed under its users' feet: the pool only lets go of it, and GRDB closes
+/// its connections when the last request holding it finishes.
+public final class OrchestraPool: @unchecked Sendable {
+    public let appliance: Appliance
+    public let maximumOpen: Int
+    let options: SealedDatabase.Options
+
+    private let lock = NSLock()
+    /// Most recently used last.
+    private var open: [(slug: String, pool: DatabasePool)] = []
+
+    public init(appliance: Appliance, maximumOpen: Int = 64, options: SealedDatabase.Options = .init()) {
+        precondition(maximumOpen >= 1)
+        self.appliance = appliance
+        self.maximumOpen = maximumOpen
+        var options = options
+        options.maximumReaderCount = min(options.maximumReaderCount, 2)
+        self.options = options
+    }
+
+    /// The database of orchestra `slug`, opening (and if need be migrating) it.
+    public func database(_ slug: String) throws(StoreError) -> DatabasePool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let index = open.firstIndex(where: { $0.slug == slug }) {
+            let entry = open.remove(at: index)
+            open.append(entry)
+            return entry.pool
+        }
+        if try appliance.schemaVersion(of: slug) < OrchestraMigrations.currentVersion {
+            try appliance.migrateOrchestra(slug)
+        }
+        let pool = try appliance.openOrchestraDatabase(slug, options: options)
+        open.append((slug, pool))
+        while open.count > maximumOpen { open.removeFirst() }
+        return pool
+    }
+
+    /// Slugs of the databases currently held, least recently used first.
+    public var openSlugs: [String] { lock.withLock { open.map(\.slug) } }
+
+    /// Lets go of one orchestra (before a restore or delete replaces its files).
+    public func release(_ slug: String) {
+        lock.withLock { open.removeAll { $0.slug == slug } }
+    }
+
+    /// Closes every database cleanly (at shutdown, when no request is running).
+    public func closeAll() {
+        let all = lock.withLock { () -> [DatabasePool] in
+            defer { open.removeAll() }
+            return open.map(\.pool)
+        }
+        for pool in all { try? SealedDatabase.close(pool) }
+    }
+}
