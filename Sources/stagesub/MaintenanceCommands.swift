@@ -83,15 +83,34 @@ extension StageSubCommand {
 
     struct Rekey: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-encrypt an orchestra's database under a new random key (stop the server first).")
+            abstract: "Re-encrypt an orchestra under a new key, or rotate the master key (stop the server first).",
+            discussion: """
+                --orchestra SLUG: a new random data key; the database is re-encrypted and swapped in atomically.
+                --master --new-key-file F: every orchestra key is re-wrapped and the registry re-encrypted under \
+                the key in F (created if missing); the configured key file then holds the new key. Backups made \
+                before the rotation restore only with the old key file or their passphrase.
+                """)
         @OptionGroup var appliance: ApplianceOptions
-        @Option(help: "The orchestra to re-encrypt.") var orchestra: String
+        @Option(help: "The orchestra to re-encrypt.") var orchestra: String?
+        @Flag(help: "Rotate the master key.") var master = false
+        @Option(help: ArgumentHelp("The new master key file (with --master).", valueName: "file")) var newKeyFile: String?
+
+        func validate() throws {
+            if master == (orchestra != nil) { throw ValidationError("give --orchestra SLUG, or --master --new-key-file F") }
+            if master && newKeyFile == nil { throw ValidationError("--master needs --new-key-file F") }
+        }
 
         func run() throws {
             let app = try appliance.open()
-            defer { try? app.close() }
-            try app.rekeyOrchestra(orchestra)
-            print("Re-encrypted \(orchestra) with a new data key")
+            if let orchestra {
+                defer { try? app.close() }
+                try app.rekeyOrchestra(orchestra)
+                print("Re-encrypted \(orchestra) with a new data key")
+            } else if let newKeyFile {
+                try app.rotateMasterKey(newKeyFile: URL(fileURLWithPath: newKeyFile))
+                print("Master key rotated; \(app.directory.keyFile.path) now holds the new key.")
+                print("Backups made before now restore only with the old key file or their passphrase.")
+            }
         }
     }
 }

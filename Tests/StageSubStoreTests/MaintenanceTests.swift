@@ -120,3 +120,38 @@ struct MaintenanceTests {
         #expect(pool.openSlugs.isEmpty)
     }
 }
+
+@Suite("Master key rotation")
+struct MasterKeyRotationTests {
+    @Test("after a rotation the configured key file holds the new key and opens everything; the old one opens nothing")
+    func rotate() throws {
+        let fixture = try BackupRestoreTests.makeFixture()
+        let oldKeyCopy = fixture.dir.path("old.key")
+        try FileManager.default.copyItem(atPath: fixture.directory.keyFile.path, toPath: oldKeyCopy)
+        let newKeyFile = URL(fileURLWithPath: fixture.dir.path("new.key"))
+        try fixture.appliance.rotateMasterKey(newKeyFile: newKeyFile)
+        #expect(try MasterKey.load(from: fixture.directory.keyFile) == MasterKey.load(from: newKeyFile))
+        let app = try Appliance.open(fixture.directory)
+        #expect(try BackupRestoreTests.ledger(app).count == 400)
+        #expect(try app.verify().allSatisfy(\.isIntact))
+        try app.close()
+        let old = #expect(throws: StoreError.self) { try Appliance.open(DataDirectory(root: fixture.directory.root.path, keyFile: oldKeyCopy)) }
+        #expect(old?.code == .wrongKey)
+    }
+
+    @Test("a rotation interrupted at any step leaves an appliance that opens and reads every orchestra",
+          arguments: ["staged", "registry"])
+    func interrupted(_ step: String) throws {
+        let fixture = try BackupRestoreTests.makeFixture()
+        try fixture.appliance.close()
+        let failing = try Appliance.open(fixture.directory, checkpoint: { if $0 == step { throw InjectedFailure() } })
+        #expect(throws: StoreError.self) { try failing.rotateMasterKey(newKeyFile: URL(fileURLWithPath: fixture.dir.path("new.key"))) }
+        try? failing.close()
+        let app = try Appliance.open(fixture.directory)
+        #expect(try BackupRestoreTests.ledger(app).count == 400)
+        #expect(try app.verify().allSatisfy(\.isIntact))
+        #expect(!FileManager.default.fileExists(atPath: fixture.directory.root.appendingPathComponent(".master-rotation").path))
+        let rotated = try MasterKey.load(from: fixture.directory.keyFile) == MasterKey.load(from: URL(fileURLWithPath: fixture.dir.path("new.key")))
+        #expect(rotated == (step == "registry"))
+    }
+}

@@ -87,7 +87,12 @@ public final class Appliance: Sendable {
         guard directory.isInitialised else {
             throw StoreError(.notInitialised, "\(directory.root.path) is not a StageSub data directory yet; run `stagesub init` (or pass --data / STAGESUB_DATA)")
         }
-        let master = try MasterKey.load(from: directory.keyFile)
+        var master = try MasterKey.load(from: directory.keyFile)
+        if FileManager.default.fileExists(atPath: directory.root.appendingPathComponent(rotationMarker).path),
+           let lock = try? MaintenanceLock.acquire(directory, exclusive: true) {
+            defer { lock.release() }
+            master = try recoverRotation(directory, current: master)
+        }
         let registry: Registry
         do {
             registry = try Registry.open(at: directory.registry.path, key: MasterKey.registryKey(master))
