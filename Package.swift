@@ -43,6 +43,9 @@ let package = Package(
                 "SealedVFS",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
+        .executableTarget(
+            name: "ApplianceBenchmark",
+            dependencies: ["StageSubStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // A child process for the crash tests: writes to a sealed database until it is killed.
         .executableTarget(
             name: "SealedCrashWriter",

@@ -47,8 +47,12 @@ static pthread_mutex_t sv_mutex = PTHREAD_MUTEX_INITIALIZER;
 static SvKey *sv_keys = NULL;
 static sqlite3_vfs *sv_root = NULL;   // the VFS underneath (unix)
 static sqlite3_vfs sv_vfs;            // ours, filled in by sealedvfs_register
-static int sv_registered = 0;
+static volatile int sv_registered = 0;  // set once, under sv_init_mutex
 static uint64_t sv_memory_files = 0;    // files kept in memory, counted for tests
+static pthread_mutex_t sv_init_mutex = PTHREAD_MUTEX_INITIALIZER;  // registration only; never held in xOpen
+static volatile uint32_t sv_fork_generation = 0;  // bumped in a forked child: nonce pools are refilled
+
+static void sv_after_fork_child(void) { sv_fork_generation++; }
 
 uint64_t sealedvfs_memory_files_opened(void) { return __atomic_load_n(&sv_memory_files, __ATOMIC_RELAXED); }
 
@@ -233,11 +237,13 @@ struct SvFile {
     unsigned char file_id[SV_ID_BYTES];      // SV_MAIN only: bytes 0-15 of page 1
     int has_file_id;               // SV_MAIN only
     int header_ok;                 // SV_MAIN only: a page 1 with 40 reserved bytes was read or written
+    int is_new;                    // SV_MAIN only: the file was empty when opened (a database being created)
     int page_size;                 // SV_MAIN only: from page 1, 0 until known
     unsigned char *scratch;
     size_t scratch_size;
     unsigned char nonces[SV_NONCE_BYTES * SV_NONCE_POOL];
     int nonces_left;
+    uint32_t nonces_generation;    // sv_fork_generation when the pool was filled
     sqlite3_int64 mark_off;        // WAL: offset of the last frame header written; journal: of the last pgno
     uint32_t mark_pgno;
     sqlite3_int64 image_end;       // journal: end of the last page image written (its checksum follows)
@@ -262,9 +268,10 @@ static unsigned char *sv_scratch(SvFile *p, size_t n) {
 
 // A fresh random nonce; the system CSPRNG is asked for 32 at a time to keep system calls off the hot path.
 static const unsigned char *sv_next_nonce(SvFile *p) {
-    if (p->nonces_left == 0) {
+    if (p->nonces_left == 0 || p->nonces_generation != sv_fork_generation) {
         randombytes_buf(p->nonces, sizeof p->nonces);
         p->nonces_left = SV_NONCE_POOL;
+        p->nonces_generation = sv_fork_generation;
     }
     p->nonces_left--;
     return p->nonces + (size_t)p->nonces_left * SV_NONCE_BYTES;
@@ -281,8 +288,15 @@ static int sv_write_sealed(SvFile *p, const unsigned char *src, int pgsz, uint32
         }
         db->header_ok = 1;
         db->page_size = pgsz;
-    } else if (!db->header_ok || !db->has_file_id) {
-        return SQLITE_IOERR_WRITE;  // never write a page before a page 1 with the reserve was seen
+    } else if (!db->header_ok) {
+        // Before page 1 is known, only a database being created may be written: a large VACUUM INTO spills
+        // later pages before page 1. Its page 1 is still checked when it comes, so a file laid out without
+        // the reserve never becomes a database; and every page is sealed either way.
+        if (!db->is_new) return SQLITE_IOERR_WRITE;
+        if (!db->has_file_id) {
+            randombytes_buf(db->file_id, SV_ID_BYTES);
+            db->has_file_id = 1;
+        }
     }
     unsigned char *out = sv_scratch(p, (size_t)pgsz);
     if (!out) return SQLITE_IOERR_NOMEM;
@@ -322,10 +336,20 @@ static int sv_main_learn_page_size(SvFile *p) {
     return SQLITE_OK;
 }
 
+// A read past the end of the file is a page not written yet (zeros, as SQLite expects); a page cut short
+// is damage, never data: its bytes cannot be authenticated.
+static int sv_short_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
+    sqlite3_int64 size = 0;
+    memset(buf, 0, (size_t)amt);
+    if (p->real->pMethods->xFileSize(p->real, &size) != SQLITE_OK || size > off) return SQLITE_IOERR_DATA;
+    return SQLITE_IOERR_SHORT_READ;
+}
+
 static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
     if (sv_is_page_size(amt) && off % amt == 0) {
         // A whole page, opened in place.
         int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
+        if (rc == SQLITE_IOERR_SHORT_READ) return sv_short_read(p, buf, amt, off);
         if (rc != SQLITE_OK) return rc;
         uint32_t pgno = (uint32_t)(off / amt) + 1;
         if (!sv_open_page(p, buf, buf, amt, pgno)) {
@@ -349,8 +373,11 @@ static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 of
     if (!page) return SQLITE_IOERR_NOMEM;
     rc = p->real->pMethods->xRead(p->real, page, pgsz, first * pgsz);
     if (rc == SQLITE_IOERR_SHORT_READ) {
-        memset(buf, 0, (size_t)amt);
-        return first == 0 ? SQLITE_NOTADB : rc;
+        if (first == 0) {
+            memset(buf, 0, (size_t)amt);
+            return SQLITE_NOTADB;
+        }
+        return sv_short_read(p, buf, amt, off);
     }
     if (rc != SQLITE_OK) return rc;
     if (!sv_open_page(p, page, page, pgsz, (uint32_t)first + 1)) {
@@ -369,7 +396,7 @@ static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off
         int rc = p->real->pMethods->xRead(p->real, frame, amt + SV_FRAME_HDR, off - SV_FRAME_HDR);
         if (rc != SQLITE_OK) {
             memset(buf, 0, (size_t)amt);
-            return rc;
+            return rc == SQLITE_IOERR_SHORT_READ ? SQLITE_IOERR_DATA : rc;  // SQLite only reads frames it indexed
         }
         if (!sv_open_page(p, frame + SV_FRAME_HDR, buf, amt, sv_get32(frame))) {
             memset(buf, 0, (size_t)amt);
@@ -405,6 +432,10 @@ static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_in
             pgno = sv_get32(h);
         }
         if (pgno == 0) return SQLITE_IOERR_WRITE;
+        // SQLite checksums the page as it holds it; pages it got from this VFS have zero reserved bytes, and
+        // recovery will see zeros there. A page with anything else (copied in from elsewhere) is refused.
+        static const unsigned char zeros[SEALEDVFS_RESERVE_BYTES];
+        if (memcmp(buf + amt - SEALEDVFS_RESERVE_BYTES, zeros, SEALEDVFS_RESERVE_BYTES) != 0) return SQLITE_IOERR_WRITE;
         return sv_write_sealed(p, buf, amt, pgno, off);
     }
     if (amt == SV_FRAME_HDR && off >= SV_WAL_HDR) {
@@ -437,7 +468,10 @@ static int sv_journal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64
 }
 
 static int sv_journal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
-    if (sv_is_page_size(amt) && p->mark_off >= 0 && off == p->mark_off + 4) {
+    // The page number SQLite writes before a super-journal name is that of the lock-byte page, which never
+    // holds data: a name of 512, 1024… bytes after it is not a page image.
+    if (sv_is_page_size(amt) && p->mark_off >= 0 && off == p->mark_off + 4 &&
+        p->mark_pgno != (uint32_t)(0x40000000 / amt) + 1) {
         p->mark_off = -1;
         p->image_end = off + amt;
         return sv_write_sealed(p, buf, amt, p->mark_pgno, off);
@@ -523,9 +557,10 @@ static int sv_sector_size(sqlite3_file *f) {
 static int sv_device_characteristics(sqlite3_file *f) {
     SvFile *p = (SvFile *)f;
     int dc = p->real->pMethods->xDeviceCharacteristics(p->real);
-    // WAL page images must reach the sealing code whole; without power-safe overwrite SQLite may split
-    // them at sync points.
-    if (p->kind == SV_WAL) dc |= SQLITE_IOCAP_POWERSAFE_OVERWRITE;
+    // WAL page images must reach the sealing code whole; without power-safe overwrite SQLite pads and
+    // splits them at sync points. SQLite asks the main database file whether to pad its WAL, so both say
+    // yes (a `psow=0` URI parameter is ignored, as documented).
+    if (p->kind == SV_WAL || p->kind == SV_MAIN) dc |= SQLITE_IOCAP_POWERSAFE_OVERWRITE;
     return dc;
 }
 static int sv_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volatile **pp) {
@@ -680,6 +715,10 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
         return rc;
     }
     p->base.pMethods = &sv_io_methods;
+    if (p->kind == SV_MAIN) {
+        sqlite3_int64 size = 0;
+        if (p->real->pMethods->xFileSize(p->real, &size) == SQLITE_OK && size == 0) p->is_new = 1;
+    }
     return SQLITE_OK;
 }
 
@@ -708,7 +747,7 @@ static int sv_current_time_int64(sqlite3_vfs *v, sqlite3_int64 *t) {
 }
 
 int sealedvfs_register(int make_default) {
-    pthread_mutex_lock(&sv_mutex);
+    pthread_mutex_lock(&sv_init_mutex);
     int rc = SEALEDVFS_OK;
     if (!sv_registered) {
         if (sodium_init() < 0) {
@@ -739,13 +778,14 @@ int sealedvfs_register(int make_default) {
             if (sqlite3_vfs_register(&sv_vfs, make_default) != SQLITE_OK) {
                 rc = SEALEDVFS_ERROR;
             } else {
+                pthread_atfork(NULL, NULL, sv_after_fork_child);
                 sv_registered = 1;
             }
         }
     } else if (make_default) {
         if (sqlite3_vfs_register(&sv_vfs, 1) != SQLITE_OK) rc = SEALEDVFS_ERROR;
     }
-    pthread_mutex_unlock(&sv_mutex);
+    pthread_mutex_unlock(&sv_init_mutex);
     return rc;
 }
 
@@ -786,9 +826,11 @@ int sealedvfs_verify_file(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTE
     int has_id = 1;
     rewind(fp);
     uint32_t pgno = 0;
-    while (fread(page, 1, (size_t)pgsz, fp) == (size_t)pgsz) {
+    size_t got;
+    while ((got = fread(page, 1, (size_t)pgsz, fp)) > 0) {
         pgno++;
-        if (!sv_open(key, file_id, &has_id, page, page, pgsz, pgno)) {
+        // A trailing partial page cannot be authenticated: it is damage.
+        if (got != (size_t)pgsz || !sv_open(key, file_id, &has_id, page, page, pgsz, pgno)) {
             report->bad_pages++;
             if (!report->first_bad_page) report->first_bad_page = pgno;
         }

@@ -31,6 +31,9 @@ struct MaintenanceTests {
         #expect(try app.query("SELECT username FROM user ORDER BY id", orchestra: nil).rows == [["admin"], ["gso-admin"]])
         #expect((#expect(throws: StoreError.self) { try app.query("DELETE FROM ledger", orchestra: "gso") })?.code == .invalidInput)
         #expect((#expect(throws: StoreError.self) { try app.query("SELEKT 1", orchestra: "gso") })?.code == .invalidInput)
+        let plain = fixture.dir.path("plain.db")
+        #expect(throws: StoreError.self) { try app.query("ATTACH 'file:\(plain)?vfs=unix' AS x", orchestra: "gso") }
+        #expect(!FileManager.default.fileExists(atPath: plain))
         #expect(try BackupRestoreTests.ledger(app).count == 400)
     }
 

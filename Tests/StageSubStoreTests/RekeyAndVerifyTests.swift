@@ -126,3 +126,30 @@ struct RekeyAndVerifyTests {
         #expect(!damaged.integrityProblems.isEmpty)
     }
 }
+
+@Suite("Databases larger than the page cache")
+struct LargeDatabaseTests {
+    @Test("a 12 MB database copies with VACUUM INTO, rekeys and verifies (the copy spills pages before page 1)")
+    func largerThanCache() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("big.db")
+        let key = DatabaseKey.random()
+        let pool = try SealedDatabase.create(at: path, key: key)
+        try pool.write { db in
+            try db.execute(sql: "CREATE TABLE archive(id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+            let insert = try db.makeStatement(sql: "INSERT INTO archive(body) VALUES (randomblob(2000))")
+            for _ in 0..<6000 { try insert.execute() }
+        }
+        let copy = dir.path("copy.db")
+        let copyKey = DatabaseKey.random()
+        try SealedDatabase.register(key: copyKey, for: copy)
+        try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
+        try SealedDatabase.close(pool)
+        #expect(try SealedDatabase.verify(at: copy, key: copyKey).isIntact)
+        let newKey = DatabaseKey.random()
+        try SealedDatabase.rekey(at: path, from: key, to: newKey)
+        let report = try SealedDatabase.verify(at: path, key: newKey)
+        #expect(report.isIntact)
+        #expect(report.pageCount > 3000)
+    }
+}

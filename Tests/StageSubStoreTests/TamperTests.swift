@@ -143,3 +143,30 @@ struct TamperTests {
         #expect(try Self.readAll(copy, key).get() == rows)
     }
 }
+
+@Suite("Truncation is damage")
+struct TruncationTests {
+    @Test("a file cut inside its last page, even with a forged plaintext page, is refused, not read")
+    func truncatedForgery() throws {
+        let dir = try TemporaryDirectory()
+        let (path, key, _) = try TamperTests.makeDatabase(dir)
+        // A plain SQLite page of the attacker's making where the sealed last page was, cut one byte short.
+        let plain = dir.path("attacker.db")
+        try openPlainDatabase(at: plain).write { db in
+            try db.execute(sql: "CREATE TABLE musician(id INTEGER PRIMARY KEY, note TEXT NOT NULL)")
+            try db.execute(sql: "INSERT INTO musician(note) VALUES ('FORGED by attacker')")
+        }
+        let pages = try TamperTests.pageCount(path)
+        let forged = try readBytes(at: 4096, count: 4096, fromFileAt: plain)
+        try writeBytes(forged, at: (pages - 1) * 4096, toFileAt: path)
+        try FileHandle(forWritingTo: URL(fileURLWithPath: path)).truncate(atOffset: UInt64(pages * 4096 - 1))
+
+        switch TamperTests.readAll(path, key) {
+        case .success(let rows): Issue.record("read \(rows.count) rows from a truncated file: \(rows.prefix(1))")
+        case .failure: break
+        }
+        let report = try SealedDatabase.verify(at: path, key: key)
+        #expect(report.firstBadPage == pages)
+        #expect(!report.isIntact)
+    }
+}

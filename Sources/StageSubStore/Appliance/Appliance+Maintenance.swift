@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension Appliance {
     /// The verdict on one database.
@@ -64,6 +65,8 @@ extension Appliance {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
             return try queue.read { db in
+                // ATTACH counts as read-only to SQLite, and a URI could name the plain VFS: no attaching here.
+                sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_ATTACHED, 0)
                 let statement = try db.makeStatement(sql: sql)
                 guard statement.isReadonly else {
                     throw StoreError(.invalidInput, "only statements that read are allowed here (SELECT, read-only PRAGMA, EXPLAIN)")
