@@ -7,6 +7,7 @@
 //                                     transaction spills to the database file, prints "spilled", pauses
 //   SealedCrashWriter rekey PATH      old key, then new key on stdin; re-encrypts once and prints "done"
 //   SealedCrashWriter restore DATA FILE  restores FILE into the appliance at DATA; prints "start", "done"
+//   SealedCrashWriter rekey-orchestra DATA SLUG  re-encrypts one orchestra of the appliance at DATA
 //   CRASH_WRITER_MMAP=1               set PRAGMA mmap_size=1000000000 on the writing connection
 //
 // The database must exist and hold `CREATE TABLE log(seq INTEGER PRIMARY KEY, payload BLOB NOT NULL)`.
@@ -96,6 +97,12 @@ do {
         let appliance = try Appliance.open(DataDirectory(root: path))
         say("start")
         _ = try appliance.restore(URL(fileURLWithPath: arguments[3]))
+        say("done")
+    case "rekey-orchestra":
+        guard arguments.count == 4 else { fail("usage: SealedCrashWriter rekey-orchestra DATA SLUG") }
+        let appliance = try Appliance.open(DataDirectory(root: path))
+        say("start")
+        try appliance.rekeyOrchestra(arguments[3])
         say("done")
     default:
         fail("unknown mode \(mode)")

@@ -251,3 +251,28 @@ final class LockedFlag: @unchecked Sendable {
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
 }
+
+@Suite("Orchestra rekey under SIGKILL", .serialized)
+struct OrchestraRekeyKillTests {
+    @Test("an orchestra rekey killed at any moment leaves an orchestra that opens with its data")
+    func rekeyKilled() throws {
+        let fixture = try BackupRestoreTests.makeFixture()
+        try fixture.appliance.close()
+        let data = fixture.directory.root.path
+        let started = Date()
+        _ = try CrashTests.runWriter("rekey-orchestra", path: data, extra: ["gso"], keys: [], kill: nil, in: fixture.dir)
+        let duration = Date().timeIntervalSince(started)
+        var killed = 0
+        for round in 0..<10 {
+            let delay = Int(Double.random(in: 0...1.0) * duration * 1_000_000)
+            let outcome = try CrashTests.runWriter("rekey-orchestra", path: data, extra: ["gso"], keys: [],
+                                                   kill: .afterStart(microseconds: delay), in: fixture.dir)
+            if outcome.killed { killed += 1 }
+            let app = try Appliance.open(fixture.directory)
+            #expect(try BackupRestoreTests.ledger(app).count == 400, "round \(round)")
+            #expect(try app.verify(["gso"]).first?.isIntact == true, "round \(round)")
+            try app.close()
+        }
+        print("orchestra rekey: \(killed) of 10 runs killed (a rekey took \(Int(duration * 1000)) ms)")
+    }
+}
