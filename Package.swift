@@ -24,10 +24,12 @@ let package = Package(
             dependencies: ["CSodium"],
             cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"])],
             linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("sodium")]),
+        // The orchestra's domain as plain values and pure functions: no database, clock or network.
+        .target(name: "StageSubCore"),
         .target(
             name: "StageSubStore",
             dependencies: [
-                "SealedVFS", "CSodium",
+                "StageSubCore", "SealedVFS", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
@@ -50,6 +52,7 @@ let package = Package(
         .executableTarget(
             name: "SealedCrashWriter",
             dependencies: ["StageSubStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StageSubCoreTests", dependencies: ["StageSubCore"]),
         .testTarget(
             name: "SealedVFSTests",
             dependencies: ["SealedVFS", .product(name: "GRDBSQLite", package: "GRDB.swift")]),
