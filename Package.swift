@@ -32,7 +32,9 @@ let package = Package(
                 "StageSubCore", "SealedVFS", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ]),
+            ],
+            // Compiled into the binary, so it stays one self-contained file.
+            resources: [.embedInCode("Seeds/instruments.json"), .embedInCode("Seeds/templates.json")]),
         .executableTarget(
             name: "stagesub",
             dependencies: [

@@ -105,7 +105,7 @@ struct ApplianceTests {
             try SealedDatabase.open(at: fixture.directory.orchestraDatabase("gso").path, key: MasterKey.registryKey(app.masterKey))
         }
         let summary = try #require(try app.orchestraSummaries().first)
-        #expect(summary.slug == "gso" && summary.users == 1 && summary.schemaVersion == 1 && summary.sizeBytes > 0)
+        #expect(summary.slug == "gso" && summary.users == 1 && summary.schemaVersion == OrchestraMigrations.currentVersion && summary.sizeBytes > 0)
     }
 
     @Test("bad slugs, names, emails and duplicates are refused with what to fix")
@@ -186,5 +186,34 @@ struct ApplianceTests {
         _ = try app.createUser(username: "root2", email: "root2@example.org", role: .superadmin, orchestra: nil)
         try app.disableUser("admin")
         #expect(try app.user("admin").active == false)
+    }
+}
+
+@Suite("What a new orchestra starts with")
+struct SeedTests {
+    @Test("the instruments and positions of a Swedish symphony orchestra, in score order, and every template in Swedish and English")
+    func seeds() throws {
+        let fixture = try ApplianceFixture()
+        _ = try fixture.appliance.createOrchestra(slug: "gso", name: "GSO", adminEmail: "kansli@gso.se")
+        let db = try fixture.appliance.openOrchestraDatabase("gso")
+        defer { try? SealedDatabase.close(db) }
+        try db.read { db in
+            let instruments = try String.fetchAll(db, sql: "SELECT name FROM instrument ORDER BY displayOrder")
+            #expect(instruments.prefix(5) == ["Violin 1", "Violin 2", "Altfiol", "Cello", "Kontrabas"])
+            #expect(instruments.count == 17)
+            let violin = try Row.fetchAll(db, sql: """
+                SELECT p.name, p.nameEn FROM position p JOIN instrument i ON i.id = p.instrumentId
+                WHERE i.name = 'Violin 1' ORDER BY p.hierarchyLevel
+                """).map { "\($0[0] as String)/\($0[1] as String)" }
+            #expect(violin == ["Förste konsertmästare/Concertmaster", "Andre konsertmästare/Associate concertmaster", "Tutti/Tutti"])
+            let templates = try Row.fetchAll(db, sql: "SELECT type, language FROM emailTemplate ORDER BY type, language")
+                .map { "\($0[0] as String):\($0[1] as String)" }
+            for type in ["confirmation", "group_email", "position_filled", "reminder", "request"] {
+                #expect(templates.contains("\(type):sv") && templates.contains("\(type):en"), "\(type)")
+            }
+            let request = try String.fetchOne(db, sql: "SELECT body FROM emailTemplate WHERE type = 'request' AND language = 'sv'") ?? ""
+            #expect(request.contains("{{responseUrl}}") && request.contains("{{firstName}}"))
+            #expect(try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'reminderPercentage'") == "75")
+        }
     }
 }

@@ -27,6 +27,10 @@ public enum OrchestraMigrations {
                 t.column("userId", .integer)
             }
         }
+        migrator.registerMigration("v2: musicians, instruments, lists, projects, needs, requests, messages, files") { db in
+            try OrchestraSchema.createDomain(db)
+            try OrchestraSeeds.apply(db)
+        }
         return migrator
     }
 
