@@ -1,0 +1,291 @@
+import CSodium
+import Foundation
+import GRDB
+import StageSubCore
+
+/// What a dispatch did: the requests it created (with their one-time tokens, which exist nowhere else
+/// but in the messages) and the plan it carried out.
+public struct DispatchResult: Sendable {
+    public struct Sent: Sendable {
+        public let requestId: Int64
+        public let musicianId: Int64
+        public let token: String
+    }
+    public let sent: [Sent]
+    public let plan: DispatchPlan?
+}
+
+/// What a musician's answer came to.
+public enum AnswerOutcome: Sendable, Equatable {
+    case accepted, declined
+    /// Someone else filled the position first (the request is now cancelled).
+    case positionFilled
+    /// The deadline had passed.
+    case expired
+    /// Answered before, or cancelled: the status it has.
+    case closed(RequestStatus)
+    case unknownToken
+}
+
+extension OrchestraGateway {
+    /// The plan for a need as it stands: exactly what `send` would do now.
+    public func preview(need id: Int64) throws(StoreError) -> DispatchPlan {
+        try read { db in DispatchPlanner.plan(try dispatchInput(need: id, in: db)) }
+    }
+
+    /// Carries out the plan for a need in one transaction: requests, tokens and messages.
+    public func send(need id: Int64, now: Date) throws(StoreError) -> DispatchResult {
+        try write { db in try dispatch(need: id, now: now, in: db) }
+    }
+
+    /// A musician's answer through their link. One transaction that re-checks the need, so simultaneous
+    /// acceptances never exceed its quantity.
+    public func answer(token: String, accept: Bool, now: Date) throws(StoreError) -> AnswerOutcome {
+        try write { db in
+            guard var request = try SubstituteRequest.filter(sql: "tokenHash = ?", arguments: [Self.hash(token)]).fetchOne(db) else {
+                return .unknownToken
+            }
+            guard request.status == .pending else { return .closed(request.status) }
+            guard now < request.deadlineAt else {
+                try timeOut(&request, now: now, in: db)
+                return .expired
+            }
+            guard var need = try ProjectNeed.fetchOne(db, key: request.needId) else { return .unknownToken }
+            request.respondedAt = now
+            if !accept {
+                request.status = .declined
+                try request.update(db)
+                _ = try dispatch(need: need.id!, now: now, in: db)
+                return .declined
+            }
+            let accepted = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE needId = ? AND status = 'accepted'",
+                                            arguments: [need.id]) ?? 0
+            if accepted >= need.quantity || need.status == .cancelled {
+                request.status = .cancelled
+                try request.update(db)
+                return .positionFilled
+            }
+            request.status = .accepted
+            try request.update(db)
+            try queueMessage("confirmation", request: request, token: nil, now: now, in: db)
+            if accepted + 1 >= need.quantity {
+                need.status = .filled
+                need.updatedAt = now
+                try need.update(db)
+                try cancelPending(need: need.id!, now: now, in: db)
+            } else {
+                _ = try dispatch(need: need.id!, now: now, in: db)
+            }
+            return .accepted
+        }
+    }
+
+    /// Due work: reminders whose moment has come and requests whose deadline has passed (then the engine
+    /// asks the next). Idempotent: all state is in the database, so running it twice does nothing twice.
+    @discardableResult
+    public func processDue(now: Date) throws(StoreError) -> (reminders: Int, timeouts: Int) {
+        try write { db in
+            var timeouts = 0
+            for var request in try SubstituteRequest.filter(sql: "status = 'pending' AND deadlineAt <= ?", arguments: [now]).order(sql: "id").fetchAll(db) {
+                try timeOut(&request, now: now, in: db)
+                timeouts += 1
+            }
+            var reminders = 0
+            for var request in try SubstituteRequest.filter(
+                sql: "status = 'pending' AND reminderSentAt IS NULL AND reminderDueAt <= ? AND deadlineAt > ?", arguments: [now, now]
+            ).order(sql: "id").fetchAll(db) {
+                request.reminderSentAt = now
+                try request.update(db)
+                try queueMessage("reminder", request: request, token: nil, now: now, in: db)
+                reminders += 1
+            }
+            return (reminders, timeouts)
+        }
+    }
+
+    /// A musician who had accepted withdraws: the need reopens and the engine asks the next.
+    public func recordWithdrawal(request id: Int64, now: Date) throws(StoreError) -> DispatchResult {
+        try write { db in
+            guard var request = try SubstituteRequest.fetchOne(db, key: id), request.status == .accepted else {
+                throw StoreError(.conflict, "request \(id) is not an accepted one")
+            }
+            // Declined, not cancelled: they stay asked in this project and are not asked again.
+            request.status = .declined
+            request.withdrawnAt = now
+            try request.update(db)
+            try db.execute(sql: "UPDATE projectNeed SET status = 'active', updatedAt = ? WHERE id = ? AND status = 'filled'",
+                           arguments: [now, request.needId])
+            return try dispatch(need: request.needId, now: now, in: db)
+        }
+    }
+
+    // MARK: - Inside a transaction
+
+    func dispatch(need id: Int64, now: Date, in db: Database) throws -> DispatchResult {
+        let input = try dispatchInput(need: id, in: db)
+        let plan = DispatchPlanner.plan(input)
+        guard !plan.ask.isEmpty, let need = try ProjectNeed.fetchOne(db, key: id) else { return DispatchResult(sent: [], plan: plan) }
+        let percentage = Double(try setting("reminderPercentage", in: db).flatMap(Int.init) ?? 75)
+        let responseSeconds = Double(need.responseTimeHours) * 3600
+        var sent: [DispatchResult.Sent] = []
+        for musicianId in plan.ask {
+            let token = Self.newToken()
+            var request = SubstituteRequest(
+                needId: id, musicianId: musicianId, status: .pending, tokenHash: Self.hash(token), sentAt: now,
+                reminderDueAt: now.addingTimeInterval(responseSeconds * percentage / 100), reminderSentAt: nil,
+                deadlineAt: now.addingTimeInterval(responseSeconds), respondedAt: nil,
+                conflictProjectId: plan.conflictWarnings[musicianId], withdrawnAt: nil)
+            try request.insert(db)
+            try queueMessage("request", request: request, token: token, now: now, in: db)
+            sent.append(.init(requestId: request.id!, musicianId: musicianId, token: token))
+        }
+        return DispatchResult(sent: sent, plan: plan)
+    }
+
+    func timeOut(_ request: inout SubstituteRequest, now: Date, in db: Database) throws {
+        request.status = .timedOut
+        request.respondedAt = nil
+        try request.update(db)
+        _ = try dispatch(need: request.needId, now: now, in: db)
+    }
+
+    /// Cancels a need's pending requests and tells each musician the position is filled.
+    func cancelPending(need id: Int64, now: Date, in db: Database) throws {
+        for var request in try SubstituteRequest.filter(sql: "needId = ? AND status = 'pending'", arguments: [id]).fetchAll(db) {
+            request.status = .cancelled
+            try request.update(db)
+            try queueMessage("position_filled", request: request, token: nil, now: now, in: db)
+        }
+    }
+
+    /// Reads what the planner needs for one need, in the caller's transaction.
+    func dispatchInput(need id: Int64, in db: Database) throws -> DispatchInput {
+        guard let need = try ProjectNeed.fetchOne(db, key: id) else { throw StoreError(.notFound, "no need \(id)") }
+        guard let project = try Project.fetchOne(db, key: need.projectId), let period = project.period else {
+            throw StoreError(.notFound, "no project \(need.projectId)")
+        }
+        let needs = try ProjectNeed.filter(sql: "projectId = ?", arguments: [project.id]).fetchAll(db)
+        let planned = try needs.map { try plannerNeed($0, in: db) }
+        let everyone = Set(planned.flatMap(\.list))
+        var musicians: [Int64: PlannerMusician] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, isActive, isArchived, localResidence FROM musician WHERE id IN (SELECT value FROM json_each(?))",
+                                    arguments: [Self.jsonArray(everyone)]) {
+            let musicianId: Int64 = row["id"]
+            musicians[musicianId] = PlannerMusician(id: musicianId, isActive: row["isActive"], isArchived: row["isArchived"],
+                                                    localResidence: row["localResidence"], qualifiedPositions: [])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT musicianId, positionId FROM qualification WHERE musicianId IN (SELECT value FROM json_each(?))",
+                                    arguments: [Self.jsonArray(everyone)]) {
+            musicians[row["musicianId"]]?.qualifiedPositions.insert(row["positionId"])
+        }
+        let projectRequests = try Row.fetchAll(db, sql: """
+            SELECT r.needId, r.musicianId, r.status FROM request r JOIN projectNeed n ON n.id = r.needId
+            WHERE n.projectId = ? ORDER BY r.id
+            """, arguments: [project.id]).map { PlannerRequest(needId: $0["needId"], musicianId: $0["musicianId"], status: $0["status"]) }
+        var busy: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT r.musicianId, p.id AS projectId, p.startDate, p.endDate FROM request r
+            JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
+            WHERE r.status IN ('pending', 'accepted') AND p.id <> ? AND r.musicianId IN (SELECT value FROM json_each(?))
+            """, arguments: [project.id, Self.jsonArray(Set(planned.first { $0.id == id }?.list ?? []))]) {
+            guard let start = CalendarDay(iso: row["startDate"]) else { continue }
+            let other = ProjectPeriod(start: start, end: (row["endDate"] as String?).flatMap(CalendarDay.init(iso:)))
+            if other.overlaps(period) { busy[row["musicianId"]] = row["projectId"] }
+        }
+        return DispatchInput(
+            need: planned.first { $0.id == id }!, otherNeeds: planned.filter { $0.id != id }, musicians: musicians,
+            projectRequests: projectRequests, busyElsewhere: busy,
+            listConflictMode: ListConflictMode(rawValue: try setting("listConflictMode", in: db) ?? "") ?? .simple,
+            conflictPolicy: ConflictPolicy(rawValue: try setting("conflictPolicy", in: db) ?? "") ?? .warn)
+    }
+
+    func plannerNeed(_ need: ProjectNeed, in db: Database) throws -> PlannerNeed {
+        let list = need.rankingListId != nil
+            ? try Int64.fetchAll(db, sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank", arguments: [need.rankingListId])
+            : try Int64.fetchAll(db, sql: "SELECT musicianId FROM customRanking WHERE listId = ? ORDER BY rank", arguments: [need.customRankingListId])
+        let level = try Int.fetchOne(db, sql: "SELECT hierarchyLevel FROM position WHERE id = ?", arguments: [need.positionId]) ?? 0
+        return PlannerNeed(id: need.id!, positionId: need.positionId, positionLevel: level, quantity: need.quantity,
+                           strategy: need.strategy, maxRecipients: need.maxRecipients,
+                           requireLocalResidence: need.requireLocalResidence, status: need.status, list: list)
+    }
+
+    static func jsonArray(_ ids: Set<Int64>) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
+
+    // MARK: Tokens and messages
+
+    /// 256 random bits, URL-safe: the musician's one-time answer token.
+    static func newToken() -> String {
+        Data(Sodium.randomBytes(32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String { Sodium.hex(Sodium.sha256(Array(token.utf8))) }
+
+    /// Renders a message from the template in the musician's language (Swedish when missing) and puts it
+    /// in the outbox, in the caller's transaction.
+    func queueMessage(_ type: String, request: SubstituteRequest, token: String?, now: Date, in db: Database) throws {
+        guard let musician = try Musician.fetchOne(db, key: request.musicianId),
+              let need = try ProjectNeed.fetchOne(db, key: request.needId),
+              let project = try Project.fetchOne(db, key: need.projectId),
+              let position = try Row.fetchOne(db, sql: """
+                  SELECT p.name, p.nameEn, i.name AS instrument, i.nameEn AS instrumentEn FROM position p
+                  JOIN instrument i ON i.id = p.instrumentId WHERE p.id = ?
+                  """, arguments: [need.positionId]) else { return }
+        let english = musician.preferredLanguage == "en"
+        let template = try Row.fetchOne(db, sql: "SELECT subject, body FROM emailTemplate WHERE type = ? AND language = ?",
+                                        arguments: [type, musician.preferredLanguage])
+            ?? Row.fetchOne(db, sql: "SELECT subject, body FROM emailTemplate WHERE type = ? AND language = 'sv'", arguments: [type])
+        guard let template else { throw StoreError(.notFound, "no \(type) template") }
+        let sheet = type == "confirmation" ? "confirmation" : "request"
+        let files = try String.fetchAll(db, sql: """
+            SELECT fileName FROM fileStorage WHERE sendWith = ? AND (needId = ? OR (needId IS NULL AND projectId = ?)) ORDER BY id
+            """, arguments: [sheet, need.id, project.id])
+        let deadline = Self.formatMoment(request.deadlineAt, timeZone: try setting("timeZone", in: db) ?? "Europe/Stockholm")
+        let empty = type == "confirmation" ? (english ? "Information will follow" : "Information kommer senare")
+                                           : (english ? "See the attached information" : "Se bifogad information")
+        let values: [String: String] = [
+            "firstName": musician.firstName, "lastName": musician.lastName, "projectName": project.name,
+            "positionName": english ? position["nameEn"] : position["name"],
+            "instrumentName": english ? position["instrumentEn"] : position["instrument"],
+            "startDate": project.startDate, "weekNumber": String(project.weekNumber),
+            "rehearsalSchedule": project.rehearsalSchedule.flatMap { $0.isEmpty ? nil : $0 } ?? empty,
+            "concertInfo": project.concertInfo.flatMap { $0.isEmpty ? nil : $0 } ?? empty,
+            "responseUrl": token.map { "\(answerBaseURL)/r/\($0)" } ?? "",
+            "responseTime": deadline, "quantity": String(need.quantity), "orchestraName": orchestraName,
+            "attachmentNote": files.isEmpty ? "" : (english ? "\nAttached: " : "\nBifogat: ") + files.joined(separator: ", ") + "\n",
+        ]
+        var message = OutboxMessage(
+            requestId: request.id, musicianId: musician.id, projectId: project.id, type: type, channel: "email",
+            recipient: musician.email, subject: MessageTemplate.render(template["subject"], values),
+            body: MessageTemplate.render(template["body"], values), status: "queued", attempts: 0, nextAttemptAt: now,
+            sentAt: nil, lastError: nil, createdAt: now)
+        try message.insert(db)
+    }
+
+    static func formatMoment(_ date: Date, timeZone: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "sv_SE")
+        formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/Stockholm")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+}
+
+/// `{{name}}` placeholders filled from a dictionary; unknown names render empty.
+public enum MessageTemplate {
+    public static func render(_ template: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                out += rest[open.lowerBound...]
+                return out
+            }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            out += values[name] ?? ""
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+}

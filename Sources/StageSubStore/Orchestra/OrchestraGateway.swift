@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+import StageSubCore
+
+/// Everything an orchestra's people and its request engine do to its database, by intent. SQL stays here;
+/// rules come from StageSubCore.
+public final class OrchestraGateway: Sendable {
+    let database: DatabasePool
+    /// Shown in messages.
+    public let orchestraName: String
+    /// The start of musicians' answer links, e.g. `https://vikarier.example.org` (links are `<base>/r/<token>`).
+    public let answerBaseURL: String
+
+    public init(database: DatabasePool, orchestraName: String, answerBaseURL: String) {
+        self.database = database
+        self.orchestraName = orchestraName
+        self.answerBaseURL = answerBaseURL
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try database.read(body) } catch { throw Self.translate(error, database.path) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try database.write(body) } catch { throw Self.translate(error, database.path) }
+    }
+
+    static func translate(_ error: any Error, _ path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT {
+            return StoreError(.conflict, "that conflicts with the orchestra's data (\(error.message ?? "constraint"))", underlying: error)
+        }
+        return SealedDatabase.translate(error, path: path)
+    }
+
+    // MARK: Roster
+
+    /// Adds a musician. A duplicate email or phone is refused, naming the musician who has it.
+    public func createMusician(_ musician: Musician) throws(StoreError) -> Musician {
+        var musician = musician
+        try Self.validate(musician)
+        return try write { db in
+            try Self.refuseDuplicates(musician, in: db)
+            try musician.insert(db)
+            return musician
+        }
+    }
+
+    /// Saves changes to a musician (same duplicate rules).
+    public func updateMusician(_ musician: Musician, now: Date) throws(StoreError) {
+        var musician = musician
+        try Self.validate(musician)
+        musician.updatedAt = now
+        try write { db in
+            guard try Musician.exists(db, key: musician.id) else { throw StoreError(.notFound, "no musician \(musician.id ?? 0)") }
+            try Self.refuseDuplicates(musician, in: db)
+            try musician.update(db)
+        }
+    }
+
+    static func validate(_ musician: Musician) throws(StoreError) {
+        if musician.firstName.trimmingCharacters(in: .whitespaces).isEmpty || musician.lastName.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw StoreError(.invalidInput, "a musician needs a first and a last name")
+        }
+        try Appliance.validateEmail(musician.email)
+        if !["sv", "en"].contains(musician.preferredLanguage) {
+            throw StoreError(.invalidInput, "the language must be sv or en")
+        }
+    }
+
+    static func refuseDuplicates(_ musician: Musician, in db: Database) throws {
+        if let other = try Musician.fetchOne(db, sql: "SELECT * FROM musician WHERE email = ? COLLATE NOCASE AND id IS NOT ?",
+                                            arguments: [musician.email, musician.id]) {
+            throw StoreError(.conflict, "\(musician.email) already belongs to \(other.fullName) (musician \(other.id ?? 0))")
+        }
+        if let phone = musician.phone, !phone.isEmpty,
+           let other = try Musician.fetchOne(db, sql: "SELECT * FROM musician WHERE phone = ? AND id IS NOT ?", arguments: [phone, musician.id]) {
+            throw StoreError(.conflict, "\(phone) already belongs to \(other.fullName) (musician \(other.id ?? 0))")
+        }
+    }
+
+    /// Replaces a musician's qualifications.
+    public func setQualifications(musician id: Int64, positions: Set<Int64>) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM qualification WHERE musicianId = ?", arguments: [id])
+            for position in positions.sorted() {
+                try db.execute(sql: "INSERT INTO qualification(musicianId, positionId) VALUES (?, ?)", arguments: [id, position])
+            }
+        }
+    }
+
+    /// Archives (true) or restores (false) a musician. Archived musicians are never asked.
+    public func setArchived(_ archived: Bool, musician id: Int64, now: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: archived
+                ? "UPDATE musician SET isArchived = 1, archivedAt = ?, updatedAt = ? WHERE id = ?"
+                : "UPDATE musician SET isArchived = 0, restoredAt = ?, updatedAt = ? WHERE id = ?", arguments: [now, now, id])
+            guard db.changesCount == 1 else { throw StoreError(.notFound, "no musician \(id)") }
+        }
+    }
+
+    /// The id of a position (by instrument and position name, Swedish or English).
+    public func positionId(instrument: String, position: String) throws(StoreError) -> Int64 {
+        let id = try read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT p.id FROM position p JOIN instrument i ON i.id = p.instrumentId
+                WHERE (i.name = ? OR i.nameEn = ?) AND (p.name = ? OR p.nameEn = ?)
+                """, arguments: [instrument, instrument, position, position])
+        }
+        guard let id else { throw StoreError(.notFound, "no position \(position) of \(instrument)") }
+        return id
+    }
+
+    // MARK: Ranking lists
+
+    /// The A, B or C list of a position, made when first asked for.
+    public func rankingList(position: Int64, type: String) throws(StoreError) -> Int64 {
+        guard ["A", "B", "C"].contains(type) else { throw StoreError(.invalidInput, "a ranking list is A, B or C") }
+        return try write { db in
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM rankingList WHERE positionId = ? AND listType = ?", arguments: [position, type]) {
+                return id
+            }
+            try db.execute(sql: "INSERT INTO rankingList(positionId, listType) VALUES (?, ?)", arguments: [position, type])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Puts a list in exactly this order (ranks 1…n); musicians not named leave the list.
+    public func setRanking(list: Int64, musicians: [Int64]) throws(StoreError) {
+        guard Set(musicians).count == musicians.count else { throw StoreError(.invalidInput, "a musician appears twice in the list") }
+        try write { db in
+            try db.execute(sql: "DELETE FROM ranking WHERE listId = ?", arguments: [list])
+            for (index, musician) in musicians.enumerated() {
+                try db.execute(sql: "INSERT INTO ranking(listId, musicianId, rank) VALUES (?, ?, ?)", arguments: [list, musician, index + 1])
+            }
+        }
+    }
+
+    /// Adds musicians at the end of a list.
+    public func addToList(_ list: Int64, musicians: [Int64]) throws(StoreError) {
+        let current = try ranking(list: list)
+        try setRanking(list: list, musicians: current + musicians.filter { !current.contains($0) })
+    }
+
+    /// Removes a musician from a list; the ranks close up.
+    public func removeFromList(_ list: Int64, musician: Int64) throws(StoreError) {
+        try setRanking(list: list, musicians: ranking(list: list).filter { $0 != musician })
+    }
+
+    /// A list's musicians in rank order.
+    public func ranking(list: Int64) throws(StoreError) -> [Int64] {
+        try read { db in try Int64.fetchAll(db, sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank", arguments: [list]) }
+    }
+
+    // MARK: Projects and needs
+
+    /// Creates a project; its week number comes from its start date.
+    public func createProject(name: String, startDate: String, endDate: String? = nil, rehearsalSchedule: String? = nil,
+                              concertInfo: String? = nil, notes: String? = nil, now: Date) throws(StoreError) -> Project {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.invalidInput, "a project needs a name") }
+        guard let start = CalendarDay(iso: startDate) else { throw StoreError(.invalidInput, "startDate must be a date YYYY-MM-DD") }
+        if let endDate {
+            guard let end = CalendarDay(iso: endDate) else { throw StoreError(.invalidInput, "endDate must be a date YYYY-MM-DD") }
+            guard end >= start else { throw StoreError(.invalidInput, "endDate is before startDate") }
+        }
+        var project = Project(name: name, startDate: startDate, endDate: endDate, weekNumber: start.isoWeek.week,
+                              rehearsalSchedule: rehearsalSchedule, concertInfo: concertInfo, notes: notes, createdAt: now, updatedAt: now)
+        return try write { db in
+            try project.insert(db)
+            return project
+        }
+    }
+
+    /// Adds a need to a project, with a ranking list (or a custom list) of its position.
+    public func createNeed(project: Int64, position: Int64, quantity: Int, rankingList: Int64, strategy: RequestStrategy,
+                           maxRecipients: Int? = nil, responseTimeHours: Int = 24, requireLocalResidence: Bool = false,
+                           now: Date) throws(StoreError) -> ProjectNeed {
+        if let problem = DispatchPlanner.validate(quantity: quantity, strategy: strategy, maxRecipients: maxRecipients,
+                                                  responseTimeHours: responseTimeHours) {
+            throw StoreError(.invalidInput, problem)
+        }
+        var need = ProjectNeed(projectId: project, positionId: position, quantity: quantity, rankingListId: rankingList,
+                               customRankingListId: nil, strategy: strategy, maxRecipients: maxRecipients,
+                               responseTimeHours: responseTimeHours, requireLocalResidence: requireLocalResidence,
+                               status: .active, createdAt: now, updatedAt: now)
+        return try write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [rankingList]) == position else {
+                throw StoreError(.invalidInput, "the ranking list belongs to another position")
+            }
+            try need.insert(db)
+            return need
+        }
+    }
+
+    /// Pauses a need (nobody new is asked; pending requests stay), or resumes it.
+    public func setNeedPaused(_ paused: Bool, need id: Int64, now: Date) throws(StoreError) -> DispatchResult {
+        try write { db in
+            try db.execute(sql: "UPDATE projectNeed SET status = ?, updatedAt = ? WHERE id = ? AND status IN ('active', 'paused')",
+                           arguments: [paused ? "paused" : "active", now, id])
+            guard db.changesCount == 1 else { throw StoreError(.conflict, "need \(id) is neither active nor paused") }
+            return paused ? DispatchResult(sent: [], plan: nil) : try dispatch(need: id, now: now, in: db)
+        }
+    }
+
+    /// Cancels a need: its pending requests are cancelled and those musicians told the position is filled.
+    public func cancelNeed(_ id: Int64, now: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE projectNeed SET status = 'cancelled', updatedAt = ? WHERE id = ? AND status <> 'cancelled'",
+                           arguments: [now, id])
+            guard db.changesCount == 1 else { throw StoreError(.conflict, "need \(id) is already cancelled") }
+            try cancelPending(need: id, now: now, in: db)
+        }
+    }
+
+    public func need(_ id: Int64) throws(StoreError) -> ProjectNeed {
+        guard let need = try read({ db in try ProjectNeed.fetchOne(db, key: id) }) else { throw StoreError(.notFound, "no need \(id)") }
+        return need
+    }
+
+    /// The requests of a need, oldest first.
+    public func requests(need id: Int64) throws(StoreError) -> [SubstituteRequest] {
+        try read { db in try SubstituteRequest.filter(sql: "needId = ?", arguments: [id]).order(sql: "id").fetchAll(db) }
+    }
+
+    /// The outbox, oldest first.
+    public func outbox() throws(StoreError) -> [OutboxMessage] {
+        try read { db in try OutboxMessage.order(sql: "id").fetchAll(db) }
+    }
+
+    func setting(_ key: String, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+    }
+}
+
+extension Appliance {
+    /// The gateway of an orchestra's database, for its people and its engine.
+    public func gateway(_ slug: String, database: DatabasePool, answerBaseURL: String) throws(StoreError) -> OrchestraGateway {
+        OrchestraGateway(database: database, orchestraName: try orchestra(slug).name, answerBaseURL: answerBaseURL)
+    }
+}

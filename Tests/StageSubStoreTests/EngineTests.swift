@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import StageSubCore
+import Testing
+@testable import StageSubStore
+
+/// An orchestra with a violin section: ten musicians qualified for Violin 1 tutti, all on its A list.
+struct EngineFixture {
+    let appliance: ApplianceFixture
+    let gateway: OrchestraGateway
+    let database: DatabasePool
+    let tutti: Int64
+    let list: Int64
+    let musicians: [Musician]
+    let project: Project
+    static let start = Date(timeIntervalSince1970: 1_795_000_000)  // a Monday morning in 2026
+
+    init(count: Int = 10, english: Set<Int> = []) throws {
+        appliance = try ApplianceFixture()
+        _ = try appliance.appliance.createOrchestra(slug: "gso", name: "Göteborgs Symfoniker", adminEmail: "kansli@gso.se")
+        database = try appliance.appliance.openOrchestraDatabase("gso")
+        gateway = try appliance.appliance.gateway("gso", database: database, answerBaseURL: "https://vikarier.example.org")
+        tutti = try gateway.positionId(instrument: "Violin 1", position: "Tutti")
+        list = try gateway.rankingList(position: tutti, type: "A")
+        var made: [Musician] = []
+        for i in 1...count {
+            let m = try gateway.createMusician(Musician(firstName: "Musiker\(i)", lastName: "Svensson", email: "m\(i)@example.org",
+                                                        preferredLanguage: english.contains(i) ? "en" : "sv", now: Self.start))
+            try gateway.setQualifications(musician: m.id!, positions: [tutti])
+            made.append(m)
+        }
+        musicians = made
+        try gateway.setRanking(list: list, musicians: made.map { $0.id! })
+        project = try gateway.createProject(name: "Mahler 5", startDate: "2026-12-07", rehearsalSchedule: "Mån–tor 10–13",
+                                            concertInfo: "Fre 19.30", now: Self.start)
+    }
+
+    func need(_ strategy: RequestStrategy, quantity: Int = 1, max: Int? = nil, hours: Int = 24) throws -> ProjectNeed {
+        try gateway.createNeed(project: project.id!, position: tutti, quantity: quantity, rankingList: list, strategy: strategy,
+                               maxRecipients: max, responseTimeHours: hours, now: Self.start)
+    }
+
+    func id(_ index: Int) -> Int64 { musicians[index - 1].id! }
+}
+
+@Suite("The request engine")
+struct EngineTests {
+    @Test("sequential: preview is what send does; a decline asks the next; an accept fills and confirms")
+    func sequential() throws {
+        let f = try EngineFixture()
+        let need = try f.need(.sequential)
+        let preview = try f.gateway.preview(need: need.id!)
+        #expect(preview.ask == [f.id(1)])
+        let first = try f.gateway.send(need: need.id!, now: EngineFixture.start)
+        #expect(first.plan == preview)
+        #expect(first.sent.map(\.musicianId) == [f.id(1)])
+        #expect(try f.gateway.send(need: need.id!, now: EngineFixture.start).sent.isEmpty)  // one at a time
+
+        let message = try #require(try f.gateway.outbox().last)
+        #expect(message.type == "request" && message.recipient == "m1@example.org")
+        #expect(message.body.contains("https://vikarier.example.org/r/\(first.sent[0].token)"))
+        #expect(message.subject.contains("Tutti") && message.subject.contains("Mahler 5") && message.subject.contains("v. 50"))
+        // Only the hash of the token is stored.
+        let stored = try f.database.read { db in try String.fetchAll(db, sql: "SELECT tokenHash FROM request") }
+        #expect(!stored.contains(first.sent[0].token))
+
+        #expect(try f.gateway.answer(token: first.sent[0].token, accept: false, now: EngineFixture.start.addingTimeInterval(60)) == .declined)
+        #expect(try f.gateway.answer(token: first.sent[0].token, accept: true, now: EngineFixture.start.addingTimeInterval(61)) == .closed(.declined))
+        let requests = try f.gateway.requests(need: need.id!)
+        #expect(requests.map(\.musicianId) == [f.id(1), f.id(2)])
+        #expect(requests.map(\.status) == [.declined, .pending])
+        let second = try f.database.read { db in try SubstituteRequest.fetchOne(db, key: requests[1].id) }!
+        let token = try #require(try f.gateway.outbox().last?.body.components(separatedBy: "/r/").last?.components(separatedBy: "\n").first)
+        #expect(OrchestraGateway.hash(token) == second.tokenHash)
+        #expect(try f.gateway.answer(token: token, accept: true, now: EngineFixture.start.addingTimeInterval(120)) == .accepted)
+        #expect(try f.gateway.need(need.id!).status == .filled)
+        #expect(try f.gateway.outbox().last?.type == "confirmation")
+        #expect(try f.gateway.send(need: need.id!, now: EngineFixture.start).plan?.hold == .filled)
+    }
+
+    @Test("first come: many simultaneous accepts never exceed the quantity; the others hear the position is filled")
+    func firstComeRace() throws {
+        let f = try EngineFixture(count: 12)
+        let need = try f.need(.firstCome, quantity: 3, max: 10)
+        let sent = try f.gateway.send(need: need.id!, now: EngineFixture.start).sent
+        #expect(sent.count == 10)
+        let outcomes = LockedList<AnswerOutcome>()
+        let gateway = f.gateway
+        DispatchQueue.concurrentPerform(iterations: sent.count) { i in
+            let outcome = (try? gateway.answer(token: sent[i].token, accept: true, now: EngineFixture.start.addingTimeInterval(30))) ?? .unknownToken
+            outcomes.append(outcome)
+        }
+        #expect(outcomes.items.filter { $0 == .accepted }.count == 3)
+        #expect(outcomes.items.filter { $0 == .positionFilled || $0 == .closed(.cancelled) }.count == 7)
+        let statuses = try f.gateway.requests(need: need.id!).map(\.status)
+        #expect(statuses.filter { $0 == .accepted }.count == 3)
+        #expect(!statuses.contains(.pending))
+        #expect(try f.gateway.need(need.id!).status == .filled)
+        #expect(try f.gateway.outbox().filter { $0.type == "confirmation" }.count == 3)
+    }
+
+    @Test("a reminder once at 75 %, a timeout at the deadline and the next musician asked; running twice does nothing twice")
+    func deadlines() throws {
+        let f = try EngineFixture()
+        let need = try f.need(.parallel, quantity: 2, hours: 24)
+        let sent = try f.gateway.send(need: need.id!, now: EngineFixture.start).sent
+        #expect(sent.count == 2)
+        #expect(try f.gateway.processDue(now: EngineFixture.start.addingTimeInterval(17 * 3600)) == (0, 0))
+        #expect(try f.gateway.processDue(now: EngineFixture.start.addingTimeInterval(18 * 3600)) == (2, 0))
+        #expect(try f.gateway.processDue(now: EngineFixture.start.addingTimeInterval(18 * 3600 + 5)) == (0, 0))
+        #expect(try f.gateway.outbox().filter { $0.type == "reminder" }.count == 2)
+        // Musician 1 answers in time; musician 2 does not.
+        #expect(try f.gateway.answer(token: sent[0].token, accept: true, now: EngineFixture.start.addingTimeInterval(20 * 3600)) == .accepted)
+        let deadline = EngineFixture.start.addingTimeInterval(24 * 3600)
+        #expect(try f.gateway.processDue(now: deadline) == (0, 1))
+        #expect(try f.gateway.processDue(now: deadline) == (0, 0))
+        #expect(try f.gateway.answer(token: sent[1].token, accept: true, now: deadline.addingTimeInterval(1)) == .closed(.timedOut))
+        let requests = try f.gateway.requests(need: need.id!)
+        #expect(requests.map(\.status) == [.accepted, .timedOut, .pending])
+        #expect(requests.last?.musicianId == f.id(3))
+    }
+
+    @Test("an answer after the deadline is refused as expired, and the engine moves on")
+    func expiredToken() throws {
+        let f = try EngineFixture()
+        let need = try f.need(.sequential, hours: 1)
+        let sent = try f.gateway.send(need: need.id!, now: EngineFixture.start).sent
+        #expect(try f.gateway.answer(token: sent[0].token, accept: true, now: EngineFixture.start.addingTimeInterval(3600)) == .expired)
+        #expect(try f.gateway.requests(need: need.id!).map(\.status) == [.timedOut, .pending])
+        #expect(try f.gateway.answer(token: "not-a-token", accept: true, now: EngineFixture.start) == .unknownToken)
+    }
+
+    @Test("messages follow the musician's language; empty schedules say so")
+    func languages() throws {
+        let f = try EngineFixture(english: [1])
+        let need = try f.need(.parallel, quantity: 2)
+        _ = try f.gateway.send(need: need.id!, now: EngineFixture.start)
+        let messages = try f.gateway.outbox()
+        #expect(messages[0].subject.hasPrefix("Request: Tutti in Mahler 5"))
+        #expect(messages[1].subject.hasPrefix("Förfrågan: Tutti i Mahler 5"))
+        #expect(messages[0].body.contains("Hello Musiker1"))
+        #expect(messages[1].body.contains("Göteborgs Symfoniker"))
+    }
+
+    @Test("pause stops new requests; resume asks again; a withdrawal reopens a filled need")
+    func pauseResumeWithdraw() throws {
+        let f = try EngineFixture()
+        let need = try f.need(.sequential)
+        let first = try f.gateway.send(need: need.id!, now: EngineFixture.start).sent[0]
+        _ = try f.gateway.setNeedPaused(true, need: need.id!, now: EngineFixture.start)
+        #expect(try f.gateway.answer(token: first.token, accept: false, now: EngineFixture.start.addingTimeInterval(10)) == .declined)
+        #expect(try f.gateway.requests(need: need.id!).count == 1)  // paused: nobody new
+        let resumed = try f.gateway.setNeedPaused(false, need: need.id!, now: EngineFixture.start.addingTimeInterval(20))
+        #expect(resumed.sent.map(\.musicianId) == [f.id(2)])
+        #expect(try f.gateway.answer(token: resumed.sent[0].token, accept: true, now: EngineFixture.start.addingTimeInterval(30)) == .accepted)
+        let accepted = try #require(try f.gateway.requests(need: need.id!).last)
+        let reopened = try f.gateway.recordWithdrawal(request: accepted.id!, now: EngineFixture.start.addingTimeInterval(40))
+        #expect(reopened.sent.map(\.musicianId) == [f.id(3)])
+        #expect(try f.gateway.need(need.id!).status == .active)
+    }
+
+    @Test("a duplicate email or phone is refused, naming the musician who has it")
+    func duplicates() throws {
+        let f = try EngineFixture(count: 2)
+        let error = #expect(throws: StoreError.self) {
+            try f.gateway.createMusician(Musician(firstName: "Ny", lastName: "Person", email: "M1@example.org", now: .now))
+        }
+        #expect(error?.message.contains("Musiker1 Svensson") == true)
+        _ = try f.gateway.createMusician(Musician(firstName: "A", lastName: "B", email: "ab@example.org", phone: "070-1234567", now: .now))
+        let phone = #expect(throws: StoreError.self) {
+            try f.gateway.createMusician(Musician(firstName: "C", lastName: "D", email: "cd@example.org", phone: "070-1234567", now: .now))
+        }
+        #expect(phone?.message.contains("A B") == true)
+    }
+
+    @Test("needs with impossible settings are refused with what to fix")
+    func needValidation() throws {
+        let f = try EngineFixture(count: 2)
+        #expect((#expect(throws: StoreError.self) { try f.need(.firstCome, quantity: 3, max: 2) })?.message.contains("maxRecipients") == true)
+        #expect(throws: StoreError.self) { try f.need(.sequential, quantity: 0) }
+        #expect(throws: StoreError.self) { try f.need(.parallel, max: 3) }
+    }
+}
+
+final class LockedList<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [T] = []
+    var items: [T] { lock.withLock { values } }
+    func append(_ value: T) { lock.withLock { values.append(value) } }
+}
