@@ -188,3 +188,44 @@ final class LockedList<T>: @unchecked Sendable {
     var items: [T] { lock.withLock { values } }
     func append(_ value: T) { lock.withLock { values.append(value) } }
 }
+
+@Suite("The engine's settings")
+struct EngineSettingsTests {
+    @Test("quiet hours move deadlines and reminders out of the night")
+    func quietHours() throws {
+        let f = try EngineFixture()
+        try f.gateway.setSetting("quietHoursStart", "21:00")
+        try f.gateway.setSetting("quietHoursEnd", "08:00")
+        let need = try f.need(.sequential, hours: 4)
+        // 20:00 Stockholm time on a Monday in December (UTC+1).
+        let evening = Date(timeIntervalSince1970: 1_796_065_200)  // 2026-12-01 19:00 UTC
+        _ = try f.gateway.send(need: need.id!, now: evening)
+        let request = try #require(try f.gateway.requests(need: need.id!).first)
+        // 1 hour before 21:00, 3 more from 08:00: 11:00 local = 10:00 UTC the next day.
+        #expect(request.deadlineAt == evening.addingTimeInterval(15 * 3600))
+        // 75 % of 4 hours = 3 counted hours: 10:00 local.
+        #expect(request.reminderDueAt == evening.addingTimeInterval(14 * 3600))
+        #expect(throws: StoreError.self) { try f.gateway.setSetting("quietHoursStart", "25:00") }
+        #expect(throws: StoreError.self) { try f.gateway.setSetting("reminderPercentage", "95") }
+    }
+
+    @Test("conflicts with an overlapping project: warn asks and records it; skip passes the musician over")
+    func conflicts() throws {
+        let f = try EngineFixture(count: 3)
+        let other = try f.gateway.createProject(name: "Julkonsert", startDate: "2026-12-09", endDate: "2026-12-10", now: EngineFixture.start)
+        let otherNeed = try f.gateway.createNeed(project: other.id!, position: f.tutti, quantity: 1, rankingList: f.list,
+                                                  strategy: .sequential, now: EngineFixture.start)
+        _ = try f.gateway.send(need: otherNeed.id!, now: EngineFixture.start)  // musician 1 pending in the other project
+        let need = try f.need(.parallel, quantity: 2)
+        let warned = try f.gateway.preview(need: need.id!)
+        #expect(warned.ask == [f.id(1), f.id(2)])
+        #expect(warned.conflictWarnings[f.id(1)] == other.id)
+        try f.gateway.setSetting("conflictPolicy", "skip")
+        let skipped = try f.gateway.preview(need: need.id!)
+        #expect(skipped.ask == [f.id(2), f.id(3)])
+        #expect(skipped.passed.first?.reason == .conflict(projectId: other.id!))
+        try f.gateway.setSetting("conflictPolicy", "warn")
+        _ = try f.gateway.send(need: need.id!, now: EngineFixture.start)
+        #expect(try f.gateway.requests(need: need.id!).first?.conflictProjectId == other.id)
+    }
+}

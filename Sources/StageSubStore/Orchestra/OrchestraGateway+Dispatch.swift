@@ -127,19 +127,27 @@ extension OrchestraGateway {
         guard !plan.ask.isEmpty, let need = try ProjectNeed.fetchOne(db, key: id) else { return DispatchResult(sent: [], plan: plan) }
         let percentage = Double(try setting("reminderPercentage", in: db).flatMap(Int.init) ?? 75)
         let responseSeconds = Double(need.responseTimeHours) * 3600
+        let quiet = try quietHours(in: db)
+        let reminderDue = Deadline.after(now, counting: responseSeconds * percentage / 100, quiet: quiet)
+        let deadline = Deadline.after(now, counting: responseSeconds, quiet: quiet)
         var sent: [DispatchResult.Sent] = []
         for musicianId in plan.ask {
             let token = Self.newToken()
             var request = SubstituteRequest(
                 needId: id, musicianId: musicianId, status: .pending, tokenHash: Self.hash(token), sentAt: now,
-                reminderDueAt: now.addingTimeInterval(responseSeconds * percentage / 100), reminderSentAt: nil,
-                deadlineAt: now.addingTimeInterval(responseSeconds), respondedAt: nil,
+                reminderDueAt: reminderDue, reminderSentAt: nil, deadlineAt: deadline, respondedAt: nil,
                 conflictProjectId: plan.conflictWarnings[musicianId], withdrawnAt: nil)
             try request.insert(db)
             try queueMessage("request", request: request, token: token, now: now, in: db)
             sent.append(.init(requestId: request.id!, musicianId: musicianId, token: token))
         }
         return DispatchResult(sent: sent, plan: plan)
+    }
+
+    /// The orchestra's quiet hours (settings `quietHoursStart`, `quietHoursEnd`, `timeZone`), if any.
+    func quietHours(in db: Database) throws -> QuietHours? {
+        let zone = TimeZone(identifier: try setting("timeZone", in: db) ?? "") ?? TimeZone(identifier: "Europe/Stockholm")!
+        return QuietHours(start: try setting("quietHoursStart", in: db) ?? "", end: try setting("quietHoursEnd", in: db) ?? "", timeZone: zone)
     }
 
     func timeOut(_ request: inout SubstituteRequest, now: Date, in db: Database) throws {

@@ -227,6 +227,22 @@ public final class OrchestraGateway: Sendable {
         try read { db in try OutboxMessage.order(sql: "id").fetchAll(db) }
     }
 
+    /// Sets one of the orchestra's settings (reminderPercentage 10–90, listConflictMode simple|smart,
+    /// conflictPolicy warn|skip, timeZone, quietHoursStart/End HH:MM or empty).
+    public func setSetting(_ key: String, _ value: String) throws(StoreError) {
+        let valid: Bool
+        switch key {
+        case "reminderPercentage": valid = Int(value).map { (10...90).contains($0) && $0 % 5 == 0 } ?? false
+        case "listConflictMode": valid = ListConflictMode(rawValue: value) != nil
+        case "conflictPolicy": valid = ConflictPolicy(rawValue: value) != nil
+        case "timeZone": valid = TimeZone(identifier: value) != nil
+        case "quietHoursStart", "quietHoursEnd": valid = value.isEmpty || QuietHours.minutes(value) != nil
+        default: throw StoreError(.invalidInput, "no setting \(key)")
+        }
+        guard valid else { throw StoreError(.invalidInput, "\(value) is not a valid \(key)") }
+        try write { db in try db.execute(sql: "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", arguments: [key, value]) }
+    }
+
     func setting(_ key: String, in db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
     }
