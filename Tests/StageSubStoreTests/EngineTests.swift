@@ -229,3 +229,35 @@ struct EngineSettingsTests {
         #expect(try f.gateway.requests(need: need.id!).first?.conflictProjectId == other.id)
     }
 }
+
+@Suite("The demo orchestra")
+struct DemoTests {
+    @Test("about 150 musicians, lists for every position, and needs in every state")
+    func demo() throws {
+        let fixture = try ApplianceFixture()
+        let summary = try DemoOrchestra.create(on: fixture.appliance, adminPassword: "demo password 1")
+        #expect((140...160).contains(summary.musicians))
+        let db = try fixture.appliance.openOrchestraDatabase("demo")
+        defer { try? SealedDatabase.close(db) }
+        try db.read { db in
+            let positions = try Int.fetchOne(db, sql: "SELECT count(*) FROM position") ?? 0
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rankingList") == positions * 3)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM rankingList l WHERE listType = 'A' AND NOT EXISTS (SELECT 1 FROM ranking r WHERE r.listId = l.id)") == 0)
+            let states = try String.fetchAll(db, sql: """
+                SELECT CASE WHEN n.status <> 'active' THEN n.status
+                            WHEN NOT EXISTS (SELECT 1 FROM request r WHERE r.needId = n.id) THEN 'draft'
+                            WHEN (SELECT count(*) FROM request r WHERE r.needId = n.id AND r.status = 'accepted') > 0 THEN 'partly filled'
+                            ELSE 'sending' END FROM projectNeed n
+                """)
+            for state in ["draft", "sending", "partly filled", "filled", "paused"] {
+                #expect(states.contains(state), "no need is \(state)")
+            }
+            #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT lastName) FROM musician") ?? 0 > 20)
+        }
+        // Same seed, same demo.
+        let other = try ApplianceFixture()
+        _ = try DemoOrchestra.create(on: other.appliance, adminPassword: "demo password 1")
+        let names = { (a: Appliance) in try a.query("SELECT firstName || ' ' || lastName FROM musician ORDER BY id", orchestra: "demo").rows }
+        #expect(try names(fixture.appliance) == names(other.appliance))
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import StageSubCore
+
+/// The demo orchestra: about 150 musicians with Swedish names, qualifications and A/B/C lists for every
+/// position, and projects whose needs are in every state, so a first-time visitor sees StageSub working.
+/// Generated from a fixed seed: the same demo on every machine.
+public enum DemoOrchestra {
+    public static let slug = "demo"
+    public static let name = "Demo-orkestern"
+
+    static let firstNames = ["Anna", "Erik", "Karin", "Lars", "Maria", "Johan", "Eva", "Anders", "Sara", "Nils", "Ingrid", "Per",
+                             "Elin", "Olof", "Maja", "Gustav", "Ebba", "Oskar", "Linnea", "Axel", "Astrid", "Hugo", "Klara",
+                             "Viktor", "Signe", "Emil", "Greta", "Filip", "Alva", "Isak", "Märta", "Björn", "Åsa", "Göran",
+                             "Sofia", "Henrik", "Frida", "Magnus", "Ida", "Fredrik"]
+    static let lastNames = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
+                            "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Hansson", "Bengtsson", "Lindberg", "Lindqvist",
+                            "Sandberg", "Ekström", "Holm", "Berg", "Lund", "Sjöberg", "Wallin", "Åberg", "Öberg", "Håkansson",
+                            "Nyström", "Forsberg", "Björklund", "Engström"]
+    /// Musicians per instrument, in score order (strings are the largest pools).
+    static let poolSizes = [25, 21, 17, 16, 9, 5, 5, 6, 5, 8, 6, 6, 3, 4, 6, 3, 3]
+
+    /// What the demo made.
+    public struct Summary: Sendable {
+        public let created: Appliance.CreatedOrchestra
+        public let musicians: Int
+        public let projects: Int
+        public let needs: Int
+        public let requests: Int
+    }
+
+    /// Creates the demo orchestra on `appliance` (it must not exist yet).
+    public static func create(on appliance: Appliance, adminPassword: String? = nil, now: Date = Date(),
+                              answerBaseURL: String = "http://127.0.0.1:8080") throws(StoreError) -> Summary {
+        let created = try appliance.createOrchestra(slug: slug, name: name, adminEmail: "kansli@demo.stagesub.se",
+                                                    adminUsername: "demo", adminPassword: adminPassword, contactName: "Orkesterkansliet")
+        let database = try appliance.openOrchestraDatabase(slug)
+        defer { try? SealedDatabase.close(database) }
+        let gateway = OrchestraGateway(database: database, orchestraName: name, answerBaseURL: answerBaseURL)
+        var rng = SplitMix64(state: 1_905)  // Göteborgs Orkesterförening's founding year
+
+        // Instruments and their positions, in score order.
+        let positions = try gateway.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.displayOrder AS instrument, p.id, p.hierarchyLevel FROM position p
+                JOIN instrument i ON i.id = p.instrumentId ORDER BY i.displayOrder, p.hierarchyLevel
+                """).map { (instrument: $0["instrument"] as Int, id: $0["id"] as Int64, level: $0["hierarchyLevel"] as Int) }
+        }
+        var musicians = 0
+        var usedNames = Set<String>()
+        for (index, size) in poolSizes.enumerated() {
+            let own = positions.filter { $0.instrument == index + 1 }
+            var pool: [Int64] = []
+            var qualified: [Int64: [Int64]] = [:]
+            for _ in 0..<size {
+                var first = firstNames.randomElement(using: &rng)!, last = lastNames.randomElement(using: &rng)!
+                while usedNames.contains(first + last) {
+                    first = firstNames.randomElement(using: &rng)!
+                    last = lastNames.randomElement(using: &rng)!
+                }
+                usedNames.insert(first + last)
+                musicians += 1
+                let email = "\(ascii(first)).\(ascii(last))@example.se"
+                let musician = try gateway.createMusician(Musician(
+                    firstName: first, lastName: last, email: email,
+                    phone: "07\(Int.random(in: 0...9, using: &rng))-\(Int.random(in: 100_0000...999_9999, using: &rng))",
+                    preferredLanguage: Int.random(in: 0..<10, using: &rng) == 0 ? "en" : "sv",
+                    localResidence: Int.random(in: 0..<10, using: &rng) < 6, now: now))
+                // Everyone plays the section's last (most common) position; some also the ones above it.
+                let positionsPlayed = own.filter { $0.id == own.last!.id || Int.random(in: 0..<3, using: &rng) == 0 }.map(\.id)
+                pool.append(musician.id!)
+                for p in positionsPlayed { qualified[p, default: []].append(musician.id!) }
+            }
+            // Every position has at least two players who can take it.
+            for position in own where (qualified[position.id]?.count ?? 0) < 2 {
+                for player in pool.prefix(2) where !(qualified[position.id] ?? []).contains(player) {
+                    qualified[position.id, default: []].append(player)
+                }
+            }
+            for player in pool {
+                try gateway.setQualifications(musician: player, positions: Set(qualified.filter { $0.value.contains(player) }.keys))
+            }
+            // A, B and C lists for every position: the qualified players, split and ranked.
+            for position in own {
+                let players = (qualified[position.id] ?? []).shuffled(using: &rng)
+                let third = max(1, players.count / 3)
+                for (n, type) in ["A", "B", "C"].enumerated() {
+                    let list = try gateway.rankingList(position: position.id, type: type)
+                    try gateway.setRanking(list: list, musicians: Array(players.dropFirst(n * third).prefix(n == 2 ? players.count : third)))
+                }
+            }
+        }
+
+        // Projects with needs in every state.
+        let today = CalendarDay(ordinal: Int(now.timeIntervalSince1970 / 86_400))
+        func day(_ weeksAhead: Int, _ weekday: Int) -> String {
+            today.adding(days: weeksAhead * 7 + weekday - today.isoWeekday).description
+        }
+        func need(_ project: Project, _ instrument: String, _ position: String, _ quantity: Int, _ strategy: RequestStrategy,
+                  max: Int? = nil, hours: Int = 48) throws(StoreError) -> ProjectNeed {
+            let positionId = try gateway.positionId(instrument: instrument, position: position)
+            return try gateway.createNeed(project: project.id!, position: positionId, quantity: quantity,
+                                          rankingList: gateway.rankingList(position: positionId, type: "A"), strategy: strategy,
+                                          maxRecipients: max, responseTimeHours: hours, now: now)
+        }
+        func answer(_ result: DispatchResult, accept: [Bool]) throws(StoreError) {
+            for (sent, yes) in zip(result.sent, accept) {
+                _ = try gateway.answer(token: sent.token, accept: yes, now: now.addingTimeInterval(1800))
+            }
+        }
+
+        let mahler = try gateway.createProject(name: "Mahler 5", startDate: day(3, 1), endDate: day(3, 5),
+                                               rehearsalSchedule: "Mån–tor 10.00–13.00, generalrepetition fre 10.00",
+                                               concertInfo: "Fredag 19.30, Stora salen", now: now)
+        let violins = try need(mahler, "Violin 1", "Tutti", 2, .parallel)
+        try answer(try gateway.send(need: violins.id!, now: now), accept: [true])                 // partly filled
+        let horn = try need(mahler, "Valthorn", "Tredje horn", 1, .sequential)
+        _ = try gateway.send(need: horn.id!, now: now)                                              // sending
+        let trumpet = try need(mahler, "Trumpet", "Andra trumpet", 1, .sequential)
+        try answer(try gateway.send(need: trumpet.id!, now: now), accept: [true])                   // filled
+
+        let christmas = try gateway.createProject(name: "Julkonsert", startDate: day(5, 4),
+                                                  rehearsalSchedule: "Ons–tor 18.00–21.00", concertInfo: "Lördag 16.00", now: now)
+        let cellos = try need(christmas, "Cello", "Tutti", 2, .firstCome, max: 5, hours: 24)
+        try answer(try gateway.send(need: cellos.id!, now: now), accept: [false])                    // first come, answers coming in
+        _ = try need(christmas, "Harpa", "Harpa", 1, .sequential)                                   // draft: nothing sent yet
+        let basses = try need(christmas, "Kontrabas", "Tutti", 1, .sequential)
+        _ = try gateway.send(need: basses.id!, now: now)
+        _ = try gateway.setNeedPaused(true, need: basses.id!, now: now)                             // paused
+
+        let sibelius = try gateway.createProject(name: "Sibelius & Nielsen", startDate: day(8, 2), endDate: day(8, 6),
+                                                 rehearsalSchedule: nil, concertInfo: nil, notes: "Turné: Göteborg, Malmö", now: now)
+        let violas = try need(sibelius, "Altfiol", "Tutti", 3, .parallel)
+        try answer(try gateway.send(need: violas.id!, now: now), accept: [true, false, true])
+        _ = try need(sibelius, "Slagverk", "Slagverk", 2, .firstCome)
+
+        let counts = try gateway.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM project") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM projectNeed") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM request") ?? 0)
+        }
+        try appliance.registry.log("info", "demo", "created the demo orchestra", orchestraId: created.orchestra.id, at: now)
+        return Summary(created: created, musicians: musicians, projects: counts.0, needs: counts.1, requests: counts.2)
+    }
+
+    /// A name as an email local part: lower case, å/ä → a, ö → o.
+    static func ascii(_ name: String) -> String {
+        name.lowercased().map { c -> String in
+            switch c {
+            case "å", "ä": "a"
+            case "ö": "o"
+            case "é": "e"
+            default: String(c)
+            }
+        }.joined()
+    }
+}
