@@ -261,3 +261,49 @@ struct DemoTests {
         #expect(try names(fixture.appliance) == names(other.appliance))
     }
 }
+
+@Suite("Booking, custom lists and plan limits")
+struct BookingAndLimitsTests {
+    @Test("booking directly confirms without asking, counts toward the quantity, and fills the need")
+    func bookDirectly() throws {
+        let f = try EngineFixture()
+        let need = try f.need(.parallel, quantity: 2)
+        let sent = try f.gateway.send(need: need.id!, now: EngineFixture.start).sent
+        #expect(sent.count == 2)
+        try f.gateway.bookDirectly(need: need.id!, musician: f.id(5), now: EngineFixture.start)
+        #expect((#expect(throws: StoreError.self) { try f.gateway.bookDirectly(need: need.id!, musician: f.id(1), now: EngineFixture.start) })?.code == .conflict)
+        #expect(try f.gateway.answer(token: sent[0].token, accept: true, now: EngineFixture.start) == .accepted)
+        #expect(try f.gateway.need(need.id!).status == .filled)
+        #expect(try f.gateway.requests(need: need.id!).map(\.status) == [.accepted, .cancelled, .accepted])
+        #expect(try f.gateway.outbox().filter { $0.type == "confirmation" }.count == 2)
+        #expect(try f.gateway.outbox().filter { $0.type == "position_filled" }.count == 1)
+    }
+
+    @Test("a custom list of the project is asked in its own order")
+    func customList() throws {
+        let f = try EngineFixture()
+        let list = try f.gateway.createCustomList(project: f.project.id!, position: f.tutti, name: "Mahler-listan",
+                                                  musicians: [f.id(9), f.id(4), f.id(1)])
+        let need = try f.gateway.createNeed(project: f.project.id!, position: f.tutti, quantity: 2, customList: list,
+                                            strategy: .parallel, now: EngineFixture.start)
+        #expect(try f.gateway.preview(need: need.id!).ask == [f.id(9), f.id(4)])
+        #expect(throws: StoreError.self) {
+            try f.gateway.createNeed(project: f.project.id!, position: f.tutti, quantity: 1, rankingList: f.list, customList: list,
+                                     strategy: .parallel, now: EngineFixture.start)
+        }
+    }
+
+    @Test("the plan's limits on musicians and projects are enforced with a clear message")
+    func limits() throws {
+        let f = try EngineFixture(count: 3)
+        let limited = OrchestraGateway(database: f.database, orchestraName: "GSO", answerBaseURL: "x", limits: (3, 1))
+        let error = #expect(throws: StoreError.self) {
+            try limited.createMusician(Musician(firstName: "Fjärde", lastName: "Person", email: "fourth@example.org", now: .now))
+        }
+        #expect(error?.code == .limitReached)
+        #expect(error?.message.contains("allows 3 musicians") == true)
+        try limited.setArchived(true, musician: f.id(1), now: .now)
+        _ = try limited.createMusician(Musician(firstName: "Fjärde", lastName: "Person", email: "fourth@example.org", now: .now))
+        #expect((#expect(throws: StoreError.self) { try limited.createProject(name: "Två", startDate: "2027-01-01", now: .now) })?.code == .limitReached)
+    }
+}

@@ -103,6 +103,34 @@ extension OrchestraGateway {
         }
     }
 
+    /// Books a musician directly (agreed outside StageSub): an accepted request and a confirmation, no question.
+    public func bookDirectly(need id: Int64, musician: Int64, now: Date) throws(StoreError) {
+        try write { db in
+            guard var need = try ProjectNeed.fetchOne(db, key: id), need.status != .cancelled else {
+                throw StoreError(.notFound, "no open need \(id)")
+            }
+            guard let person = try Musician.fetchOne(db, key: musician), !person.isArchived else {
+                throw StoreError(.notFound, "no musician \(musician) on the roster")
+            }
+            let alreadyAsked = try Int.fetchOne(db, sql: "SELECT count(*) FROM request r JOIN projectNeed n ON n.id = r.needId WHERE n.projectId = ? AND r.musicianId = ? AND r.status <> 'cancelled'",
+                                                arguments: [need.projectId, musician]) ?? 0
+            if alreadyAsked > 0 { throw StoreError(.conflict, "\(person.fullName) already has a request in this project") }
+            let accepted = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE needId = ? AND status = 'accepted'", arguments: [id]) ?? 0
+            guard accepted < need.quantity else { throw StoreError(.conflict, "need \(id) is already filled") }
+            var request = SubstituteRequest(needId: id, musicianId: musician, status: .accepted, tokenHash: Self.hash(Self.newToken()),
+                                            sentAt: now, reminderDueAt: nil, reminderSentAt: nil, deadlineAt: now, respondedAt: now,
+                                            conflictProjectId: nil, withdrawnAt: nil)
+            try request.insert(db)
+            try queueMessage("confirmation", request: request, token: nil, now: now, in: db)
+            if accepted + 1 >= need.quantity {
+                need.status = .filled
+                need.updatedAt = now
+                try need.update(db)
+                try cancelPending(need: id, now: now, in: db)
+            }
+        }
+    }
+
     /// A musician who had accepted withdraws: the need reopens and the engine asks the next.
     public func recordWithdrawal(request id: Int64, now: Date) throws(StoreError) -> DispatchResult {
         try write { db in

@@ -11,10 +11,15 @@ public final class OrchestraGateway: Sendable {
     /// The start of musicians' answer links, e.g. `https://vikarier.example.org` (links are `<base>/r/<token>`).
     public let answerBaseURL: String
 
-    public init(database: DatabasePool, orchestraName: String, answerBaseURL: String) {
+    /// The plan's limits, from the registry (nil: none).
+    public let limits: (maxMusicians: Int, maxProjects: Int)?
+
+    public init(database: DatabasePool, orchestraName: String, answerBaseURL: String,
+                limits: (maxMusicians: Int, maxProjects: Int)? = nil) {
         self.database = database
         self.orchestraName = orchestraName
         self.answerBaseURL = answerBaseURL
+        self.limits = limits
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
@@ -41,6 +46,10 @@ public final class OrchestraGateway: Sendable {
         try Self.validate(musician)
         return try write { db in
             try Self.refuseDuplicates(musician, in: db)
+            if let max = limits?.maxMusicians,
+               try Int.fetchOne(db, sql: "SELECT count(*) FROM musician WHERE NOT isArchived") ?? 0 >= max {
+                throw StoreError(.limitReached, "the orchestra's plan allows \(max) musicians on the roster; archive someone or ask for a larger plan")
+            }
             try musician.insert(db)
             return musician
         }
@@ -166,26 +175,50 @@ public final class OrchestraGateway: Sendable {
         var project = Project(name: name, startDate: startDate, endDate: endDate, weekNumber: start.isoWeek.week,
                               rehearsalSchedule: rehearsalSchedule, concertInfo: concertInfo, notes: notes, createdAt: now, updatedAt: now)
         return try write { db in
+            if let max = limits?.maxProjects,
+               try Int.fetchOne(db, sql: "SELECT count(*) FROM project WHERE archivedAt IS NULL") ?? 0 >= max {
+                throw StoreError(.limitReached, "the orchestra's plan allows \(max) projects; archive a past one or ask for a larger plan")
+            }
             try project.insert(db)
             return project
         }
     }
 
-    /// Adds a need to a project, with a ranking list (or a custom list) of its position.
-    public func createNeed(project: Int64, position: Int64, quantity: Int, rankingList: Int64, strategy: RequestStrategy,
+    /// A list for one project's need, in this order, instead of the position's A/B/C lists.
+    public func createCustomList(project: Int64, position: Int64, name: String, musicians: [Int64]) throws(StoreError) -> Int64 {
+        guard Set(musicians).count == musicians.count else { throw StoreError(.invalidInput, "a musician appears twice in the list") }
+        return try write { db in
+            try db.execute(sql: "INSERT INTO customRankingList(projectId, positionId, name) VALUES (?, ?, ?)", arguments: [project, position, name])
+            let id = db.lastInsertedRowID
+            for (index, musician) in musicians.enumerated() {
+                try db.execute(sql: "INSERT INTO customRanking(listId, musicianId, rank) VALUES (?, ?, ?)", arguments: [id, musician, index + 1])
+            }
+            return id
+        }
+    }
+
+    /// Adds a need to a project, with a ranking list of its position or a custom list of the project.
+    public func createNeed(project: Int64, position: Int64, quantity: Int, rankingList: Int64? = nil, customList: Int64? = nil,
+                           strategy: RequestStrategy,
                            maxRecipients: Int? = nil, responseTimeHours: Int = 24, requireLocalResidence: Bool = false,
                            now: Date) throws(StoreError) -> ProjectNeed {
         if let problem = DispatchPlanner.validate(quantity: quantity, strategy: strategy, maxRecipients: maxRecipients,
                                                   responseTimeHours: responseTimeHours) {
             throw StoreError(.invalidInput, problem)
         }
+        guard (rankingList == nil) != (customList == nil) else {
+            throw StoreError(.invalidInput, "a need asks from one list: a ranking list or a custom list")
+        }
         var need = ProjectNeed(projectId: project, positionId: position, quantity: quantity, rankingListId: rankingList,
-                               customRankingListId: nil, strategy: strategy, maxRecipients: maxRecipients,
+                               customRankingListId: customList, strategy: strategy, maxRecipients: maxRecipients,
                                responseTimeHours: responseTimeHours, requireLocalResidence: requireLocalResidence,
                                status: .active, createdAt: now, updatedAt: now)
         return try write { db in
-            guard try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [rankingList]) == position else {
-                throw StoreError(.invalidInput, "the ranking list belongs to another position")
+            let listPosition = rankingList != nil
+                ? try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [rankingList])
+                : try Int64.fetchOne(db, sql: "SELECT positionId FROM customRankingList WHERE id = ? AND projectId = ?", arguments: [customList, project])
+            guard listPosition == position else {
+                throw StoreError(.invalidInput, "the list belongs to another position or project")
             }
             try need.insert(db)
             return need
@@ -251,6 +284,8 @@ public final class OrchestraGateway: Sendable {
 extension Appliance {
     /// The gateway of an orchestra's database, for its people and its engine.
     public func gateway(_ slug: String, database: DatabasePool, answerBaseURL: String) throws(StoreError) -> OrchestraGateway {
-        OrchestraGateway(database: database, orchestraName: try orchestra(slug).name, answerBaseURL: answerBaseURL)
+        let orchestra = try orchestra(slug)
+        return OrchestraGateway(database: database, orchestraName: orchestra.name, answerBaseURL: answerBaseURL,
+                                limits: (orchestra.maxMusicians, orchestra.maxProjects))
     }
 }
