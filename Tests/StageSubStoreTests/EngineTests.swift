@@ -307,3 +307,51 @@ struct BookingAndLimitsTests {
         #expect((#expect(throws: StoreError.self) { try limited.createProject(name: "Två", startDate: "2027-01-01", now: .now) })?.code == .limitReached)
     }
 }
+
+@Suite("The background service")
+struct DueWorkServiceTests {
+    @Test("one pass acts on every active orchestra's due work once; a restarted service repeats nothing; suspended orchestras wait")
+    func passes() async throws {
+        let f = try EngineFixture()
+        let app = f.appliance.appliance
+        // A second orchestra with its own pending request.
+        _ = try app.createOrchestra(slug: "mso", name: "MSO", adminEmail: "kansli@mso.se")
+        let msoDb = try app.openOrchestraDatabase("mso")
+        let mso = try app.gateway("mso", database: msoDb, answerBaseURL: "https://x")
+        let position = try mso.positionId(instrument: "Cello", position: "Tutti")
+        let player = try mso.createMusician(Musician(firstName: "Cellist", lastName: "Ek", email: "c@example.org", now: EngineFixture.start))
+        try mso.setQualifications(musician: player.id!, positions: [position])
+        let list = try mso.rankingList(position: position, type: "A")
+        try mso.setRanking(list: list, musicians: [player.id!])
+        let project = try mso.createProject(name: "Brahms", startDate: "2026-12-14", now: EngineFixture.start)
+        let msoNeed = try mso.createNeed(project: project.id!, position: position, quantity: 1, rankingList: list, strategy: .sequential,
+                                         responseTimeHours: 10, now: EngineFixture.start)
+        _ = try mso.send(need: msoNeed.id!, now: EngineFixture.start)
+        let gsoNeed = try f.need(.sequential, hours: 10)
+        _ = try f.gateway.send(need: gsoNeed.id!, now: EngineFixture.start)
+
+        let clock = ManualClock(EngineFixture.start)
+        let pool = OrchestraPool(appliance: app, maximumOpen: 4)
+        let service = DueWorkService(pool: pool, clock: clock, answerBaseURL: "https://x")
+        #expect(service.processAll() == .init(orchestras: 2, reminders: 0, timeouts: 0))
+        clock.advance(by: 7.5 * 3600)
+        #expect(service.processAll() == .init(orchestras: 2, reminders: 2, timeouts: 0))
+        let restarted = DueWorkService(pool: OrchestraPool(appliance: app), clock: clock, answerBaseURL: "https://x")
+        #expect(restarted.processAll() == .init(orchestras: 2, reminders: 0, timeouts: 0))
+        try app.suspendOrchestra("mso")
+        clock.advance(by: 2.5 * 3600)
+        #expect(restarted.processAll() == .init(orchestras: 1, reminders: 0, timeouts: 1))
+        try app.resumeOrchestra("mso")
+        #expect(restarted.processAll() == .init(orchestras: 2, reminders: 0, timeouts: 1))
+        #expect(try mso.requests(need: msoNeed.id!).map(\.status) == [.timedOut])  // nobody left to ask
+
+        // Running as a service: it works until cancelled.
+        clock.advance(by: 11 * 3600)
+        let running = Task { try await DueWorkService(pool: pool, clock: clock, interval: .milliseconds(20), answerBaseURL: "https://x").run() }
+        for _ in 0..<200 where try f.gateway.requests(need: gsoNeed.id!).count < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        running.cancel()
+        _ = await running.result
+        #expect(try f.gateway.requests(need: gsoNeed.id!).map(\.status).prefix(2) == [.timedOut, .timedOut])
+        try SealedDatabase.close(msoDb)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import StageSubCore
+
+/// The background service: every `interval`, for every active orchestra, sends the reminders and acts on
+/// the deadlines that are due. All its state is in the databases and time comes from the clock, so a
+/// restart loses and repeats nothing.
+public struct DueWorkService: Service {
+    public let pool: OrchestraPool
+    public let clock: any WallClock
+    public let interval: Duration
+    public let answerBaseURL: String
+    let logger: Logger
+
+    public init(pool: OrchestraPool, clock: any WallClock = SystemClock(), interval: Duration = .seconds(30),
+                answerBaseURL: String, logger: Logger = Logger(label: "stagesub.due-work")) {
+        self.pool = pool
+        self.clock = clock
+        self.interval = interval
+        self.answerBaseURL = answerBaseURL
+        self.logger = logger
+    }
+
+    /// What one pass did.
+    public struct Pass: Sendable, Equatable {
+        public var orchestras = 0
+        public var reminders = 0
+        public var timeouts = 0
+        public var failures: [String] = []
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let pass = processAll()
+            if pass.reminders + pass.timeouts > 0 || !pass.failures.isEmpty {
+                logger.info("due work", metadata: ["reminders": "\(pass.reminders)", "timeouts": "\(pass.timeouts)",
+                                                   "failures": "\(pass.failures.count)"])
+            }
+            let pause = interval
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+        }
+    }
+
+    /// One pass over every active orchestra. An orchestra that fails is reported and the others go on.
+    public func processAll() -> Pass {
+        var pass = Pass()
+        let now = clock.now()
+        let orchestras = (try? pool.appliance.registry.orchestras()) ?? []
+        for orchestra in orchestras where orchestra.status == .active {
+            do {
+                let database = try pool.database(orchestra.slug)
+                let gateway = try pool.appliance.gateway(orchestra.slug, database: database, answerBaseURL: answerBaseURL)
+                let done = try gateway.processDue(now: now)
+                pass.orchestras += 1
+                pass.reminders += done.reminders
+                pass.timeouts += done.timeouts
+            } catch {
+                pass.failures.append("\(orchestra.slug): \(error.message)")
+                logger.error("due work failed", metadata: ["orchestra": "\(orchestra.slug)", "error": "\(error.message)"])
+            }
+        }
+        return pass
+    }
+}
