@@ -4,6 +4,7 @@
 //   swift build -c release --product ApplianceBenchmark && .build/release/ApplianceBenchmark [--megabytes 200]
 import Foundation
 import GRDB
+import StageSubCore
 import StageSubStore
 
 func argument(_ name: String, default value: Int) -> Int {
@@ -82,10 +83,65 @@ func run() throws {
     print(String(format: "with %d provisioned, 64 open: RSS %.1f MiB (was %.1f MiB before opening), %d more file descriptors",
                  provisioned, Double(residentKiB()) / 1024, Double(rssBefore) / 1024, openDescriptors() - fdsBefore))
     orchestraPool.closeAll()
+    try benchmarkServicePass(app, directory)
     try app.close()
 }
 
-do { try run() } catch {
+/// The planner on a need with 2,000 eligible musicians and 20,000 past requests in the project.
+func benchmarkPlanner() {
+    let position: Int64 = 1
+    var musicians: [Int64: PlannerMusician] = [:]
+    for id in 1...Int64(2000) { musicians[id] = PlannerMusician(id: id, qualifiedPositions: [position]) }
+    var requests: [PlannerRequest] = []
+    for i in 0..<20_000 {
+        let status: RequestStatus = i % 3 == 0 ? .declined : .accepted
+        requests.append(PlannerRequest(needId: Int64(2 + i % 40), musicianId: Int64(10_000 + i), status: status))
+    }
+    let need = PlannerNeed(id: 1, positionId: position, quantity: 3, strategy: .firstCome, list: Array(1...2000))
+    let input = DispatchInput(need: need, musicians: musicians, projectRequests: requests, busyElsewhere: [5: 99, 77: 98])
+    _ = DispatchPlanner.plan(input)
+    let runs = 200
+    var asked = 0
+    let (_, seconds) = time { for _ in 0..<runs { asked += DispatchPlanner.plan(input).ask.count } }
+    print(String(format: "planner, 2,000 eligible, 20,000 requests: %6.2f ms per plan (%d asked)", seconds * 1000 / Double(runs), asked / runs))
+}
+
+/// One pass of the background service over 100 orchestras with 100 open requests each.
+func benchmarkServicePass(_ app: Appliance, _ directory: DataDirectory) throws {
+    let start = Date()
+    _ = try app.createOrchestra(slug: "busy", name: "Busy", adminEmail: "busy@example.org", adminPassword: "benchmark password")
+    let database = try app.openOrchestraDatabase("busy")
+    let gateway = try app.gateway("busy", database: database, answerBaseURL: "https://x")
+    let position = try gateway.positionId(instrument: "Violin 1", position: "Tutti")
+    var ids: [Int64] = []
+    for i in 0..<100 {
+        let m = try gateway.createMusician(Musician(firstName: "M\(i)", lastName: "B", email: "m\(i)@example.org", now: start))
+        try gateway.setQualifications(musician: m.id!, positions: [position])
+        ids.append(m.id!)
+    }
+    let list = try gateway.rankingList(position: position, type: "A")
+    try gateway.setRanking(list: list, musicians: ids)
+    let project = try gateway.createProject(name: "P", startDate: "2027-01-04", now: start)
+    let need = try gateway.createNeed(project: project.id!, position: position, quantity: 100, rankingList: list,
+                                      strategy: .parallel, responseTimeHours: 48, now: start)
+    _ = try gateway.send(need: need.id!, now: start)
+    try SealedDatabase.close(database)
+    let template = try app.backup("busy")
+    for i in 1..<100 { _ = try app.restore(template.file, as: "busy-\(i)") }
+    let clock = ManualClock(start.addingTimeInterval(3600))
+    let service = DueWorkService(pool: OrchestraPool(appliance: app, maximumOpen: 128), clock: clock, answerBaseURL: "https://x")
+    _ = service.processAll()  // opens every orchestra once
+    let (quiet, quietSeconds) = time { service.processAll() }
+    clock.set(start.addingTimeInterval(40 * 3600))
+    let (busy, busySeconds) = time { service.processAll() }
+    print(String(format: "service pass, nothing due:   %8.1f ms (%d orchestras, 100 open requests each)", quietSeconds * 1000, quiet.orchestras))
+    print(String(format: "service pass, all reminders: %8.1f ms (%d reminders written to the outboxes)", busySeconds * 1000, busy.reminders))
+}
+
+do {
+    benchmarkPlanner()
+    try run()
+} catch {
     FileHandle.standardError.write(Data("ApplianceBenchmark: \(error)\n".utf8))
     exit(1)
 }
