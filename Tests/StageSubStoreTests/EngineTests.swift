@@ -355,3 +355,28 @@ struct DueWorkServiceTests {
         try SealedDatabase.close(msoDb)
     }
 }
+
+@Suite("Importing musicians")
+struct ImportTests {
+    @Test("a dry run reports and changes nothing; a good file is imported whole; one bad row stops everything")
+    func importAllOrNothing() throws {
+        let f = try EngineFixture(count: 2)
+        let good = Data("Förnamn;Efternamn;E-post;Telefon;Språk\nÅsa;Öberg;asa@example.se;070-111;english\nNils;Ek;nils@example.se;;\n".utf8)
+        let dry = try f.gateway.importMusicians(good, dryRun: true, now: .now)
+        #expect(dry.musicians == 2 && !dry.committed && dry.issues.isEmpty)
+        #expect(try f.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM musician") } == 2)
+
+        let bad = Data("Förnamn;Efternamn;E-post;Telefon\nÅsa;Öberg;asa@example.se;070-111\nKarl;Berg;m1@example.org;\nEva;Ek;eva@example.se;070-111\n".utf8)
+        let refused = try f.gateway.importMusicians(bad, dryRun: false, now: .now)
+        #expect(!refused.committed)
+        #expect(refused.issues.map(\.line) == [3, 4])
+        #expect(refused.issues[0].message.contains("Musiker1 Svensson"))
+        #expect(refused.issues[1].message.contains("also on line 2"))
+        #expect(try f.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM musician") } == 2)
+
+        let done = try f.gateway.importMusicians(good, dryRun: false, now: .now)
+        #expect(done.committed && done.musicians == 2)
+        let asa = try f.database.read { db in try Musician.fetchOne(db, sql: "SELECT * FROM musician WHERE email = 'asa@example.se'") }
+        #expect(asa?.firstName == "Åsa" && asa?.preferredLanguage == "en" && asa?.phone == "070-111")
+    }
+}
