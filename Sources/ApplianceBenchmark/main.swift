@@ -83,7 +83,6 @@ func run() throws {
     print(String(format: "with %d provisioned, 64 open: RSS %.1f MiB (was %.1f MiB before opening), %d more file descriptors",
                  provisioned, Double(residentKiB()) / 1024, Double(rssBefore) / 1024, openDescriptors() - fdsBefore))
     orchestraPool.closeAll()
-    try benchmarkServicePass(app, directory)
     try app.close()
 }
 
@@ -107,7 +106,11 @@ func benchmarkPlanner() {
 }
 
 /// One pass of the background service over 100 orchestras with 100 open requests each.
-func benchmarkServicePass(_ app: Appliance, _ directory: DataDirectory) throws {
+func benchmarkServicePass() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("stagesub-servicebench-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let app = try Appliance.initialise(DataDirectory(root: root.path), adminPassword: "benchmark password").appliance
+    defer { try? app.close() }
     let start = Date()
     _ = try app.createOrchestra(slug: "busy", name: "Busy", adminEmail: "busy@example.org", adminPassword: "benchmark password")
     let database = try app.openOrchestraDatabase("busy")
@@ -141,6 +144,7 @@ func benchmarkServicePass(_ app: Appliance, _ directory: DataDirectory) throws {
 do {
     benchmarkPlanner()
     try run()
+    try benchmarkServicePass()
 } catch {
     FileHandle.standardError.write(Data("ApplianceBenchmark: \(error)\n".utf8))
     exit(1)

@@ -14,6 +14,8 @@ struct EnginePropertyTests {
         var rng = SplitMix64(state: 20261122)
         var clock = EngineFixture.start
         var lastMessage: Int64 = 0
+        // Without the plan's limits: this test makes more projects than a medium plan allows.
+        let unlimited = OrchestraGateway(database: f.database, orchestraName: "GSO", answerBaseURL: "https://x")
         for scenario in 0..<80 {
             // A fresh project and a reshuffled list; musicians' flags change between scenarios.
             for m in f.musicians where Int.random(in: 0..<5, using: &rng) == 0 {
@@ -22,14 +24,14 @@ struct EnginePropertyTests {
             try f.gateway.setRanking(list: f.list, musicians: f.musicians.map { $0.id! }.shuffled(using: &rng)
                 .prefix(Int.random(in: 3...14, using: &rng)).map { $0 })
             let day = CalendarDay(iso: "2027-01-04")!.adding(days: scenario * 7)
-            let project = try f.gateway.createProject(name: "Projekt \(scenario)", startDate: day.description, now: clock)
+            let project = try unlimited.createProject(name: "Projekt \(scenario)", startDate: day.description, now: clock)
             let strategy = RequestStrategy.allCases.randomElement(using: &rng)!
             let quantity = Int.random(in: 1...3, using: &rng)
-            let need = try f.gateway.createNeed(project: project.id!, position: f.tutti, quantity: quantity, rankingList: f.list,
+            let need = try unlimited.createNeed(project: project.id!, position: f.tutti, quantity: quantity, rankingList: f.list,
                                                 strategy: strategy, maxRecipients: strategy == .firstCome ? quantity + Int.random(in: 0...3, using: &rng) : nil,
                                                 responseTimeHours: Int.random(in: 1...48, using: &rng), now: clock)
             var tokens: [Int64: String] = [:]
-            var gateway = f.gateway
+            var gateway = unlimited
             for step in 0..<12 {
                 let context = "scenario \(scenario) step \(step)"
                 switch Int.random(in: 0..<10, using: &rng) {

@@ -84,7 +84,15 @@ extension OrchestraGateway {
     /// asks the next). Idempotent: all state is in the database, so running it twice does nothing twice.
     @discardableResult
     public func processDue(now: Date) throws(StoreError) -> (reminders: Int, timeouts: Int) {
-        try write { db in
+        // Most passes find nothing: a read (which never waits for writers) decides whether to write at all.
+        let due = try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM request WHERE status = 'pending'
+                               AND (deadlineAt <= ? OR (reminderSentAt IS NULL AND reminderDueAt <= ?)))
+                """, arguments: [now, now]) ?? false
+        }
+        guard due else { return (0, 0) }
+        return try write { db in
             var timeouts = 0
             for var request in try SubstituteRequest.filter(sql: "status = 'pending' AND deadlineAt <= ?", arguments: [now]).order(sql: "id").fetchAll(db) {
                 try timeOut(&request, now: now, in: db)
@@ -298,12 +306,28 @@ extension OrchestraGateway {
         try message.insert(db)
     }
 
+    /// `yyyy-MM-dd HH:mm` in the orchestra's time zone. Formatters are costly to make: one per zone, used
+    /// under a lock.
     static func formatMoment(_ date: Date, timeZone: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "sv_SE")
-        formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/Stockholm")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        MomentFormatters.shared.format(date, timeZone: timeZone)
+    }
+}
+
+final class MomentFormatters: @unchecked Sendable {
+    static let shared = MomentFormatters()
+    private let lock = NSLock()
+    private var formatters: [String: DateFormatter] = [:]
+
+    func format(_ date: Date, timeZone: String) -> String {
+        lock.withLock {
+            if let formatter = formatters[timeZone] { return formatter.string(from: date) }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "sv_SE")
+            formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/Stockholm")
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+            formatters[timeZone] = formatter
+            return formatter.string(from: date)
+        }
     }
 }
 
