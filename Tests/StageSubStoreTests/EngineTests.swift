@@ -380,3 +380,24 @@ struct ImportTests {
         #expect(asa?.firstName == "Åsa" && asa?.preferredLanguage == "en" && asa?.phone == "070-111")
     }
 }
+
+@Suite("Statistics")
+struct StatisticsTests {
+    @Test("needs open and filled, time to fill, and each musician's answers with acceptance rate and median response")
+    func figures() throws {
+        let f = try EngineFixture()
+        let need = try f.need(.sequential)
+        let first = try f.gateway.send(need: need.id!, now: EngineFixture.start).sent[0]
+        _ = try f.gateway.answer(token: first.token, accept: false, now: EngineFixture.start.addingTimeInterval(2 * 3600))
+        let second = try #require(try f.gateway.outbox().last?.body.components(separatedBy: "/r/").last?.components(separatedBy: "\n").first)
+        _ = try f.gateway.answer(token: second, accept: true, now: EngineFixture.start.addingTimeInterval(6 * 3600))
+        _ = try f.need(.parallel, quantity: 2)
+        let stats = try f.gateway.statistics()
+        #expect(stats.needsFilled == 1 && stats.needsOpen == 1)
+        #expect(stats.medianHoursToFill == 6)
+        let one = try #require(stats.musicians.first { $0.musicianId == f.id(1) })
+        #expect(one.requests == 1 && one.declined == 1 && one.acceptanceRate == 0 && one.medianResponseHours == 2)
+        let two = try #require(stats.musicians.first { $0.musicianId == f.id(2) })
+        #expect(two.accepted == 1 && two.acceptanceRate == 1 && two.medianResponseHours == 4)
+    }
+}
