@@ -74,7 +74,7 @@ final class Connection {
         }
         handle = db
         self.path = path
-        sqlite3_extended_result_codes(db, 1)
+        if sqlite3_extended_result_codes(db, 1) != SQLITE_OK { fail("cannot switch on extended result codes") }
         if vfs == SEALEDVFS_NAME {
             // Must come before journal_mode=WAL, which writes page 1.
             guard sealedvfs_prepare_connection(UnsafeMutableRawPointer(db)) == Int32(SEALEDVFS_OK.rawValue) else {
@@ -637,8 +637,8 @@ func report(plain: [RunResult], sealed: [RunResult], options: Options, work: Wor
         extra us/page: (sealed - plain) CPU time per page that crossed the sealed VFS.
         cache misses / writes: pages SQLite's page cache read from / wrote to the VFS (sqlite3_db_status),
         sealed run. pages in / out: bytes read / written by system calls (/proc/self/io) / page size, sealed
-        run: every page the VFS decrypted / encrypted, checkpoints included. The plain run moved \
-        \(format(countGap * 100))% fewer or more pages.
+        run: every page the VFS decrypted / encrypted, checkpoints included. The plain run's page counts differ \
+        by \(format(countGap * 100))%.
         per-run totals ms: plain \(plain.map { format($0.totalMilliseconds, 0) }.joined(separator: " ")), \
         sealed \(sealed.map { format($0.totalMilliseconds, 0) }.joined(separator: " "))
         """)
@@ -654,7 +654,8 @@ guard sealedvfs_register(0) == Int32(SEALEDVFS_OK.rawValue) else { fail("cannot 
 progress("generating \(options.rows) rows…")
 let work = Workload(rows: options.rows)
 
-var template = Array("\(NSTemporaryDirectory())/storage-bench-XXXXXX".utf8CString)
+let pattern = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("storage-bench-XXXXXX").path
+var template = Array(pattern.utf8CString)
 guard let created = mkdtemp(&template) else { fail("cannot create a temporary directory") }
 let directory = String(cString: created)
 
