@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "StageSub",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stagesub", targets: ["stagesub"]),
         // The sealed VFS as a SQLite loadable extension: `.load .build/debug/libSealedVFS.so` in the stock
@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // One trait pinned: with the default two, SwiftPM re-plans them in random order and rebuilds
+        // Hummingbird from scratch on every build (TOOLCHAIN.md).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         .systemLibrary(
@@ -37,10 +40,19 @@ let package = Package(
             ],
             // Compiled into the binary, so it stays one self-contained file.
             resources: [.embedInCode("Seeds/instruments.json"), .embedInCode("Seeds/templates.json")]),
+        // HTTP: login, roles, the JSON API and its OpenAPI document, musicians' answer pages, health, metrics.
+        .target(
+            name: "StageSubServer",
+            dependencies: [
+                "StageSubStore", "StageSubCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "stagesub",
             dependencies: [
-                "StageSubStore",
+                "StageSubStore", "StageSubServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -65,6 +77,13 @@ let package = Package(
             dependencies: [
                 "StageSubStore", "SealedVFS", "SealedCrashWriter", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "StageSubServerTests",
+            dependencies: [
+                "StageSubServer", "StageSubStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "StageSubCLITests",

@@ -17,6 +17,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case notInitialised    // the data directory has not been set up with `stagesub init`
         case busy              // another process holds what this needs
         case limitReached      // a plan limit
+        case unauthorised      // wrong credentials, or none
+        case forbidden         // known, but not allowed (a suspended orchestra, a role without the right)
     }
 
     public let code: Code

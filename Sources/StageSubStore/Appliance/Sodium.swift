@@ -74,6 +74,12 @@ enum Sodium {
         return digest
     }
 
+    /// 256 random bits as URL-safe base64 (43 characters): answer tokens, session tokens, API keys.
+    static func urlSafeToken() -> String {
+        Data(randomBytes(32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }
 

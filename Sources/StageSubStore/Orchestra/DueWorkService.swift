@@ -12,9 +12,13 @@ public struct DueWorkService: Service {
     public let interval: Duration
     public let answerBaseURL: String
     let logger: Logger
+    /// Told after every pass (metrics: the background service's lag).
+    let onPass: @Sendable (Pass, Date) -> Void
 
     public init(pool: OrchestraPool, clock: any WallClock = SystemClock(), interval: Duration = .seconds(30),
-                answerBaseURL: String, logger: Logger = Logger(label: "stagesub.due-work")) {
+                answerBaseURL: String, logger: Logger = Logger(label: "stagesub.due-work"),
+                onPass: @escaping @Sendable (Pass, Date) -> Void = { _, _ in }) {
+        self.onPass = onPass
         self.pool = pool
         self.clock = clock
         self.interval = interval
@@ -33,6 +37,7 @@ public struct DueWorkService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let pass = processAll()
+            onPass(pass, clock.now())
             if pass.reminders + pass.timeouts > 0 || !pass.failures.isEmpty {
                 logger.info("due work", metadata: ["reminders": "\(pass.reminders)", "timeouts": "\(pass.timeouts)",
                                                    "failures": "\(pass.failures.count)"])

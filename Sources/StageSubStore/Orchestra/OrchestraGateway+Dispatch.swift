@@ -168,7 +168,7 @@ extension OrchestraGateway {
         let deadline = Deadline.after(now, counting: responseSeconds, quiet: quiet)
         var sent: [DispatchResult.Sent] = []
         for musicianId in plan.ask {
-            let token = Self.newToken()
+            let token = tokenPrefix + Self.newToken()
             var request = SubstituteRequest(
                 needId: id, musicianId: musicianId, status: .pending, tokenHash: Self.hash(token), sentAt: now,
                 reminderDueAt: reminderDue, reminderSentAt: nil, deadlineAt: deadline, respondedAt: nil,
@@ -258,10 +258,7 @@ extension OrchestraGateway {
     // MARK: Tokens and messages
 
     /// 256 random bits, URL-safe: the musician's one-time answer token.
-    static func newToken() -> String {
-        Data(Sodium.randomBytes(32)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    static func newToken() -> String { Sodium.urlSafeToken() }
 
     static func hash(_ token: String) -> String { Sodium.hex(Sodium.sha256(Array(token.utf8))) }
 

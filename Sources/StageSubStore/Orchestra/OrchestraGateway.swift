@@ -13,9 +13,13 @@ public final class OrchestraGateway: Sendable {
 
     /// The plan's limits, from the registry (nil: none).
     public let limits: (maxMusicians: Int, maxProjects: Int)?
+    /// Starts every answer token: the orchestra's slug and a dot, so the server finds the orchestra a link
+    /// belongs to without a lookup table; the token's hash is only in that orchestra's database.
+    public let tokenPrefix: String
 
     public init(database: DatabasePool, orchestraName: String, answerBaseURL: String,
-                limits: (maxMusicians: Int, maxProjects: Int)? = nil) {
+                limits: (maxMusicians: Int, maxProjects: Int)? = nil, slug: String? = nil) {
+        self.tokenPrefix = slug.map { "\($0)." } ?? ""
         self.database = database
         self.orchestraName = orchestraName
         self.answerBaseURL = answerBaseURL
@@ -286,6 +290,6 @@ extension Appliance {
     public func gateway(_ slug: String, database: DatabasePool, answerBaseURL: String) throws(StoreError) -> OrchestraGateway {
         let orchestra = try orchestra(slug)
         return OrchestraGateway(database: database, orchestraName: orchestra.name, answerBaseURL: answerBaseURL,
-                                limits: (orchestra.maxMusicians, orchestra.maxProjects))
+                                limits: (orchestra.maxMusicians, orchestra.maxProjects), slug: slug)
     }
 }

@@ -90,6 +90,16 @@ enum RegistryMigrations {
                 t.column("reason", .text).notNull()
             }
         }
+        migrator.registerMigration("v2: superadmin acting in an orchestra; API key labels") { db in
+            try db.alter(table: "session") { t in
+                t.add(column: "actingOrchestraId", .integer).references("orchestra", onDelete: .setNull)
+            }
+            try db.alter(table: "apiKey") { t in
+                // The first characters of the key, so a person can tell keys apart; never enough to use one.
+                t.add(column: "hint", .text).notNull().defaults(to: "")
+                t.add(column: "lastUsedAt", .datetime)
+            }
+        }
         return migrator
     }
 }

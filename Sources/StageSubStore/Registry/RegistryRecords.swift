@@ -125,6 +125,26 @@ public struct Session: Codable, Sendable, Equatable, FetchableRecord, Persistabl
     public var lastSeenAt: Date
     public var clientAddress: String?
     public var userAgent: String?
+    /// The orchestra a superadmin has entered to act in (recorded in the log); nil otherwise.
+    public var actingOrchestraId: Int64?
+}
+
+/// An integration's key to one orchestra's JSON API; only its hash is stored.
+public struct APIKey: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "apiKey"
+    public var id: Int64?
+    public var orchestraId: Int64
+    public var name: String
+    public var keyHash: String
+    /// The key's first characters, to tell keys apart in a list.
+    public var hint: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+    public var lastUsedAt: Date?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    enum CodingKeys: String, CodingKey { case id, orchestraId, name, keyHash, hint, createdAt, revokedAt, lastUsedAt }
 }
 
 /// One line of the appliance's own log: who did what, to which orchestra.

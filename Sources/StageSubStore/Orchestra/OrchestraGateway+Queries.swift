@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import StageSubCore
+
+/// One page of a list that grows, with the total that matches.
+public struct Page<Item: Sendable & Encodable>: Sendable, Encodable {
+    public let items: [Item]
+    public let total: Int
+    public let limit: Int
+    public let offset: Int
+}
+
+/// A request as the personnel manager sees it: with the musician's name.
+public struct RequestView: Sendable, Codable, Equatable, FetchableRecord {
+    public var id: Int64
+    public var needId: Int64
+    public var musicianId: Int64
+    public var musicianName: String
+    public var status: RequestStatus
+    public var sentAt: Date
+    public var reminderSentAt: Date?
+    public var deadlineAt: Date
+    public var respondedAt: Date?
+    public var conflictProjectId: Int64?
+    public var withdrawnAt: Date?
+}
+
+/// A ranking list with its musicians in rank order.
+public struct RankingListView: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var positionId: Int64
+    public var listType: String
+    public var description: String?
+    public var musicianIds: [Int64]
+}
+
+/// What a musician's answer page shows: read-only, changes nothing.
+public struct AnswerView: Sendable, Equatable {
+    public var orchestraName: String
+    public var language: String
+    public var musicianName: String
+    public var projectName: String
+    public var startDate: String
+    public var endDate: String?
+    public var weekNumber: Int
+    public var rehearsalSchedule: String?
+    public var concertInfo: String?
+    public var positionName: String
+    public var instrumentName: String
+    public var deadlineAt: Date
+    public var status: RequestStatus
+    public var needStatus: NeedStatus
+    public var timeZone: String
+    public var requestId: Int64
+}
+
+extension OrchestraGateway {
+    // MARK: Roster
+
+    /// Musicians by last name, first name; `search` matches names, email and phone.
+    public func musicians(search: String?, includeArchived: Bool, limit: Int, offset: Int) throws(StoreError) -> Page<Musician> {
+        try read { db in
+            var request = Musician.all()
+            if !includeArchived { request = request.filter(sql: "isArchived = 0") }
+            if let search, !search.isEmpty {
+                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                request = request.filter(sql: """
+                    (firstName || ' ' || lastName) LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR coalesce(phone, '') LIKE ? ESCAPE '\\'
+                    """, arguments: [pattern, pattern, pattern])
+            }
+            let total = try request.fetchCount(db)
+            let items = try request.order(sql: "lastName COLLATE NOCASE, firstName COLLATE NOCASE, id").limit(limit, offset: offset).fetchAll(db)
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    public func musician(_ id: Int64) throws(StoreError) -> Musician {
+        guard let musician = try read({ db in try Musician.fetchOne(db, key: id) }) else { throw StoreError(.notFound, "no musician \(id)") }
+        return musician
+    }
+
+    /// The positions a musician may play.
+    public func qualifications(musician id: Int64) throws(StoreError) -> [Int64] {
+        try read { db in try Int64.fetchAll(db, sql: "SELECT positionId FROM qualification WHERE musicianId = ? ORDER BY positionId", arguments: [id]) }
+    }
+
+    /// The A/B/C lists of a position.
+    public func rankingLists(position id: Int64) throws(StoreError) -> [RankingListView] {
+        try read { db in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM position WHERE id = ?", arguments: [id]) == 1 else {
+                throw StoreError(.notFound, "no position \(id)")
+            }
+            return try Row.fetchAll(db, sql: "SELECT id, positionId, listType, description FROM rankingList WHERE positionId = ? ORDER BY listType",
+                                    arguments: [id]).map { row in
+                let listId: Int64 = row["id"]
+                return RankingListView(id: listId, positionId: row["positionId"], listType: row["listType"], description: row["description"],
+                                       musicianIds: try Int64.fetchAll(db, sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank", arguments: [listId]))
+            }
+        }
+    }
+
+    /// One ranking list, or not found.
+    public func rankingList(_ id: Int64) throws(StoreError) -> RankingListView {
+        let position = try read { db in try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [id]) }
+        guard let position, let list = try rankingLists(position: position).first(where: { $0.id == id }) else {
+            throw StoreError(.notFound, "no ranking list \(id)")
+        }
+        return list
+    }
+
+    // MARK: Projects
+
+    /// Projects, the latest start first; archived ones only when asked for.
+    public func projects(includeArchived: Bool, limit: Int, offset: Int) throws(StoreError) -> Page<Project> {
+        try read { db in
+            var request = Project.all()
+            if !includeArchived { request = request.filter(sql: "archivedAt IS NULL") }
+            let total = try request.fetchCount(db)
+            let items = try request.order(sql: "startDate DESC, id DESC").limit(limit, offset: offset).fetchAll(db)
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    public func project(_ id: Int64) throws(StoreError) -> Project {
+        guard let project = try read({ db in try Project.fetchOne(db, key: id) }) else { throw StoreError(.notFound, "no project \(id)") }
+        return project
+    }
+
+    /// Every request of a project, or of one need, newest first, with musicians' names.
+    public func requestViews(project: Int64? = nil, need: Int64? = nil) throws(StoreError) -> [RequestView] {
+        try read { db in
+            try RequestView.fetchAll(db, sql: """
+                SELECT r.id, r.needId, r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.sentAt,
+                       r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt
+                FROM request r JOIN musician m ON m.id = r.musicianId JOIN projectNeed n ON n.id = r.needId
+                WHERE (?1 IS NULL OR n.projectId = ?1) AND (?2 IS NULL OR r.needId = ?2)
+                ORDER BY r.id DESC
+                """, arguments: [project, need])
+        }
+    }
+
+    public func request(_ id: Int64) throws(StoreError) -> RequestView {
+        let found = try read { db in
+            try RequestView.fetchOne(db, sql: """
+                SELECT r.id, r.needId, r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.sentAt,
+                       r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt
+                FROM request r JOIN musician m ON m.id = r.musicianId WHERE r.id = ?
+                """, arguments: [id])
+        }
+        guard let found else { throw StoreError(.notFound, "no request \(id)") }
+        return found
+    }
+
+    // MARK: Outbox and settings
+
+    /// The outbox, newest first; `status` filters (queued, sent, failed).
+    public func outbox(status: String?, limit: Int, offset: Int) throws(StoreError) -> Page<OutboxMessage> {
+        try read { db in
+            var request = OutboxMessage.all()
+            if let status { request = request.filter(sql: "status = ?", arguments: [status]) }
+            let total = try request.fetchCount(db)
+            let items = try request.order(sql: "id DESC").limit(limit, offset: offset).fetchAll(db)
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    /// Messages waiting to be delivered.
+    public func outboxDepth() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM communicationLog WHERE status = 'queued'") ?? 0 }
+    }
+
+    /// Every setting of the orchestra.
+    public func settings() throws(StoreError) -> [String: String] {
+        try read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM setting").map { ($0["key"] as String, $0["value"] as String) })
+        }
+    }
+
+    // MARK: Musicians' answer pages
+
+    /// What the answer page of a token shows, or nil for a token this orchestra never issued.
+    public func answerView(token: String) throws(StoreError) -> AnswerView? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT r.id, r.status, r.deadlineAt, n.status AS needStatus, m.firstName || ' ' || m.lastName AS musicianName,
+                       m.preferredLanguage, p.name AS projectName, p.startDate, p.endDate, p.weekNumber, p.rehearsalSchedule,
+                       p.concertInfo, pos.name AS positionSv, pos.nameEn AS positionEn, i.name AS instrumentSv, i.nameEn AS instrumentEn
+                FROM request r JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
+                JOIN musician m ON m.id = r.musicianId JOIN position pos ON pos.id = n.positionId JOIN instrument i ON i.id = pos.instrumentId
+                WHERE r.tokenHash = ?
+                """, arguments: [Self.hash(token)]) else { return nil }
+            let english = (row["preferredLanguage"] as String) == "en"
+            return AnswerView(
+                orchestraName: orchestraName, language: english ? "en" : "sv", musicianName: row["musicianName"],
+                projectName: row["projectName"], startDate: row["startDate"], endDate: row["endDate"], weekNumber: row["weekNumber"],
+                rehearsalSchedule: row["rehearsalSchedule"], concertInfo: row["concertInfo"],
+                positionName: english ? row["positionEn"] : row["positionSv"], instrumentName: english ? row["instrumentEn"] : row["instrumentSv"],
+                deadlineAt: row["deadlineAt"], status: RequestStatus(rawValue: row["status"]) ?? .cancelled,
+                needStatus: NeedStatus(rawValue: row["needStatus"]) ?? .cancelled,
+                timeZone: try setting("timeZone", in: db) ?? "Europe/Stockholm", requestId: row["id"])
+        }
+    }
+}
