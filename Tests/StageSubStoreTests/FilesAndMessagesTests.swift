@@ -55,6 +55,20 @@ struct FileTests {
         // The outbox still says what went out.
         #expect(try f.gateway.attachments(message: confirmation.id!) == [.init(fileId: nil, fileName: "praktiskt.txt")])
     }
+
+    @Test("files live in the orchestra's database, so a backup brings them back")
+    func backupHoldsFiles() throws {
+        let f = try EngineFixture(count: 1)
+        let bytes = Data((0..<300_000).map { UInt8($0 % 251) })
+        let stored = try f.gateway.attachFile(bytes, name: "stämma.pdf", mimeType: "application/pdf; charset=binary",
+                                              to: .project(f.project.id!), sendWith: .request, now: EngineFixture.start)
+        let app = f.appliance.appliance
+        _ = try app.restore(try app.backup("gso").file, as: "gso-copy")
+        let copy = try app.openOrchestraDatabase("gso-copy")
+        defer { try? SealedDatabase.close(copy) }
+        let restored = try app.gateway("gso-copy", database: copy, answerBaseURL: "https://x").file(stored.id)
+        #expect(restored.data == bytes && restored.file == stored)
+    }
 }
 
 @Suite("SMS")

@@ -49,7 +49,8 @@ extension OrchestraGateway {
         guard !fileName.isEmpty else { throw StoreError(.invalidInput, "the file needs a name") }
         guard fileName.count <= 200 else { throw StoreError(.invalidInput, "the file name is longer than 200 characters; shorten it") }
         let mimeType = mimeType.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mimeType.split(separator: "/").count == 2, !mimeType.contains(where: \.isWhitespace) else {
+        let essence = mimeType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard essence.split(separator: "/").count == 2, !essence.contains(where: \.isWhitespace) else {
             throw StoreError(.invalidInput, "\(mimeType.isEmpty ? "an empty type" : mimeType) is not a file type such as application/pdf")
         }
         guard !data.isEmpty else { throw StoreError(.invalidInput, "\(fileName) is empty") }
