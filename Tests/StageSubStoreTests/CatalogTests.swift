@@ -25,6 +25,13 @@ struct CatalogTests {
         let position = #expect(throws: StoreError.self) { try f.gateway.createPosition(instrument: sax.id!, name: "Altsaxofon") }
         #expect(position?.message.contains("Saxofon already has a position called Altsaxofon") == true)
         #expect((#expect(throws: StoreError.self) { try f.gateway.createInstrument(name: "  ") })?.code == .invalidInput)
+
+        try f.gateway.renameInstrument(sax.id!, name: "Saxofoner", nameEn: "Saxophones")
+        try f.gateway.renamePosition(alto.id!, name: "Altsax", nameEn: "Alto saxophone")
+        #expect(try f.gateway.instruments().last?.instrument.nameEn == "Saxophones")
+        #expect(try f.gateway.instruments().last?.positions.first?.nameEn == "Alto saxophone")
+        #expect(throws: StoreError.self) { try f.gateway.renamePosition(alto.id!, name: "Tenorsaxofon") }
+        #expect(throws: StoreError.self) { try f.gateway.renameInstrument(sax.id!, name: "Violin 1") }
     }
 
     @Test("positions and instruments are put in a new order; those not named keep their order after")

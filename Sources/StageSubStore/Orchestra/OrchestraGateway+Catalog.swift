@@ -46,6 +46,33 @@ extension OrchestraGateway {
         }
     }
 
+    /// Renames an instrument (Swedish and English); `nameEn` defaults to the Swedish name.
+    public func renameInstrument(_ id: Int64, name: String, nameEn: String? = nil) throws(StoreError) {
+        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: "an instrument")
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM instrument WHERE name = ? COLLATE NOCASE AND id <> ?)",
+                                 arguments: [name, id]) == true {
+                throw StoreError(.conflict, "there is already an instrument called \(name)")
+            }
+            try db.execute(sql: "UPDATE instrument SET name = ?, nameEn = ? WHERE id = ?", arguments: [name, nameEn, id])
+            guard db.changesCount == 1 else { throw StoreError(.notFound, "no instrument \(id)") }
+        }
+    }
+
+    /// Renames a position (Swedish and English); `nameEn` defaults to the Swedish name. Messages already
+    /// in the outbox keep the old name.
+    public func renamePosition(_ id: Int64, name: String, nameEn: String? = nil) throws(StoreError) {
+        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: "a position")
+        try write { db in
+            guard let position = try Position.fetchOne(db, key: id) else { throw StoreError(.notFound, "no position \(id)") }
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM position WHERE instrumentId = ? AND name = ? COLLATE NOCASE AND id <> ?)",
+                                 arguments: [position.instrumentId, name, id]) == true {
+                throw StoreError(.conflict, "the instrument already has a position called \(name)")
+            }
+            try db.execute(sql: "UPDATE position SET name = ?, nameEn = ? WHERE id = ?", arguments: [name, nameEn, id])
+        }
+    }
+
     /// Puts the instruments in this order. Instruments not named (archived ones a screen does not show)
     /// keep their relative order after those named.
     public func reorderInstruments(_ order: [Int64]) throws(StoreError) {
