@@ -158,8 +158,11 @@ extension OrchestraGateway {
     // MARK: - Inside a transaction
 
     func dispatch(need id: Int64, now: Date, in db: Database) throws -> DispatchResult {
-        let input = try dispatchInput(need: id, in: db)
-        let plan = DispatchPlanner.plan(input)
+        try carryOut(DispatchPlanner.plan(try dispatchInput(need: id, in: db)), need: id, now: now, in: db)
+    }
+
+    /// Creates the requests and messages of a plan made in the caller's transaction.
+    func carryOut(_ plan: DispatchPlan, need id: Int64, now: Date, in db: Database) throws -> DispatchResult {
         guard !plan.ask.isEmpty, let need = try ProjectNeed.fetchOne(db, key: id) else { return DispatchResult(sent: [], plan: plan) }
         let percentage = Double(try setting("reminderPercentage", in: db).flatMap(Int.init) ?? 75)
         let responseSeconds = Double(need.responseTimeHours) * 3600
@@ -273,13 +276,10 @@ extension OrchestraGateway {
                   JOIN instrument i ON i.id = p.instrumentId WHERE p.id = ?
                   """, arguments: [need.positionId]) else { return }
         let english = musician.preferredLanguage == "en"
-        let template = try Row.fetchOne(db, sql: "SELECT subject, body FROM emailTemplate WHERE type = ? AND language = ?",
-                                        arguments: [type, musician.preferredLanguage])
-            ?? Row.fetchOne(db, sql: "SELECT subject, body FROM emailTemplate WHERE type = ? AND language = 'sv'", arguments: [type])
-        guard let template else { throw StoreError(.notFound, "no \(type) template") }
+        let template = try template(type, language: musician.preferredLanguage, in: db)
         let sheet = type == "confirmation" ? "confirmation" : "request"
-        let files = try String.fetchAll(db, sql: """
-            SELECT fileName FROM fileStorage WHERE sendWith = ? AND (needId = ? OR (needId IS NULL AND projectId = ?)) ORDER BY id
+        let files = try StoredFile.fetchAll(db, sql: """
+            SELECT \(StoredFile.columns) FROM fileStorage WHERE sendWith = ? AND (needId = ? OR (needId IS NULL AND projectId = ?)) ORDER BY id
             """, arguments: [sheet, need.id, project.id])
         let deadline = Self.formatMoment(request.deadlineAt, timeZone: try setting("timeZone", in: db) ?? "Europe/Stockholm")
         let empty = type == "confirmation" ? (english ? "Information will follow" : "Information kommer senare")
@@ -293,14 +293,16 @@ extension OrchestraGateway {
             "concertInfo": project.concertInfo.flatMap { $0.isEmpty ? nil : $0 } ?? empty,
             "responseUrl": token.map { "\(answerBaseURL)/r/\($0)" } ?? "",
             "responseTime": deadline, "quantity": String(need.quantity), "orchestraName": orchestraName,
-            "attachmentNote": files.isEmpty ? "" : (english ? "\nAttached: " : "\nBifogat: ") + files.joined(separator: ", ") + "\n",
+            "attachmentNote": files.isEmpty ? "" : (english ? "\nAttached: " : "\nBifogat: ") + files.map(\.fileName).joined(separator: ", ") + "\n",
         ]
         var message = OutboxMessage(
             requestId: request.id, musicianId: musician.id, projectId: project.id, type: type, channel: "email",
-            recipient: musician.email, subject: MessageTemplate.render(template["subject"], values),
-            body: MessageTemplate.render(template["body"], values), status: "queued", attempts: 0, nextAttemptAt: now,
+            recipient: musician.email, subject: MessageTemplate.render(template.subject, values),
+            body: MessageTemplate.render(template.body, values), status: "queued", attempts: 0, nextAttemptAt: now,
             sentAt: nil, lastError: nil, createdAt: now)
         try message.insert(db)
+        if type == "request" || type == "confirmation" { try attach(files, to: message.id!, in: db) }
+        try queueSMS(type, request: request, musician: musician, project: project.id, values: values, now: now, in: db)
     }
 
     /// `yyyy-MM-dd HH:mm` in the orchestra's time zone. Formatters are costly to make: one per zone, used

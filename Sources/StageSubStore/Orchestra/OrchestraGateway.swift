@@ -206,24 +206,13 @@ public final class OrchestraGateway: Sendable {
                            strategy: RequestStrategy,
                            maxRecipients: Int? = nil, responseTimeHours: Int = 24, requireLocalResidence: Bool = false,
                            now: Date) throws(StoreError) -> ProjectNeed {
-        if let problem = DispatchPlanner.validate(quantity: quantity, strategy: strategy, maxRecipients: maxRecipients,
-                                                  responseTimeHours: responseTimeHours) {
-            throw StoreError(.invalidInput, problem)
-        }
-        guard (rankingList == nil) != (customList == nil) else {
-            throw StoreError(.invalidInput, "a need asks from one list: a ranking list or a custom list")
-        }
         var need = ProjectNeed(projectId: project, positionId: position, quantity: quantity, rankingListId: rankingList,
                                customRankingListId: customList, strategy: strategy, maxRecipients: maxRecipients,
                                responseTimeHours: responseTimeHours, requireLocalResidence: requireLocalResidence,
                                status: .active, createdAt: now, updatedAt: now)
+        if let problem = NeedEditRule.problem(with: need.settings) { throw StoreError(.invalidInput, problem) }
         return try write { db in
-            let listPosition = rankingList != nil
-                ? try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [rankingList])
-                : try Int64.fetchOne(db, sql: "SELECT positionId FROM customRankingList WHERE id = ? AND projectId = ?", arguments: [customList, project])
-            guard listPosition == position else {
-                throw StoreError(.invalidInput, "the list belongs to another position or project")
-            }
+            try Self.checkPlacement(of: need, in: db)
             try need.insert(db)
             return need
         }
@@ -265,7 +254,8 @@ public final class OrchestraGateway: Sendable {
     }
 
     /// Sets one of the orchestra's settings (reminderPercentage 10–90, listConflictMode simple|smart,
-    /// conflictPolicy warn|skip, timeZone, quietHoursStart/End HH:MM or empty).
+    /// conflictPolicy warn|skip, timeZone, quietHoursStart/End HH:MM or empty, smsOnRequest/smsOnReminder
+    /// true|false: text musicians who have a phone number as well as emailing them).
     public func setSetting(_ key: String, _ value: String) throws(StoreError) {
         let valid: Bool
         switch key {
@@ -274,6 +264,7 @@ public final class OrchestraGateway: Sendable {
         case "conflictPolicy": valid = ConflictPolicy(rawValue: value) != nil
         case "timeZone": valid = TimeZone(identifier: value) != nil
         case "quietHoursStart", "quietHoursEnd": valid = value.isEmpty || QuietHours.minutes(value) != nil
+        case "smsOnRequest", "smsOnReminder": valid = value == "true" || value == "false"
         default: throw StoreError(.invalidInput, "no setting \(key)")
         }
         guard valid else { throw StoreError(.invalidInput, "\(value) is not a valid \(key)") }

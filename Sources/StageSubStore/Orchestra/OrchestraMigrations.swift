@@ -31,6 +31,10 @@ public enum OrchestraMigrations {
             try OrchestraSchema.createDomain(db)
             try OrchestraSeeds.apply(db)
         }
+        migrator.registerMigration("v3: message attachments, SMS templates and settings") { db in
+            try OrchestraSchema.createMessageAttachments(db)
+            try OrchestraSeeds.applySMS(db)
+        }
         return migrator
     }
 

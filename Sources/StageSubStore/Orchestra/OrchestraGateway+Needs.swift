@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import StageSubCore
+
+/// One need's share of a project-wide send.
+public struct NeedDispatch: Sendable {
+    public let needId: Int64
+    public let result: DispatchResult
+}
+
+/// Needs as a whole project sees them: editing within the rules, and asking for every need at once.
+extension OrchestraGateway {
+    /// A project's needs in score order (instrument, then position, then the order they were made).
+    public func needs(project id: Int64) throws(StoreError) -> [ProjectNeed] {
+        try read { db in
+            try ProjectNeed.fetchAll(db, sql: "SELECT n.* FROM projectNeed n \(Self.scoreOrder)", arguments: [id])
+        }
+    }
+
+    /// Saves changes to a need (fetch it, change it, pass it back). Until a request goes out every setting
+    /// may change and is checked like a new need; afterwards only the quantity, and never below the
+    /// musicians already accepted. A quantity that the accepted now meet fills the need (its pending
+    /// requests are cancelled and told so); a larger one on a need that is sending lets the engine ask more.
+    public func updateNeed(_ changed: ProjectNeed, now: Date) throws(StoreError) -> DispatchResult {
+        guard let id = changed.id else { throw StoreError(.notFound, "the need has no id; create it first") }
+        return try write { db in
+            guard var need = try ProjectNeed.fetchOne(db, key: id) else { throw StoreError(.notFound, "no need \(id)") }
+            guard need.status != .cancelled else { throw StoreError(.conflict, "need \(id) is cancelled; create a new need instead") }
+            guard changed.projectId == need.projectId else { throw StoreError(.invalidInput, "a need cannot move to another project") }
+            let requests = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE needId = ?", arguments: [id]) ?? 0
+            let accepted = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE needId = ? AND status = 'accepted'", arguments: [id]) ?? 0
+            if let refusal = NeedEditRule.refusal(from: need.settings, to: changed.settings, requests: requests, accepted: accepted) {
+                throw StoreError(requests > 0 ? .conflict : .invalidInput, refusal)
+            }
+            need.settings = changed.settings
+            need.updatedAt = now
+            guard requests > 0 else {
+                try Self.checkPlacement(of: need, in: db)
+                try need.update(db)
+                return DispatchResult(sent: [], plan: nil)
+            }
+            if accepted >= need.quantity {
+                need.status = .filled
+                try need.update(db)
+                try cancelPending(need: id, now: now, in: db)
+                return DispatchResult(sent: [], plan: nil)
+            }
+            if need.status == .filled { need.status = .active }
+            try need.update(db)
+            return need.status == .active ? try dispatch(need: id, now: now, in: db) : DispatchResult(sent: [], plan: nil)
+        }
+    }
+
+    /// The plans for every open need of a project (active, not paused, filled or cancelled), in score
+    /// order: exactly what `sendProject` would do now.
+    public func previewProject(project id: Int64) throws(StoreError) -> [NeedPlan] {
+        try read { db in try projectPlans(project: id, in: db) }
+    }
+
+    /// Asks for every open need of a project in one transaction, in score order (so with the `simple` list
+    /// setting a musician on two lists is asked by the higher instrument and position first).
+    public func sendProject(project id: Int64, now: Date) throws(StoreError) -> [NeedDispatch] {
+        try write { db in
+            try projectPlans(project: id, in: db).map { planned in
+                NeedDispatch(needId: planned.needId, result: try carryOut(planned.plan, need: planned.needId, now: now, in: db))
+            }
+        }
+    }
+
+    func projectPlans(project id: Int64, in db: Database) throws -> [NeedPlan] {
+        guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
+        let open = try Int64.fetchAll(db, sql: "SELECT n.id FROM projectNeed n \(Self.scoreOrder)", arguments: [id])
+        let inputs = try open.map { try dispatchInput(need: $0, in: db) }.filter { $0.need.status == .active }
+        return DispatchPlanner.planProject(inputs)
+    }
+
+    /// A project's needs (one `?` argument) in score order.
+    static let scoreOrder = """
+        JOIN position p ON p.id = n.positionId JOIN instrument i ON i.id = p.instrumentId
+        WHERE n.projectId = ? ORDER BY i.displayOrder, p.hierarchyLevel, n.id
+        """
+
+    /// Refuses a need whose project is unknown, whose position is archived, or whose list belongs to
+    /// another position or project.
+    static func checkPlacement(of need: ProjectNeed, in db: Database) throws {
+        guard try Project.exists(db, key: need.projectId) else { throw StoreError(.notFound, "no project \(need.projectId)") }
+        try refuseArchivedPosition(need.positionId, in: db)
+        let listPosition = need.rankingListId != nil
+            ? try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [need.rankingListId])
+            : try Int64.fetchOne(db, sql: "SELECT positionId FROM customRankingList WHERE id = ? AND projectId = ?",
+                                 arguments: [need.customRankingListId, need.projectId])
+        guard listPosition == need.positionId else { throw StoreError(.invalidInput, "the list belongs to another position or project") }
+    }
+}
+
+extension ProjectNeed {
+    /// The settings a personnel manager chooses (everything but the need's state).
+    public var settings: NeedSettings {
+        get {
+            NeedSettings(positionId: positionId, quantity: quantity, rankingListId: rankingListId, customRankingListId: customRankingListId,
+                         strategy: strategy, maxRecipients: maxRecipients, responseTimeHours: responseTimeHours,
+                         requireLocalResidence: requireLocalResidence)
+        }
+        set {
+            positionId = newValue.positionId
+            quantity = newValue.quantity
+            rankingListId = newValue.rankingListId
+            customRankingListId = newValue.customRankingListId
+            strategy = newValue.strategy
+            maxRecipients = newValue.maxRecipients
+            responseTimeHours = newValue.responseTimeHours
+            requireLocalResidence = newValue.requireLocalResidence
+        }
+    }
+}
