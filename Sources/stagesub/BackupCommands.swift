@@ -76,6 +76,7 @@ extension StageSubCommand {
         var passphraseFile: String?
 
         func run() throws {
+            try ServerLock.refuseWhileServing(appliance.directory, what: "a restore", instead: "restore through the API: POST /api/v1/admin/backups/{slug}/{file}/restore")
             let app = try appliance.open()
             defer { try? app.close() }
             let passphrase = try passphraseFile.map { try readSecret(fromFile: $0, what: "passphrase") }
@@ -104,6 +105,7 @@ extension StageSubCommand.OrchestraCommand {
         }
 
         func run() throws {
+            try ServerLock.refuseWhileServing(appliance.directory, what: "deleting an orchestra", instead: "suspend it through the API instead")
             let app = try appliance.open()
             defer { try? app.close() }
             let final = try app.deleteOrchestra(slug, confirmed: yes)
@@ -118,6 +120,7 @@ extension StageSubCommand.OrchestraCommand {
         @Argument(help: "The folder's name under DATA/orchestras/.") var slug: String
 
         func run() throws {
+            try ServerLock.refuseWhileServing(appliance.directory, what: "adopting a folder", instead: "restart the server: it adopts new folders when it starts")
             let app = try appliance.open()
             defer { try? app.close() }
             let orchestra = try app.adoptOrchestra(slug)

@@ -66,6 +66,7 @@ extension StageSubCommand {
         @Flag(help: "Only show what would be applied.") var dryRun = false
 
         func run() throws {
+            if !dryRun { try ServerLock.refuseWhileServing(appliance.directory, what: "migrating", instead: "let the server migrate: it migrates an orchestra (after a backup) when it first opens it") }
             let app = try appliance.open()
             defer { try? app.close() }
             for (slug, pending) in try app.pendingMigrations() {
@@ -101,6 +102,7 @@ extension StageSubCommand {
         }
 
         func run() throws {
+            try ServerLock.refuseWhileServing(appliance.directory, what: "a rekey", instead: "run it during a maintenance window")
             let app = try appliance.open()
             if let orchestra {
                 defer { try? app.close() }

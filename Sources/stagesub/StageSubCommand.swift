@@ -16,7 +16,7 @@ struct StageSubCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage.
             """,
         version: StageSubVersion.current,
-        subcommands: [Init.self, OrchestraCommand.self, UserCommand.self, Backup.self, Restore.self, Verify.self, SQL.self,
+        subcommands: [Serve.self, Init.self, OrchestraCommand.self, UserCommand.self, Backup.self, Restore.self, Verify.self, SQL.self,
                       Migrate.self, Rekey.self, Demo.self, ImportMusicians.self, Version.self])
 
     /// Exit codes as the operator expects them: 0 ok, 1 failure with one line on stderr, 2 bad usage.

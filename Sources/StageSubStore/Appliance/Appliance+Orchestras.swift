@@ -175,3 +175,38 @@ extension Appliance {
         try registry.log("info", "orchestra", "resumed \(slug)", at: now())
     }
 }
+
+extension Appliance {
+    /// Changes what the operator may change about an orchestra: name, plan and its limits, contact.
+    public func updateOrchestra(_ slug: String, name: String? = nil, plan: String? = nil, maxMusicians: Int? = nil, maxProjects: Int? = nil,
+                                contactName: String? = nil, contactEmail: String? = nil) throws(StoreError) -> Orchestra {
+        var orchestra = try orchestra(slug)
+        if let name {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 120 else {
+                throw StoreError(.invalidInput, "name: 1 to 120 characters")
+            }
+            orchestra.name = name
+        }
+        if let plan { orchestra.plan = plan }
+        for (field, value) in [("maxMusicians", maxMusicians), ("maxProjects", maxProjects)] {
+            if let value, !(1...1_000_000).contains(value) { throw StoreError(.invalidInput, "\(field): must be from 1 to 1000000") }
+        }
+        if let maxMusicians { orchestra.maxMusicians = maxMusicians }
+        if let maxProjects { orchestra.maxProjects = maxProjects }
+        if let contactName { orchestra.contactName = contactName }
+        if let contactEmail { try Self.validateEmail(contactEmail); orchestra.contactEmail = contactEmail }
+        orchestra.updatedAt = now()
+        let updated = orchestra
+        try registry.write { db in try updated.update(db) }
+        try registry.log("info", "orchestra", "updated \(slug)", orchestraId: orchestra.id, at: now())
+        return updated
+    }
+
+    /// When each orchestra was last backed up.
+    public func lastBackups() throws(StoreError) -> [String: Date] {
+        try registry.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT slug, max(createdAt) AS at FROM backup GROUP BY slug")
+                .compactMap { row -> (String, Date)? in (row["at"] as Date?).map { (row["slug"], $0) } })
+        }
+    }
+}

@@ -36,7 +36,7 @@ public enum DemoOrchestra {
                                                     adminUsername: "demo", adminPassword: adminPassword, contactName: "Orkesterkansliet")
         let database = try appliance.openOrchestraDatabase(slug)
         defer { try? SealedDatabase.close(database) }
-        let gateway = OrchestraGateway(database: database, orchestraName: name, answerBaseURL: answerBaseURL)
+        let gateway = OrchestraGateway(database: database, orchestraName: name, answerBaseURL: answerBaseURL, slug: slug)
         var rng = SplitMix64(state: 1_905)  // Göteborgs Orkesterförening's founding year
 
         // Instruments and their positions, in score order.

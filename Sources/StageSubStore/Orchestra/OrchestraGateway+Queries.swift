@@ -8,6 +8,13 @@ public struct Page<Item: Sendable & Encodable>: Sendable, Encodable {
     public let total: Int
     public let limit: Int
     public let offset: Int
+
+    public init(items: [Item], total: Int, limit: Int, offset: Int) {
+        self.items = items
+        self.total = total
+        self.limit = limit
+        self.offset = offset
+    }
 }
 
 /// A request as the personnel manager sees it: with the musician's name.
@@ -199,6 +206,21 @@ extension OrchestraGateway {
                 deadlineAt: row["deadlineAt"], status: RequestStatus(rawValue: row["status"]) ?? .cancelled,
                 needStatus: NeedStatus(rawValue: row["needStatus"]) ?? .cancelled,
                 timeZone: try setting("timeZone", in: db) ?? "Europe/Stockholm", requestId: row["id"])
+        }
+    }
+}
+
+extension OrchestraGateway {
+    /// Full names of these musicians (for plans and lists shown to people).
+    public func musicianNames(_ ids: [Int64]) throws(StoreError) -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var names: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, firstName || ' ' || lastName AS name FROM musician WHERE id IN (SELECT value FROM json_each(?))",
+                                        arguments: [Self.jsonArray(Set(ids))]) {
+                names[row["id"]] = row["name"]
+            }
+            return names
         }
     }
 }

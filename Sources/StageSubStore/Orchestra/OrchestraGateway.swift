@@ -257,6 +257,20 @@ public final class OrchestraGateway: Sendable {
     /// conflictPolicy warn|skip, timeZone, quietHoursStart/End HH:MM or empty, smsOnRequest/smsOnReminder
     /// true|false: text musicians who have a phone number as well as emailing them).
     public func setSetting(_ key: String, _ value: String) throws(StoreError) {
+        try setSettings([key: value])
+    }
+
+    /// Changes several settings at once: all of them, or none when one is invalid.
+    public func setSettings(_ changes: [String: String]) throws(StoreError) {
+        for (key, value) in changes.sorted(by: { $0.key < $1.key }) { try Self.validateSetting(key, value) }
+        try write { db in
+            for (key, value) in changes {
+                try db.execute(sql: "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", arguments: [key, value])
+            }
+        }
+    }
+
+    static func validateSetting(_ key: String, _ value: String) throws(StoreError) {
         let valid: Bool
         switch key {
         case "reminderPercentage": valid = Int(value).map { (10...90).contains($0) && $0 % 5 == 0 } ?? false
@@ -267,8 +281,7 @@ public final class OrchestraGateway: Sendable {
         case "smsOnRequest", "smsOnReminder": valid = value == "true" || value == "false"
         default: throw StoreError(.invalidInput, "no setting \(key)")
         }
-        guard valid else { throw StoreError(.invalidInput, "\(value) is not a valid \(key)") }
-        try write { db in try db.execute(sql: "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", arguments: [key, value]) }
+        guard valid else { throw StoreError(.invalidInput, "\(key): \"\(value)\" is not a valid value") }
     }
 
     func setting(_ key: String, in db: Database) throws -> String? {

@@ -1,0 +1,155 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import StageSubCore
+import StageSubStore
+
+struct LoginInput: APIInput {
+    static let fields = ["username", "password"]
+    var username: String, password: String
+}
+
+struct PasswordInput: APIInput {
+    static let fields = ["currentPassword", "newPassword"]
+    var currentPassword: String, newPassword: String
+}
+
+struct UserInput: APIInput {
+    static let fields = ["username", "email", "role", "password"]
+    var username: String, email: String, role: User.Role, password: String?
+}
+
+struct APIKeyInput: APIInput {
+    static let fields = ["name"]
+    var name: String
+}
+
+struct OrchestraInput: APIInput {
+    static let fields = ["slug", "name", "adminEmail", "adminUsername", "adminPassword", "plan", "maxMusicians", "maxProjects", "contactName", "contactEmail"]
+    var slug: String?, name: String?, adminEmail: String?, adminUsername: String?, adminPassword: String?
+    var plan: String?, maxMusicians: Int?, maxProjects: Int?, contactName: String?, contactEmail: String?
+}
+
+/// An orchestra as clients see it: never its sealed secrets.
+struct OrchestraView: Encodable {
+    let slug: String, name: String, status: String, plan: String, maxMusicians: Int, maxProjects: Int
+    let contactName: String, contactEmail: String, createdAt: Date
+    let schemaVersion: Int?, sizeBytes: Int?, users: Int?
+
+    init(_ o: Orchestra, summary: Appliance.OrchestraSummary?) {
+        slug = o.slug; name = o.name; status = o.status.rawValue; plan = o.plan; maxMusicians = o.maxMusicians
+        maxProjects = o.maxProjects; contactName = o.contactName; contactEmail = o.contactEmail; createdAt = o.createdAt
+        schemaVersion = summary?.schemaVersion; sizeBytes = summary?.sizeBytes; users = summary?.users
+    }
+}
+
+struct UserView: Encodable {
+    let id: Int64, username: String, email: String, role: String, orchestra: String?, active: Bool, lastLogin: Date?
+    init(_ user: User, orchestra: String?) {
+        id = user.id ?? 0; username = user.username; email = user.email; role = user.role.rawValue
+        self.orchestra = orchestra; active = user.active; lastLogin = user.lastLogin
+    }
+}
+
+struct SessionView: Encodable {
+    let user: UserView?
+    let orchestra: OrchestraView?
+    let csrfToken: String?
+    let expiresAt: Date?
+}
+
+struct APIKeyView: Encodable {
+    let id: Int64, name: String, hint: String, createdAt: Date, revokedAt: Date?
+    var key: String? = nil
+    init(_ key: APIKey, secret: String? = nil) {
+        id = key.id ?? 0; name = key.name; hint = key.hint; createdAt = key.createdAt; revokedAt = key.revokedAt; self.key = secret
+    }
+}
+
+extension ServerState {
+    static func accessRoutes() -> [APIRoute] {
+        let sessionSchema = Schema.ref("Session")
+        return [
+            APIRoute(method: .post, path: "/api/v1/login", summary: "Log in with username (or email) and password; sets the session cookie.",
+                     access: .anonymous, requestBody: Schema.object(["username": Schema.string, "password": Schema.string], additional: false),
+                     success: (200, sessionSchema), errors: [401, 403, 429]) { request, context, scope in
+                let input = try await JSON.decode(LoginInput.self, from: request)
+                let state = scope.state
+                switch try state.attemptLogin(username: input.username, password: input.password, request: request, context: context) {
+                case .failure(let error): throw error
+                case .success(let session):
+                    var response = JSON.response(state.sessionView(session.principal, token: session.token, expiresAt: session.expiresAt))
+                    response.headers[.setCookie] = Authentication.cookie(session.token, expires: session.expiresAt, secure: state.configuration.secureCookies)
+                    return response
+                }
+            },
+            APIRoute(method: .post, path: "/api/v1/logout", summary: "End this session.", access: .authenticated, success: (204, nil)) { _, _, scope in
+                if let principal = scope.principal { try scope.state.appliance.logout(principal) }
+                return Response(status: .noContent, headers: [.setCookie: Authentication.cookie("", expires: nil, secure: scope.state.configuration.secureCookies)])
+            },
+            APIRoute(method: .get, path: "/api/v1/session", summary: "Who is logged in, their orchestra, and the CSRF token for changes.",
+                     access: .authenticated, success: (200, sessionSchema)) { request, _, scope in
+                JSON.response(scope.state.sessionView(try scope.principal.unwrap(), token: Authentication.sessionToken(request), expiresAt: nil))
+            },
+            APIRoute(method: .post, path: "/api/v1/session/password", summary: "Change your password; every session of yours ends, log in again.",
+                     access: .authenticated, requestBody: Schema.object(["currentPassword": Schema.string, "newPassword": Schema.string], additional: false),
+                     success: (204, nil)) { request, _, scope in
+                let input = try await JSON.decode(PasswordInput.self, from: request)
+                try scope.state.appliance.changePassword(try scope.principal.unwrap(), current: input.currentPassword, new: input.newPassword)
+                return Response(status: .noContent, headers: [.setCookie: Authentication.cookie("", expires: nil, secure: scope.state.configuration.secureCookies)])
+            },
+            // The orchestra's users and API keys: admins only.
+            APIRoute(method: .get, path: "/api/v1/users", summary: "The orchestra's users.", access: .orchestra(.admin),
+                     success: (200, Schema.array(Schema.ref("User")))) { _, _, scope in
+                let slug = try scope.slug
+                return JSON.response(try scope.state.appliance.users(orchestra: slug).map { UserView($0, orchestra: slug) })
+            },
+            APIRoute(method: .post, path: "/api/v1/users", summary: "Add a user (role admin or user); without a password one is generated and returned once.",
+                     access: .orchestra(.admin),
+                     requestBody: Schema.object(["username": Schema.string, "email": Schema.string, "role": Schema.enumeration(["admin", "user"]),
+                                                 "password?": Schema.string], additional: false),
+                     success: (201, Schema.object(["user": Schema.ref("User"), "generatedPassword": Schema.nullable(Schema.string)])),
+                     errors: [409]) { request, _, scope in
+                let input = try await JSON.decode(UserInput.self, from: request)
+                guard input.role != .superadmin else { throw APIError.badField("role", "must be admin or user") }
+                let slug = try scope.slug
+                let (user, generated) = try scope.state.appliance.createUser(username: input.username, email: input.email, role: input.role,
+                                                                             orchestra: slug, password: input.password)
+                struct Created: Encodable { let user: UserView; let generatedPassword: String? }
+                scope.log("created user \(user.username)")
+                return JSON.response(Created(user: UserView(user, orchestra: slug), generatedPassword: generated), status: .created)
+            },
+            APIRoute(method: .post, path: "/api/v1/users/{id}/disable", summary: "Disable a user of the orchestra (their sessions end).",
+                     access: .orchestra(.admin), success: (204, nil)) { _, _, scope in
+                let id = try scope.id(), slug = try scope.slug
+                guard let user = try scope.state.appliance.users(orchestra: slug).first(where: { $0.id == id }) else { throw APIError.notFound }
+                try scope.state.appliance.disableUser(user.username)
+                scope.log("disabled user \(user.username)")
+                return Response(status: .noContent)
+            },
+            APIRoute(method: .get, path: "/api/v1/api-keys", summary: "The orchestra's API keys (never the keys themselves).",
+                     access: .orchestra(.admin), success: (200, Schema.array(Schema.ref("APIKey")))) { _, _, scope in
+                JSON.response(try scope.state.appliance.apiKeys(orchestra: try scope.slug).map { APIKeyView($0) })
+            },
+            APIRoute(method: .post, path: "/api/v1/api-keys", summary: "Create an API key; the key is in this response only.",
+                     access: .orchestra(.admin), requestBody: Schema.object(["name": Schema.string], additional: false),
+                     success: (201, Schema.ref("APIKey"))) { request, _, scope in
+                let input = try await JSON.decode(APIKeyInput.self, from: request)
+                let (key, secret) = try scope.state.appliance.createAPIKey(orchestra: try scope.slug, name: input.name)
+                return JSON.response(APIKeyView(key, secret: secret), status: .created)
+            },
+            APIRoute(method: .delete, path: "/api/v1/api-keys/{id}", summary: "Revoke an API key.", access: .orchestra(.admin),
+                     success: (204, nil)) { _, _, scope in
+                try scope.state.appliance.revokeAPIKey(try scope.id(), orchestra: try scope.slug)
+                return Response(status: .noContent)
+            },
+        ]
+    }
+
+    func sessionView(_ principal: Principal, token: String?, expiresAt: Date?) -> SessionView {
+        SessionView(user: principal.user.map { UserView($0, orchestra: principal.orchestra?.slug) },
+                    orchestra: principal.orchestra.map { OrchestraView($0, summary: nil) },
+                    csrfToken: token.map(Authentication.csrfToken), expiresAt: expiresAt)
+    }
+}

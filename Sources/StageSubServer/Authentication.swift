@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import StageSubCore
+import StageSubStore
+
+/// Turns a request's cookie or bearer key into a principal, checks the route's access rule and CSRF, and
+/// hands out the one orchestra gateway the principal may use.
+enum Authentication {
+    static let sessionCookie = "stagesub_session"
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+
+    /// The CSRF token of a session: derived from the session token, so it needs no storage and dies with it.
+    static func csrfToken(sessionToken: String) -> String {
+        String(Appliance.secretHash("csrf:" + sessionToken).prefix(40))
+    }
+
+    static func sessionToken(_ request: Request) -> String? {
+        guard let token = request.cookies[sessionCookie]?.value, !token.isEmpty, token.count < 200 else { return nil }
+        return token
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The principal behind a request, if any (bearer key first, then session cookie).
+    static func principal(_ request: Request, state: ServerState) throws -> (Principal, sessionToken: String?)? {
+        if let key = bearer(request) {
+            guard let principal = try state.appliance.authenticate(apiKey: key) else {
+                throw APIError(.unauthorized, "the API key is unknown or revoked", headers: [.wwwAuthenticate: "Bearer"])
+            }
+            return (principal, nil)
+        }
+        if let token = sessionToken(request), let principal = try state.appliance.authenticate(sessionToken: token) {
+            return (principal, token)
+        }
+        return nil
+    }
+
+    static func scope(for route: APIRoute, request: Request, context: AppRequestContext, state: ServerState) async throws -> Scope {
+        let parameters = context.coreContext.parameters
+        if route.access == .anonymous {
+            let found = try? principal(request, state: state)
+            return Scope(state: state, principal: found?.0, orchestra: nil, gatewayIfAny: nil, parameters: parameters)
+        }
+        guard let (principal, token) = try principal(request, state: state) else {
+            throw APIError(.unauthorized, "log in first (POST /api/v1/login) or send an API key as Authorization: Bearer")
+        }
+        // A browser session may only change things with the CSRF token it was given at login.
+        if let token, ![.get, .head, .options].contains(request.method) {
+            guard let sent = request.headers[csrfHeader], sent == csrfToken(sessionToken: token) else {
+                throw APIError(.forbidden, "missing or wrong X-CSRF-Token header (it comes with the login response and GET /api/v1/session)")
+            }
+        }
+        switch route.access {
+        case .anonymous, .authenticated:
+            return Scope(state: state, principal: principal, orchestra: principal.orchestra,
+                         gatewayIfAny: nil, parameters: parameters)
+        case .superadmin:
+            guard principal.role == .superadmin else { throw APIError(.forbidden, "only a superadmin may do this") }
+            return Scope(state: state, principal: principal, orchestra: nil, gatewayIfAny: nil, parameters: parameters)
+        case .orchestra(let minimum):
+            guard let orchestra = principal.orchestra else {
+                throw APIError(.forbidden, "a superadmin acts inside an orchestra after entering it (POST /api/v1/admin/orchestras/{slug}/enter)")
+            }
+            let allowed: Bool
+            switch (minimum, principal.role) {
+            case (.user, _): allowed = true
+            case (.admin, .admin), (.admin, .superadmin): allowed = principal.user != nil
+            case (.superadmin, .superadmin): allowed = true
+            default: allowed = false
+            }
+            guard allowed else { throw APIError(.forbidden, "only an admin of the orchestra may do this") }
+            return Scope(state: state, principal: principal, orchestra: orchestra, gatewayIfAny: try state.gateway(orchestra),
+                         parameters: parameters)
+        }
+    }
+
+    /// The session cookie, as the browser should keep it.
+    static func cookie(_ token: String, expires: Date?, secure: Bool) -> String {
+        var parts = ["\(sessionCookie)=\(token)", "Path=/", "HttpOnly", "SameSite=Lax"]
+        if let expires { parts.append("Max-Age=\(max(0, Int(expires.timeIntervalSinceNow)))") } else { parts.append("Max-Age=0") }
+        if secure { parts.append("Secure") }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// Failed logins, per account and per client address, kept in memory (a restart forgets them, which
+/// only ever helps a legitimate user). Beyond the limit, logins are refused until the window has passed
+/// since the last failure.
+final class LoginThrottle: Sendable {
+    static let perAccount = 5
+    static let perAddress = 20
+    static let window: TimeInterval = 15 * 60
+
+    private let failures = Mutex<[String: [Date]]>([:])
+    let clock: any WallClock
+
+    init(clock: any WallClock) { self.clock = clock }
+
+    /// Seconds to wait, when this account or address has failed too often.
+    func wait(account: String, address: String?) -> TimeInterval? {
+        let now = clock.now()
+        return failures.withLock { table in
+            var longest: TimeInterval?
+            for (key, limit) in keys(account, address) {
+                let recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < Self.window }
+                table[key] = recent
+                if recent.count >= limit, let last = recent.last {
+                    longest = max(longest ?? 0, Self.window - now.timeIntervalSince(last))
+                }
+            }
+            return longest
+        }
+    }
+
+    func recordFailure(account: String, address: String?) {
+        let now = clock.now()
+        failures.withLock { table in for (key, _) in keys(account, address) { table[key, default: []].append(now) } }
+    }
+
+    func recordSuccess(account: String) {
+        _ = failures.withLock { $0.removeValue(forKey: "account:" + account.lowercased()) }
+    }
+
+    private func keys(_ account: String, _ address: String?) -> [(String, Int)] {
+        [("account:" + account.lowercased(), Self.perAccount), ("address:" + (address ?? "unknown"), Self.perAddress)]
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import StageSubCore
+import StageSubStore
+
+/// How `stagesub serve` listens and what it tells clients.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Mark the session cookie `Secure` (set when TLS terminates in front of the appliance).
+    public var secureCookies = false
+    /// The address musicians' links start with; default `http://host:port`.
+    public var publicURL: String?
+    /// Orchestra databases held open at once.
+    public var maximumOpenOrchestras = 64
+    /// How often the background service looks for due reminders and deadlines.
+    public var dueWorkInterval: Duration = .seconds(30)
+
+    public init() {}
+
+    public var baseURLForLinks: String { baseURL }
+    var baseURL: String { publicURL ?? "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)" }
+}
+
+/// Everything a request handler may reach: the appliance, its open orchestras, the clock, and the
+/// server's own counters. Handlers never choose an orchestra database themselves; `Scope` hands them
+/// the one their principal belongs to.
+public final class ServerState: Sendable {
+    public let appliance: Appliance
+    public let pool: OrchestraPool
+    public let clock: any WallClock
+    public let configuration: ServerConfiguration
+    let metrics = Metrics()
+    let throttle: LoginThrottle
+    let maintenance = MaintenanceGate()
+    let logger: Logger
+
+    public init(appliance: Appliance, configuration: ServerConfiguration = .init(), clock: any WallClock = SystemClock(),
+                logger: Logger = Logger(label: "stagesub")) {
+        self.appliance = appliance
+        self.configuration = configuration
+        self.clock = clock
+        self.pool = OrchestraPool(appliance: appliance, maximumOpen: configuration.maximumOpenOrchestras)
+        self.throttle = LoginThrottle(clock: clock)
+        self.logger = logger
+    }
+
+    /// The gateway of an orchestra, opened through the pool (and refused while it is being restored).
+    func gateway(_ orchestra: Orchestra) throws -> OrchestraGateway {
+        if maintenance.isBlocked(orchestra.slug) {
+            throw APIError(.serviceUnavailable, "\(orchestra.name) is being restored; try again in a minute")
+        }
+        let database = try pool.database(orchestra.slug)
+        return OrchestraGateway(database: database, orchestraName: orchestra.name, answerBaseURL: configuration.baseURL,
+                                limits: (orchestra.maxMusicians, orchestra.maxProjects), slug: orchestra.slug)
+    }
+
+    /// The router with every route of the appliance: the JSON API, the HTML pages, health and metrics.
+    public func buildRouter() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: OutermostMiddleware(state: self))
+        for route in Self.routes { route.register(on: router, state: self) }
+        return router
+    }
+
+    /// The background service reporting into this server's metrics.
+    public func dueWorkService() -> DueWorkService {
+        DueWorkService(pool: pool, clock: clock, interval: configuration.dueWorkInterval, answerBaseURL: configuration.baseURL,
+                       logger: Logger(label: "stagesub.due-work")) { [metrics] pass, at in
+            metrics.recordDueWorkPass(at: at, failures: pass.failures.count)
+        }
+    }
+
+    /// The HTTP application, ready for a `ServiceGroup` (graceful shutdown lets in-flight requests finish).
+    public func buildApplication() -> some ApplicationProtocol {
+        Application(router: buildRouter(),
+                    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StageSub"),
+                    logger: logger)
+    }
+
+    /// Runs the server and the background service until SIGTERM or SIGINT, then closes every database.
+    public func run() async throws {
+        let group = ServiceGroup(configuration: .init(services: [buildApplication(), dueWorkService()],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        pool.closeAll()
+    }
+}
+
+/// Orchestras being restored: their requests wait outside with a 503 until the swap is done.
+final class MaintenanceGate: Sendable {
+    private let blocked = Mutex<Set<String>>([])
+
+    func isBlocked(_ slug: String) -> Bool { blocked.withLock { $0.contains(slug) } }
+
+    func during<T>(_ slug: String, _ body: () throws -> T) throws -> T {
+        blocked.withLock { _ = $0.insert(slug) }
+        defer { blocked.withLock { _ = $0.remove(slug) } }
+        return try body()
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import StageSubCore
+import StageSubStore
+
+struct BackupView: Encodable {
+    let orchestra: String, file: String, sizeBytes: Int, createdAt: Date?, schemaVersion: Int?
+}
+
+struct HealthView: Encodable {
+    let orchestra: String, status: String, opens: Bool, quickCheck: String, schemaVersion: Int?, sizeBytes: Int, lastBackup: Date?
+}
+
+extension ServerState {
+    static func superadminRoutes() -> [APIRoute] {
+        let admin = Access.superadmin
+        let orchestraBody = Schema.object([
+            "slug?": Schema.string, "name?": Schema.string, "adminEmail?": Schema.string, "adminUsername?": Schema.string,
+            "adminPassword?": Schema.string, "plan?": Schema.string, "maxMusicians?": Schema.integer, "maxProjects?": Schema.integer,
+            "contactName?": Schema.string, "contactEmail?": Schema.string,
+        ], additional: false)
+        return [
+            APIRoute(method: .get, path: "/api/v1/admin/orchestras", summary: "Every orchestra with schema version, size and user count.",
+                     access: admin, success: (200, Schema.array(Schema.ref("Orchestra")))) { _, _, scope in
+                let appliance = scope.state.appliance
+                let summaries = Dictionary(uniqueKeysWithValues: try appliance.orchestraSummaries().map { ($0.slug, $0) })
+                return JSON.response(try appliance.registry.orchestras().map { OrchestraView($0, summary: summaries[$0.slug]) })
+            },
+            APIRoute(method: .post, path: "/api/v1/admin/orchestras", summary: "Create an orchestra with its first admin (slug, name, adminEmail required).",
+                     access: admin, requestBody: orchestraBody,
+                     success: (201, Schema.object(["orchestra": Schema.ref("Orchestra"), "adminUsername": Schema.string,
+                                                   "generatedPassword": Schema.nullable(Schema.string)])), errors: [409]) { request, _, scope in
+                let input = try await JSON.decode(OrchestraInput.self, from: request)
+                guard let slug = input.slug, let name = input.name, let email = input.adminEmail else {
+                    throw APIError(.badRequest, "slug, name and adminEmail are required")
+                }
+                let appliance = scope.state.appliance
+                let created = try appliance.createOrchestra(slug: slug, name: name, adminEmail: email, adminUsername: input.adminUsername,
+                                                            adminPassword: input.adminPassword)
+                let orchestra = try appliance.updateOrchestra(slug, plan: input.plan, maxMusicians: input.maxMusicians, maxProjects: input.maxProjects,
+                                                              contactName: input.contactName, contactEmail: input.contactEmail)
+                struct Created: Encodable { let orchestra: OrchestraView; let adminUsername: String; let generatedPassword: String? }
+                scope.log("created orchestra \(slug)")
+                return JSON.response(Created(orchestra: OrchestraView(orchestra, summary: nil), adminUsername: created.admin.username,
+                                             generatedPassword: created.generatedPassword), status: .created)
+            },
+            APIRoute(method: .get, path: "/api/v1/admin/orchestras/{slug}", summary: "One orchestra.", access: admin,
+                     success: (200, Schema.ref("Orchestra"))) { _, _, scope in
+                let slug = try scope.string("slug")
+                let appliance = scope.state.appliance
+                return JSON.response(OrchestraView(try appliance.orchestra(slug), summary: try appliance.orchestraSummaries().first { $0.slug == slug }))
+            },
+            APIRoute(method: .patch, path: "/api/v1/admin/orchestras/{slug}", summary: "Change name, plan, limits or contact.", access: admin,
+                     requestBody: orchestraBody, success: (200, Schema.ref("Orchestra"))) { request, _, scope in
+                let slug = try scope.string("slug")
+                _ = try scope.state.appliance.orchestra(slug)
+                let input = try await JSON.decode(OrchestraInput.self, from: request)
+                if input.slug != nil || input.adminEmail != nil || input.adminUsername != nil || input.adminPassword != nil {
+                    throw APIError(.badRequest, "slug and the admin fields cannot be changed here")
+                }
+                let orchestra = try scope.state.appliance.updateOrchestra(slug, name: input.name, plan: input.plan, maxMusicians: input.maxMusicians,
+                                                                          maxProjects: input.maxProjects, contactName: input.contactName,
+                                                                          contactEmail: input.contactEmail)
+                return JSON.response(OrchestraView(orchestra, summary: nil))
+            },
+            APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/suspend", summary: "Suspend: its users are logged out, its links say unavailable.",
+                     access: admin, success: (200, Schema.ref("Orchestra"))) { _, _, scope in
+                let slug = try scope.string("slug")
+                try scope.state.appliance.suspendOrchestra(slug)
+                return JSON.response(OrchestraView(try scope.state.appliance.orchestra(slug), summary: nil))
+            },
+            APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/resume", summary: "Make a suspended orchestra active again.",
+                     access: admin, success: (200, Schema.ref("Orchestra"))) { _, _, scope in
+                let slug = try scope.string("slug")
+                try scope.state.appliance.resumeOrchestra(slug)
+                return JSON.response(OrchestraView(try scope.state.appliance.orchestra(slug), summary: nil))
+            },
+            APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/enter", summary: "Act inside this orchestra (recorded in the log).",
+                     access: admin, success: (200, Schema.ref("Orchestra"))) { _, _, scope in
+                let orchestra = try scope.state.appliance.enterOrchestra(try scope.string("slug"), principal: try scope.principal.unwrap())
+                return JSON.response(OrchestraView(try orchestra.unwrap(), summary: nil))
+            },
+            APIRoute(method: .post, path: "/api/v1/admin/leave", summary: "Stop acting inside an orchestra.", access: admin, success: (204, nil)) { _, _, scope in
+                _ = try scope.state.appliance.enterOrchestra(nil, principal: try scope.principal.unwrap())
+                return Response(status: .noContent)
+            },
+            APIRoute(method: .get, path: "/api/v1/admin/statistics", summary: "Statistics of every active orchestra, and their sum.", access: admin,
+                     success: (200, Schema.object(["orchestras": Schema.map(Schema.ref("Statistics")), "needsOpen": Schema.integer,
+                                                   "needsFilled": Schema.integer, "pendingRequests": Schema.integer]))) { _, _, scope in
+                let state = scope.state
+                var each: [String: OrchestraStatistics] = [:]
+                for orchestra in try state.appliance.registry.orchestras() where orchestra.status == .active {
+                    each[orchestra.slug] = try state.gateway(orchestra).statistics()
+                }
+                struct Totals: Encodable { let orchestras: [String: OrchestraStatistics]; let needsOpen: Int; let needsFilled: Int; let pendingRequests: Int }
+                return JSON.response(Totals(orchestras: each, needsOpen: each.values.reduce(0) { $0 + $1.needsOpen },
+                                            needsFilled: each.values.reduce(0) { $0 + $1.needsFilled },
+                                            pendingRequests: each.values.reduce(0) { $0 + $1.pendingRequests }))
+            },
+            APIRoute(method: .get, path: "/api/v1/admin/health", summary: "Each orchestra database: opens, quick check, schema, size, last backup.",
+                     access: admin, success: (200, Schema.array(Schema.ref("Health")))) { _, _, scope in
+                let state = scope.state, appliance = state.appliance
+                let summaries = Dictionary(uniqueKeysWithValues: try appliance.orchestraSummaries().map { ($0.slug, $0) })
+                let backups = try appliance.lastBackups()
+                var views: [HealthView] = []
+                for orchestra in try appliance.registry.orchestras() {
+                    var opens = false, check = "not run"
+                    do {
+                        let database = try state.pool.database(orchestra.slug)
+                        opens = true
+                        check = try database.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer" }
+                    } catch {
+                        check = (error as? StoreError)?.message ?? "the database could not be read"
+                    }
+                    let summary = summaries[orchestra.slug]
+                    views.append(HealthView(orchestra: orchestra.slug, status: orchestra.status.rawValue, opens: opens, quickCheck: check,
+                                            schemaVersion: summary?.schemaVersion, sizeBytes: summary?.sizeBytes ?? 0, lastBackup: backups[orchestra.slug]))
+                }
+                return JSON.response(views)
+            },
+            APIRoute(method: .get, path: "/api/v1/admin/backups", summary: "Backups in the appliance's backup folders.", access: admin,
+                     success: (200, Schema.array(Schema.ref("Backup")))) { _, _, scope in
+                let appliance = scope.state.appliance
+                var views: [BackupView] = []
+                for orchestra in try appliance.registry.orchestras() {
+                    for file in appliance.backupFiles(orchestra.slug).reversed() { views.append(backupView(orchestra.slug, file)) }
+                }
+                return JSON.response(views)
+            },
+            APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/backups", summary: "Back up an orchestra now (while it keeps working).",
+                     access: admin, success: (201, Schema.ref("Backup")), errors: [503]) { _, _, scope in
+                let slug = try scope.string("slug")
+                let result = try scope.state.appliance.backup(slug, reason: "api")
+                scope.log("backed up \(slug)")
+                return JSON.response(backupView(slug, result.file), status: .created)
+            },
+            APIRoute(method: .get, path: "/api/v1/admin/backups/{slug}/{file}", summary: "Download a backup file.", access: admin,
+                     produces: "application/octet-stream") { _, _, scope in
+                let file = try backupFile(scope)
+                guard let data = FileManager.default.contents(atPath: file.path) else { throw APIError.notFound }
+                return Response(status: .ok, headers: [.contentType: "application/octet-stream",
+                                                       .contentDisposition: "attachment; filename=\"\(file.lastPathComponent)\""],
+                                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            },
+            APIRoute(method: .post, path: "/api/v1/admin/backups/{slug}/{file}/restore",
+                     summary: "Restore this backup over its orchestra (verified first; the current one is kept until the swap succeeds).",
+                     access: admin, success: (200, Schema.object(["orchestra": Schema.string, "schemaVersion": Schema.integer, "migrated": Schema.integer])),
+                     errors: [409, 503]) { _, _, scope in
+                let slug = try scope.string("slug"), file = try backupFile(scope)
+                let state = scope.state
+                let result = try state.maintenance.during(slug) {
+                    state.pool.release(slug)
+                    defer { state.pool.release(slug) }
+                    return try state.appliance.restore(file, as: slug)
+                }
+                scope.log("restored \(slug) from \(file.lastPathComponent)")
+                return JSON.response(["orchestra": .string(result.slug), "schemaVersion": .int(result.manifest.schemaVersion),
+                                      "migrated": .int(result.migrated)] as [String: JSONValue])
+            },
+            APIRoute(method: .get, path: "/api/v1/admin/log", summary: "The appliance's latest log entries.", access: admin,
+                     success: (200, Schema.array(Schema.object(["timestamp": Schema.dateTime, "level": Schema.string, "category": Schema.string,
+                                                                "message": Schema.string]))),
+                     queryParameters: [("limit", Schema.integer, "entries, 1–500 (default 100)")]) { request, _, scope in
+                let limit = try Query(request: request).int("limit", default: 100, range: 1...500)
+                struct Entry: Encodable { let timestamp: Date; let level: String; let category: String; let message: String; let orchestraId: Int64? }
+                return JSON.response(try scope.state.appliance.registry.recentLog(limit: limit).map {
+                    Entry(timestamp: $0.timestamp, level: $0.level, category: $0.category, message: $0.message, orchestraId: $0.orchestraId)
+                })
+            },
+        ]
+    }
+
+    static func backupView(_ slug: String, _ file: URL) -> BackupView {
+        let manifest = try? Appliance.readManifest(file)
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        return BackupView(orchestra: slug, file: file.lastPathComponent, sizeBytes: size, createdAt: manifest?.createdAt,
+                          schemaVersion: manifest?.schemaVersion)
+    }
+
+    /// A backup of the orchestra named in the path, by its file name as listed (never a path of the client's).
+    static func backupFile(_ scope: Scope) throws -> URL {
+        let slug = try scope.string("slug"), name = try scope.string("file")
+        _ = try scope.state.appliance.orchestra(slug)
+        guard let file = scope.state.appliance.backupFiles(slug).first(where: { $0.lastPathComponent == name }) else { throw APIError.notFound }
+        return file
+    }
+
+    static func apiRoutes() -> [APIRoute] {
+        accessRoutes() + orchestraRoutes() + superadminRoutes() + [
+            APIRoute(method: .get, path: "/api/v1/openapi.json", summary: "This document.", access: .anonymous,
+                     success: (200, Schema.object(["openapi": Schema.string]))) { _, _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: OpenAPI.document)))
+            },
+        ]
+    }
+}

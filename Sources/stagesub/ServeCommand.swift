@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StageSubServer
+import StageSubStore
+
+extension StageSubCommand {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the appliance: web pages, JSON API, musicians' answer pages and the background service.",
+            discussion: """
+                Stops gracefully on SIGTERM or SIGINT: requests in flight finish and every database closes cleanly. \
+                With --demo, initialises the data directory and the demo orchestra when missing, and prints where \
+                to log in and with what (the demo admin's password is new on every --demo start).
+                """)
+        @OptionGroup var appliance: ApplianceOptions
+        @Option(help: "Address to listen on (env STAGESUB_HOST).") var host: String?
+        @Option(help: "Port to listen on (env STAGESUB_PORT).") var port: Int?
+        @Option(help: ArgumentHelp("The address musicians' links start with (default http://HOST:PORT).", valueName: "url"))
+        var publicURL: String?
+        @Flag(help: "Mark the session cookie Secure (when TLS terminates in front of the appliance).") var secureCookies = false
+        @Flag(help: "Set up the demo orchestra when missing and print how to log in.") var demo = false
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            var configuration = ServerConfiguration()
+            configuration.host = host ?? environment["STAGESUB_HOST"] ?? "127.0.0.1"
+            let portText = port.map(String.init) ?? environment["STAGESUB_PORT"] ?? "8080"
+            guard let port = Int(portText), (1...65535).contains(port) else {
+                throw ValidationError("--port must be from 1 to 65535")
+            }
+            configuration.port = port
+            configuration.publicURL = publicURL ?? environment["STAGESUB_PUBLIC_URL"]
+            configuration.secureCookies = secureCookies
+            let directory = appliance.directory
+            var superadminPassword: String?
+            if demo && !directory.isInitialised {
+                let initialised = try Appliance.initialise(directory)
+                superadminPassword = initialised.generatedPassword
+                try initialised.appliance.close()
+            }
+            let lock = try ServerLock.acquire(directory)
+            defer { lock.release() }
+            let app = try appliance.open()
+            defer { try? app.close() }
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = environment["STAGESUB_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+                return handler
+            }
+            let logger = Logger(label: "stagesub")
+            // Orchestra folders copied in while the appliance was stopped are picked up now.
+            for slug in (try? app.unregisteredOrchestraFolders()) ?? [] {
+                do {
+                    _ = try app.adoptOrchestra(slug)
+                    logger.notice("adopted orchestra folder", metadata: ["orchestra": "\(slug)"])
+                } catch {
+                    logger.error("could not adopt orchestra folder", metadata: ["orchestra": "\(slug)", "reason": "\(error.message)"])
+                }
+            }
+            var demoPassword: String?
+            if demo {
+                if try app.registry.orchestra(slug: DemoOrchestra.slug) == nil {
+                    demoPassword = try DemoOrchestra.create(on: app, answerBaseURL: configuration.baseURLForLinks).created.generatedPassword
+                } else {
+                    demoPassword = try app.setPassword(of: "demo", to: nil)
+                }
+            }
+            let state = ServerState(appliance: app, configuration: configuration, logger: logger)
+            say("StageSub \(StageSubVersion.current) on \(configuration.baseURLForLinks)  (data: \(directory.root.path))")
+            if let superadminPassword { say("Superadmin:  admin / \(superadminPassword)   (shown once)") }
+            if let demoPassword {
+                say("Demo orchestra: log in at \(configuration.baseURLForLinks)/login as  demo / \(demoPassword)")
+                say("API: POST /api/v1/login with {\"username\":\"demo\",\"password\":\"…\"}; document at /api/v1/openapi.json")
+            }
+            try await state.run()
+        }
+    }
+}
+
+/// Writes a line to standard output at once (a server's stdout is often a pipe, where print would wait).
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
