@@ -11,6 +11,9 @@
 //
 // Pages handed to SQLite always have their 40 reserved bytes zeroed, so SQLite's own WAL and journal
 // checksums (computed over the page as SQLite holds it) do not depend on the nonce a page was sealed with.
+//
+// A checkpoint copies pages from the WAL into the database; the sealed bytes a frame carries are written
+// as they are when the page is unchanged, instead of being sealed again (see "Checkpoint reuse" below).
 
 #include "sealed_vfs.h"
 
@@ -49,12 +52,15 @@ static sqlite3_vfs *sv_root = NULL;   // the VFS underneath (unix)
 static sqlite3_vfs sv_vfs;            // ours, filled in by sealedvfs_register
 static volatile int sv_registered = 0;  // set once, under sv_init_mutex
 static uint64_t sv_memory_files = 0;    // files kept in memory, counted for tests
+static uint64_t sv_pages_reused = 0;    // database page writes that reused a WAL frame's sealed bytes
 static pthread_mutex_t sv_init_mutex = PTHREAD_MUTEX_INITIALIZER;  // registration only; never held in xOpen
 static volatile uint32_t sv_fork_generation = 0;  // bumped in a forked child: nonce pools are refilled
 
 static void sv_after_fork_child(void) { sv_fork_generation++; }
 
 uint64_t sealedvfs_memory_files_opened(void) { return __atomic_load_n(&sv_memory_files, __ATOMIC_RELAXED); }
+
+uint64_t sealedvfs_pages_reused(void) { return __atomic_load_n(&sv_pages_reused, __ATOMIC_RELAXED); }
 
 void sealedvfs_wipe(void *p, size_t len) { sodium_memzero(p, len); }
 
@@ -249,6 +255,12 @@ struct SvFile {
     sqlite3_int64 image_end;       // journal: end of the last page image written (its checksum follows)
     sqlite3_int64 read_mark_off;   // journal: offset of the last 4-byte read
     uint32_t read_mark_pgno;
+    // SV_MAIN only: the last page image this connection read and authenticated from its WAL, for
+    // "Checkpoint reuse" below. `wal_page` holds wal_page_size sealed bytes, then their plaintext.
+    unsigned char *wal_page;
+    int wal_page_size;             // the size wal_page was allocated for (0: not allocated)
+    uint32_t wal_page_pgno;        // 0: nothing held
+    unsigned char wal_page_id[SV_ID_BYTES];  // the file id the sealed bytes were authenticated under
 };
 
 #define SV_ROUND8(n) (((n) + 7) & ~(size_t)7)
@@ -277,6 +289,65 @@ static const unsigned char *sv_next_nonce(SvFile *p) {
     return p->nonces + (size_t)p->nonces_left * SV_NONCE_BYTES;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Checkpoint reuse.
+//
+// A checkpoint reads each page image from the WAL (sv_wal_read opens it: one decryption) and writes that
+// very plaintext to the same page of the database file, which would seal it again (one encryption). But
+// the frame's sealed bytes already are a sealing of that plaintext as that page of the database file: the
+// associated data binds the format tag, the file id, the page number and, on page 1, header bytes 16-23,
+// none of which depends on where the image lies, and a WAL frame is sealed with its database's key and
+// file id. So the connection keeps the last page image it authenticated from its WAL, sealed and opened,
+// and a database write of that page number whose plaintext is byte for byte the one authenticated writes
+// the kept sealed bytes instead of sealing anew.
+//
+// Why this is exactly as safe as sealing:
+// - Only bytes that authenticated are kept: they are copied from the very buffer sv_open_page checked,
+//   never read from the file again, so a frame altered on disk after (or before) that read is never
+//   written. A frame that fails authentication leaves nothing kept, and the read fails as before.
+// - They are reused only for the same page number, page size and file id, and only when SQLite writes
+//   exactly the plaintext they decrypt to (all of the page, reserved bytes included; page 1's bytes 16-23,
+//   which are in the associated data, with it). Any difference, and the page is sealed afresh. The bytes
+//   written are therefore the authentic ciphertext of exactly what SQLite writes; `verify` and every later
+//   read check them like any other page.
+// - The key cannot differ: a connection has one key for its database and WAL, fixed at open, and the file
+//   id, once known, never changes for an open file.
+// - The database page then carries the nonce its frame had rather than a new one. Both files hold the same
+//   bytes for the same content under the same nonce, so nothing is encrypted twice under one nonce with
+//   different content; what an observer learns (this frame became this page) the plaintext frame header's
+//   page number already says.
+// - The state belongs to one connection (its main file; its WAL file points at it), and SQLite never uses
+//   one connection's files from two threads at once, so it needs no lock. It is one page (sealed and
+//   plain, at most 2 x 64 KiB), wiped at close.
+
+// Keeps the page image `pgno` just authenticated from the WAL: `sealed` as on disk, `plain` as opened.
+static void sv_keep_wal_page(SvFile *db, const unsigned char *sealed, const unsigned char *plain, int pgsz,
+                             uint32_t pgno) {
+    if (db->wal_page_size != pgsz) {
+        if (db->wal_page) {
+            sodium_memzero(db->wal_page, 2 * (size_t)db->wal_page_size);
+            sqlite3_free(db->wal_page);
+        }
+        db->wal_page = sqlite3_malloc64(2 * (sqlite3_uint64)pgsz);
+        db->wal_page_size = db->wal_page ? pgsz : 0;
+        if (!db->wal_page) return;  // no memory: nothing kept, pages are sealed as usual
+    }
+    memcpy(db->wal_page, sealed, (size_t)pgsz);
+    memcpy(db->wal_page + pgsz, plain, (size_t)pgsz);
+    memcpy(db->wal_page_id, db->file_id, SV_ID_BYTES);
+    db->wal_page_pgno = pgno;
+}
+
+// The kept sealed bytes when they are a sealing of exactly `src` as page `pgno` of `db`, else NULL.
+static const unsigned char *sv_kept_wal_page(SvFile *db, const unsigned char *src, int pgsz, uint32_t pgno) {
+    if (db->wal_page_pgno != pgno || db->wal_page_size != pgsz || !db->has_file_id ||
+        memcmp(db->wal_page_id, db->file_id, SV_ID_BYTES) != 0 || memcmp(db->wal_page + pgsz, src, (size_t)pgsz) != 0) {
+        return NULL;
+    }
+    db->wal_page_pgno = 0;  // a checkpoint writes each page once
+    return db->wal_page;
+}
+
 // Seals `src` as page `pgno` and writes it at `off` of `p`'s real file.
 static int sv_write_sealed(SvFile *p, const unsigned char *src, int pgsz, uint32_t pgno, sqlite3_int64 off) {
     SvFile *db = p->db;
@@ -296,6 +367,13 @@ static int sv_write_sealed(SvFile *p, const unsigned char *src, int pgsz, uint32
         if (!db->has_file_id) {
             randombytes_buf(db->file_id, SV_ID_BYTES);
             db->has_file_id = 1;
+        }
+    }
+    if (p->kind == SV_MAIN && db->wal_page_pgno) {
+        const unsigned char *kept = sv_kept_wal_page(db, src, pgsz, pgno);
+        if (kept) {
+            __atomic_add_fetch(&sv_pages_reused, 1, __ATOMIC_RELAXED);
+            return p->real->pMethods->xWrite(p->real, kept, pgsz, off);
         }
     }
     unsigned char *out = sv_scratch(p, (size_t)pgsz);
@@ -390,7 +468,9 @@ static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 of
 
 static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
     if (off >= SV_WAL_HDR && sv_is_page_size(amt) && (off - SV_WAL_HDR) % (amt + SV_FRAME_HDR) == SV_FRAME_HDR) {
-        // A page image: read its frame header along with it to learn the page number.
+        // A page image: read its frame header along with it to learn the page number. A checkpoint reads
+        // frames this way, so the image is kept for the database write that follows (Checkpoint reuse).
+        p->db->wal_page_pgno = 0;
         unsigned char *frame = sv_scratch(p, (size_t)amt + SV_FRAME_HDR);
         if (!frame) return SQLITE_IOERR_NOMEM;
         int rc = p->real->pMethods->xRead(p->real, frame, amt + SV_FRAME_HDR, off - SV_FRAME_HDR);
@@ -398,10 +478,12 @@ static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off
             memset(buf, 0, (size_t)amt);
             return rc == SQLITE_IOERR_SHORT_READ ? SQLITE_IOERR_DATA : rc;  // SQLite only reads frames it indexed
         }
-        if (!sv_open_page(p, frame + SV_FRAME_HDR, buf, amt, sv_get32(frame))) {
+        uint32_t pgno = sv_get32(frame);
+        if (!sv_open_page(p, frame + SV_FRAME_HDR, buf, amt, pgno)) {
             memset(buf, 0, (size_t)amt);
             return SQLITE_IOERR_DATA;
         }
+        sv_keep_wal_page(p->db, frame + SV_FRAME_HDR, buf, amt, pgno);
         return SQLITE_OK;
     }
     if (off >= SV_WAL_HDR && sv_is_page_size(amt - SV_FRAME_HDR) && (off - SV_WAL_HDR) % amt == 0) {
@@ -514,6 +596,13 @@ static int sv_close(sqlite3_file *f) {
         sqlite3_free(p->scratch);
     }
     p->scratch = NULL;
+    if (p->wal_page) {
+        sodium_memzero(p->wal_page, 2 * (size_t)p->wal_page_size);
+        sqlite3_free(p->wal_page);
+    }
+    p->wal_page = NULL;
+    p->wal_page_size = 0;
+    p->wal_page_pgno = 0;
     return rc;
 }
 

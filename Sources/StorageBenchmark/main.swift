@@ -2,11 +2,12 @@
 // bytes: the baseline) and on a sealed one (the "sealed" VFS of Sources/SealedVFS), run alternately in fresh
 // temporary files, with the median time of each phase and the ratio sealed / plain.
 //
-//     StorageBenchmark [--rows N] [--cache-kib N] [--rounds N]
+//     StorageBenchmark [--rows N] [--cache-kib N] [--rounds N] [--autocheckpoint N]
 //
-// --rows       rows inserted (default 200000); the other phases scale with it
-// --cache-kib  SQLite's page cache per connection in KiB (default 16384, what the appliance uses)
-// --rounds     runs of each kind (default 3); the figures are medians over the rounds
+// --rows            rows inserted (default 200000); the other phases scale with it
+// --cache-kib       SQLite's page cache per connection in KiB (default 16384, what the appliance uses)
+// --rounds          runs of each kind (default 3); the figures are medians over the rounds
+// --autocheckpoint  PRAGMA wal_autocheckpoint in pages (default 1000, SQLite's and the appliance's)
 //
 // Method and figures: docs/benchmarks.md.
 
@@ -34,20 +35,23 @@ struct Options {
     var rows = 200_000
     var cacheKiB = 16_384
     var rounds = 3
+    var autocheckpoint = 1_000
+    static let usage = "usage: StorageBenchmark [--rows N] [--cache-kib N] [--rounds N] [--autocheckpoint N]"
 
-    /// Parses `--rows N`, `--cache-kib N` and `--rounds N` by hand (the target has no argument parser).
+    /// Parses the options above by hand (the target has no argument parser).
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
         var rest = arguments.dropFirst()
         while let flag = rest.popFirst() {
             guard let text = rest.popFirst(), let value = Int(text), value > 0 else {
-                fail("\(flag) needs a positive whole number\nusage: StorageBenchmark [--rows N] [--cache-kib N] [--rounds N]")
+                fail("\(flag) needs a positive whole number\n\(usage)")
             }
             switch flag {
             case "--rows": options.rows = value
             case "--cache-kib": options.cacheKiB = value
             case "--rounds": options.rounds = value
-            default: fail("unknown option \(flag)\nusage: StorageBenchmark [--rows N] [--cache-kib N] [--rounds N]")
+            case "--autocheckpoint": options.autocheckpoint = value
+            default: fail("unknown option \(flag)\n\(usage)")
             }
         }
         if options.rows < 1_000 { fail("--rows must be at least 1000") }
@@ -64,7 +68,7 @@ final class Connection {
 
     /// Opens `path` through `vfs` ("unix" or "sealed"). A sealed connection gets its 40 reserved bytes per
     /// page before anything is written; both get the same pragmas, so the VFS is the only difference.
-    init(path: String, vfs: String, cacheKiB: Int) {
+    init(path: String, vfs: String, options: Options) {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs)
         guard rc == SQLITE_OK, let db else {
@@ -87,7 +91,8 @@ final class Connection {
         exec("PRAGMA synchronous = NORMAL")
         exec("PRAGMA temp_store = MEMORY")
         exec("PRAGMA mmap_size = 0")
-        exec("PRAGMA cache_size = -\(cacheKiB)")
+        exec("PRAGMA cache_size = -\(options.cacheKiB)")
+        exec("PRAGMA wal_autocheckpoint = \(options.autocheckpoint)")
     }
 
     /// Runs SQL that returns no rows worth reading (a pragma's echo is stepped through and dropped).
@@ -312,6 +317,8 @@ struct PhaseResult {
     /// VFS, checkpoints included.
     var bytesRead = 0
     var bytesWritten = 0
+    /// Page writes that reused a WAL frame's sealed bytes (a checkpoint copying a page), so were not encrypted.
+    var pagesReused = 0
     /// A digest of what the phase read, so plain and sealed runs can be shown to have done the same work.
     var digest = 0
 }
@@ -346,6 +353,7 @@ extension Duration {
 func measure(_ connection: () -> Connection, _ body: () -> Int) -> PhaseResult {
     _ = connection().takePageCounters()
     let ioBefore = processIO()
+    let reusedBefore = sealedvfs_pages_reused()
     let clock = ContinuousClock()
     let cpuStart = threadCPUMilliseconds()
     let start = clock.now
@@ -353,10 +361,11 @@ func measure(_ connection: () -> Connection, _ body: () -> Int) -> PhaseResult {
     let elapsed = clock.now - start
     let cpu = threadCPUMilliseconds() - cpuStart
     let ioAfter = processIO()
+    let reused = Int(sealedvfs_pages_reused() - reusedBefore)
     let pages = connection().takePageCounters()
     return PhaseResult(milliseconds: elapsed.milliseconds, cpuMilliseconds: cpu, cacheMisses: pages.read, cacheWrites: pages.written,
                        bytesRead: ioAfter.read - ioBefore.read, bytesWritten: ioAfter.written - ioBefore.written,
-                       digest: digest)
+                       pagesReused: reused, digest: digest)
 }
 
 // MARK: - The phases
@@ -504,7 +513,7 @@ func run(_ kind: Kind, round: Int, in directory: String, work: Workload, options
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    var db = Connection(path: path, vfs: kind.vfs, cacheKiB: options.cacheKiB)
+    var db = Connection(path: path, vfs: kind.vfs, options: options)
     var results: [PhaseResult] = []
     results.append(measure({ db }) { createSchema(db); return bulkInsert(db, work) })
     results.append(measure({ db }) { pointReads(db, work) })
@@ -516,7 +525,7 @@ func run(_ kind: Kind, round: Int, in directory: String, work: Workload, options
     results.append(measure({ db }) { checkpoint(db) })
     results.append(measure({ db }) {
         db.close()
-        db = Connection(path: path, vfs: kind.vfs, cacheKiB: options.cacheKiB)
+        db = Connection(path: path, vfs: kind.vfs, options: options)
         return coldScan(db, work)
     })
     db.close()
@@ -561,7 +570,7 @@ func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.
 /// Medians over the rounds of one phase.
 struct PhaseSummary {
     var plainMs = 0.0, sealedMs = 0.0, plainCPU = 0.0, sealedCPU = 0.0
-    var cacheMisses = 0, cacheWrites = 0, pagesIn = 0, pagesOut = 0
+    var cacheMisses = 0, cacheWrites = 0, pagesIn = 0, pagesOut = 0, pagesReused = 0
     /// Pages through the VFS in the plain run, to show both did the same I/O.
     var plainPages = 0
 
@@ -579,6 +588,7 @@ struct PhaseSummary {
         // Pages through the VFS (bytes / page size): on the sealed side one decryption or encryption each.
         pagesIn = medianInt(s.map(\.bytesRead)) / pageSize
         pagesOut = medianInt(s.map(\.bytesWritten)) / pageSize
+        pagesReused = medianInt(s.map(\.pagesReused))
         plainPages = (medianInt(p.map(\.bytesRead)) + medianInt(p.map(\.bytesWritten))) / pageSize
     }
 
@@ -592,13 +602,15 @@ struct PhaseSummary {
         sum.cacheWrites = a.cacheWrites + b.cacheWrites
         sum.pagesIn = a.pagesIn + b.pagesIn
         sum.pagesOut = a.pagesOut + b.pagesOut
+        sum.pagesReused = a.pagesReused + b.pagesReused
         sum.plainPages = a.plainPages + b.plainPages
         return sum
     }
 
-    /// The sealed run's extra CPU time per page it decrypted or encrypted, in microseconds.
+    /// The sealed run's extra CPU time per page it decrypted or encrypted, in microseconds. Pages written with
+    /// a WAL frame's sealed bytes were not encrypted, so they do not count.
     var extraMicrosecondsPerPage: String {
-        let pages = pagesIn + pagesOut
+        let pages = pagesIn + pagesOut - pagesReused
         return pages > 0 ? format((sealedCPU - plainCPU) * 1_000 / Double(pages), 2) : "-"
     }
 
@@ -606,7 +618,7 @@ struct PhaseSummary {
         pad(title, 22, left: true) + pad(format(plainMs), 10) + pad(format(sealedMs), 11)
             + pad(format(sealedMs / plainMs, 2), 7) + pad(format(sealedCPU / plainCPU, 2), 11)
             + pad(extraMicrosecondsPerPage, 15) + pad("\(cacheMisses)", 14) + pad("\(cacheWrites)", 14)
-            + pad("\(pagesIn)", 10) + pad("\(pagesOut)", 11)
+            + pad("\(pagesIn)", 10) + pad("\(pagesOut)", 11) + pad("\(pagesReused)", 9)
     }
 }
 
@@ -616,7 +628,7 @@ func report(plain: [RunResult], sealed: [RunResult], options: Options, work: Wor
         StorageBenchmark — plain (VFS unix) vs sealed (VFS sealed), SQLite \(String(cString: sqlite3_libversion()))
         rows \(options.rows), page size \(pageSize) B (sealed: \(pageSize - Int(SEALEDVFS_RESERVE_BYTES)) B usable), \
         cache_size \(options.cacheKiB) KiB (\(options.cacheKiB * 1024 / pageSize) pages), \
-        \(options.rounds) rounds each, medians
+        wal_autocheckpoint \(options.autocheckpoint) pages, \(options.rounds) rounds each, medians
         database after the workload: plain \(plain[0].pageCount) pages, sealed \(sealed[0].pageCount) pages
         workload: \(work.musicians.count) inserts, \(work.lookups.count) point reads, \(work.scans.count) range scans, \
         \(work.updates.count) updates, \(work.musicians.count - work.rowsLeftAfterDeletes) deletes
@@ -624,7 +636,7 @@ func report(plain: [RunResult], sealed: [RunResult], options: Options, work: Wor
         """)
     print(pad("phase", 22, left: true) + pad("plain ms", 10) + pad("sealed ms", 11) + pad("ratio", 7)
           + pad("CPU ratio", 11) + pad("extra us/page", 15) + pad("cache misses", 14) + pad("cache writes", 14)
-          + pad("pages in", 10) + pad("pages out", 11))
+          + pad("pages in", 10) + pad("pages out", 11) + pad("reused", 9))
     let phases = Phase.allCases.map { PhaseSummary($0, plain: plain, sealed: sealed, pageSize: pageSize) }
     for (phase, summary) in zip(Phase.allCases, phases) { print(summary.row(phase.title)) }
     // The total is the sum of the phase medians, so that it adds up with the rows above.
@@ -634,11 +646,12 @@ func report(plain: [RunResult], sealed: [RunResult], options: Options, work: Wor
     print("""
 
         ratio: sealed / plain wall time (monotonic clock). CPU ratio: the same for the thread's CPU time.
-        extra us/page: (sealed - plain) CPU time per page that crossed the sealed VFS.
+        extra us/page: (sealed - plain) CPU time per page the sealed VFS decrypted or encrypted.
         cache misses / writes: pages SQLite's page cache read from / wrote to the VFS (sqlite3_db_status),
         sealed run. pages in / out: bytes read / written by system calls (/proc/self/io) / page size, sealed
-        run: every page the VFS decrypted / encrypted, checkpoints included. The plain run's page counts differ \
-        by \(format(countGap * 100))%.
+        run: every page the VFS decrypted / wrote, checkpoints included. reused: pages out that a checkpoint
+        wrote with the sealed bytes of their WAL frame (sealedvfs_pages_reused), so not encrypted again.
+        The plain run's page counts differ by \(format(countGap * 100))%.
         per-run totals ms: plain \(plain.map { format($0.totalMilliseconds, 0) }.joined(separator: " ")), \
         sealed \(sealed.map { format($0.totalMilliseconds, 0) }.joined(separator: " "))
         """)

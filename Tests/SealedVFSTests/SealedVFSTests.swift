@@ -118,6 +118,165 @@ struct SealedVFSTests {
         #expect(Self.key.withUnsafeBufferPointer { sealedvfs_verify_file(dir.path + "/missing.db", $0.baseAddress, &report) } == 14)
     }
 
+    // MARK: Checkpoints reuse the WAL's sealed bytes
+
+    /// Every row of `SELECT id, v FROM t`, by id.
+    static func rows(_ db: OpaquePointer?) -> [Int: String] {
+        var stmt: OpaquePointer?
+        guard sqlite3_prepare_v2(db, "SELECT id, v FROM t", -1, &stmt, nil) == SQLITE_OK else { return [:] }
+        defer { sqlite3_finalize(stmt) }
+        var out: [Int: String] = [:]
+        while sqlite3_step(stmt) == SQLITE_ROW {
+            out[Int(sqlite3_column_int64(stmt, 0))] = String(cString: sqlite3_column_text(stmt, 1))
+        }
+        return out
+    }
+
+    /// The first column of the first row of `sql`, as text.
+    static func text(_ db: OpaquePointer?, _ sql: String) -> String? {
+        var stmt: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK else { return nil }
+        defer { sqlite3_finalize(stmt) }
+        guard sqlite3_step(stmt) == SQLITE_ROW, let value = sqlite3_column_text(stmt, 0) else { return nil }
+        return String(cString: value)
+    }
+
+    /// Authenticates every page of the database file (not its WAL).
+    static func verify(_ path: String) -> (rc: Int32, report: sealedvfs_verify_report) {
+        var report = sealedvfs_verify_report()
+        let rc = key.withUnsafeBufferPointer { sealedvfs_verify_file(path, $0.baseAddress, &report) }
+        return (rc, report)
+    }
+
+    /// Opens a new sealed WAL database at `path` with automatic checkpoints off and an empty table t(id, v).
+    static func makeWAL(at path: String) -> OpaquePointer? {
+        #expect(key.withUnsafeBufferPointer { sealedvfs_key_set(path, $0.baseAddress) } == 0)
+        let (rc, db) = open(path)
+        #expect(rc == SQLITE_OK)
+        #expect(sealedvfs_prepare_connection(UnsafeMutableRawPointer(db)) == 0)
+        #expect(exec(db, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; PRAGMA busy_timeout=10000; "
+                         + "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)") == SQLITE_OK, "\(message(db))")
+        return db
+    }
+
+    /// Row `id`'s text as of round `round`: a few hundred bytes, so rows spread over many pages.
+    static func value(_ id: Int, round: Int) -> String {
+        "musician \(id) round \(round) " + String(repeating: "abcdefghij".shuffled().map(String.init).joined(), count: 25)
+    }
+
+    @Test("checkpoints copy the WAL's sealed pages: every page still authenticates and every row reads back")
+    func checkpointReusesSealedFrames() throws {
+        let dir = try Self.folder()
+        let path = dir.appendingPathComponent("reuse.db").path
+        let db = Self.makeWAL(at: path)
+        var expected: [Int: String] = [:]
+        for round in 0..<12 {
+            // 150 new rows and 60 changed ones a round, then a checkpoint: passive and truncating in turn.
+            var sql = "BEGIN;"
+            for id in (round * 150)..<(round * 150 + 150) { expected[id] = Self.value(id, round: round) }
+            for id in expected.keys.shuffled().prefix(60) { expected[id] = Self.value(id, round: round) }
+            for (id, v) in expected { sql += "INSERT OR REPLACE INTO t VALUES (\(id), '\(v)');" }
+            #expect(Self.exec(db, sql + "COMMIT") == SQLITE_OK, "\(Self.message(db))")
+            let reusedBefore = sealedvfs_pages_reused()
+            let mode = round % 2 == 0 ? "TRUNCATE" : "PASSIVE"
+            #expect(Self.exec(db, "PRAGMA wal_checkpoint(\(mode))") == SQLITE_OK, "\(Self.message(db))")
+            let reused = sealedvfs_pages_reused() - reusedBefore
+            let (rc, report) = Self.verify(path)
+            #expect(rc == 0 && report.bad_pages == 0, "round \(round): page \(report.first_bad_page) does not authenticate")
+            if round == 0 {
+                // The first checkpoint copies every page but perhaps page 1 (written when WAL mode was set)
+                // from the WAL, none of them sealed again. Other tests only add to the process-wide count.
+                #expect(report.page_count > 10)
+                #expect(reused >= UInt64(report.page_count - 1))
+            }
+        }
+        #expect(Self.text(db, "PRAGMA integrity_check") == "ok")
+        sqlite3_close(db)  // the last connection: checkpoints and deletes the WAL
+
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let (rc, report) = Self.verify(path)
+        #expect(rc == 0 && report.bad_pages == 0)
+        let (rc2, again) = Self.open(path)
+        #expect(rc2 == SQLITE_OK)
+        #expect(Self.rows(again) == expected)
+        #expect(Self.text(again, "PRAGMA integrity_check") == "ok")
+        sqlite3_close(again)
+    }
+
+    @Test("a WAL frame altered before the checkpoint is an error and never reaches the database file")
+    func tamperedFrameNeverCheckpointed() throws {
+        let dir = try Self.folder()
+        let path = dir.appendingPathComponent("tamper.db").path
+        let writer = Self.makeWAL(at: path)
+        #expect(Self.exec(writer, "INSERT INTO t VALUES (1, 'Konsertmästare: Eva Berg'); PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK)
+        var sql = "BEGIN;"
+        for id in 2..<400 { sql += "INSERT INTO t VALUES (\(id), '\(Self.value(id, round: 0))');" }
+        #expect(Self.exec(writer, sql + "COMMIT") == SQLITE_OK, "\(Self.message(writer))")
+
+        // A second connection reads everything, through the WAL: it last authenticated a genuine frame.
+        let (rc, reader) = Self.open(path)
+        #expect(rc == SQLITE_OK)
+        #expect(Self.rows(reader).count == 399)
+
+        // Flip one sealed byte of the last frame (the newest image of its page, so a checkpoint copies it).
+        let wal = try #require(FileHandle(forUpdatingAtPath: path + "-wal"))
+        let size = try wal.seekToEnd()
+        let frame = size - 4096 - 24
+        #expect(frame >= 32 && (frame - 32) % (4096 + 24) == 0)
+        try wal.seek(toOffset: frame + 24 + 1000)
+        var byte = try #require(try wal.read(upToCount: 1))
+        byte[0] ^= 0x01
+        try wal.seek(toOffset: frame + 24 + 1000)
+        try wal.write(contentsOf: byte)
+        try wal.close()
+
+        let reusedBefore = sealedvfs_pages_reused()
+        #expect(Self.exec(reader, "PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_IOERR)
+        #expect(sqlite3_extended_errcode(reader) == SQLITE_IOERR | (32 << 8))  // SQLITE_IOERR_DATA
+        #expect(sealedvfs_pages_reused() >= reusedBefore)
+        // Whatever the checkpoint copied before it met the bad frame is authentic; the bad frame is not there.
+        let (vrc, report) = Self.verify(path)
+        #expect(vrc == 0 && report.bad_pages == 0, "page \(report.first_bad_page) does not authenticate")
+        #expect(Self.exec(writer, "PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_IOERR)
+        #expect(Self.verify(path).rc == 0)
+        sqlite3_close(reader)
+        sqlite3_close(writer)
+        #expect(Self.verify(path).rc == 0)
+    }
+
+    @Test("connections on two threads writing and checkpointing the same file: every page authenticates")
+    func concurrentCheckpoints() throws {
+        let dir = try Self.folder()
+        let path = dir.appendingPathComponent("threads.db").path
+        let first = Self.makeWAL(at: path)
+        // Failures are collected and checked on the test's own thread, where Swift Testing records them.
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            let (rc, db) = Self.open(path)
+            defer { sqlite3_close(db) }
+            guard rc == SQLITE_OK, Self.exec(db, "PRAGMA busy_timeout=10000") == SQLITE_OK else {
+                return failures.add("worker \(worker): open: \(Self.message(db))")
+            }
+            for round in 0..<10 {
+                var sql = "BEGIN IMMEDIATE;"
+                for i in 0..<60 {
+                    sql += "INSERT OR REPLACE INTO t VALUES (\(worker * 1000 + (round * 60 + i) % 300), '\(Self.value(i, round: round))');"
+                }
+                if Self.exec(db, sql + "COMMIT") != SQLITE_OK { failures.add("worker \(worker): write: \(Self.message(db))") }
+                // Busy only means the other connection was reading or checkpointing at that moment.
+                let rc = Self.exec(db, "PRAGMA wal_checkpoint(PASSIVE)")
+                if rc != SQLITE_OK && rc != SQLITE_BUSY { failures.add("worker \(worker): checkpoint: \(Self.message(db))") }
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(Self.exec(first, "PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK, "\(Self.message(first))")
+        let (rc, report) = Self.verify(path)
+        #expect(rc == 0 && report.bad_pages == 0, "page \(report.first_bad_page) does not authenticate")
+        #expect(Self.rows(first).count == 600)
+        #expect(Self.text(first, "PRAGMA integrity_check") == "ok")
+        sqlite3_close(first)
+    }
+
     /// The loadable extension next to the test bundle (built by `swift build`).
     static var extensionPath: String? {
         let candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
@@ -161,4 +320,12 @@ struct SealedVFSTests {
         #expect(wrong.status != 0)
         #expect(wrong.err.contains("file is not a database"))
     }
+}
+
+/// Messages gathered from several threads.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    func add(_ message: String) { lock.withLock { messages.append(message) } }
+    var all: [String] { lock.withLock { messages } }
 }

@@ -1,7 +1,8 @@
 // SealedVFS: an encrypting SQLite VFS over the system SQLite and libsodium.
 //
 // Every database page is sealed with XChaCha20-Poly1305: a fresh random 24-byte nonce and the 16-byte tag
-// live in the 40 reserved bytes at the end of the page. The associated data binds a format tag, the file
+// live in the 40 reserved bytes at the end of the page (a checkpoint copies an unchanged page's sealed bytes
+// from its WAL frame, nonce included, to the database file). The associated data binds a format tag, the file
 // id (bytes 0-15 of page 1, random per file) and the page number. Page 1 keeps bytes 0-23 in plaintext
 // (file id, page size, versions, reserve) and binds bytes 16-23 too. WAL frames and rollback-journal
 // records carry sealed page images; temp files and statement journals are kept in memory only.
@@ -72,6 +73,11 @@ int sealedvfs_verify_file(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTE
 /// How many files SQLite has opened without a name (temp databases, sorts, statement journals) since the
 /// process started; each was kept in memory. For tests that need to prove a path was exercised.
 uint64_t sealedvfs_memory_files_opened(void);
+
+/// How many page writes to a database file, since the process started, wrote the sealed bytes of the WAL
+/// frame the page had just been read and authenticated from (a checkpoint copying an unchanged page back)
+/// instead of sealing the page again. For tests and benchmarks.
+uint64_t sealedvfs_pages_reused(void);
 
 /// Wipes `len` bytes at `p` in a way the compiler cannot elide.
 void sealedvfs_wipe(void *p, size_t len);
