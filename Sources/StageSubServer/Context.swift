@@ -108,6 +108,8 @@ struct OutermostMiddleware: RouterMiddleware {
             } else if status == .contentTooLarge {
                 message = "the request body is too large"
             }
+        case let error as any HTTPResponseError where error.status.code < 500:
+            (status, message) = (error.status, error.status == .contentTooLarge ? "the request body is too large" : error.status.reasonPhrase)
         default:
             context.logger.error("unexpected error", metadata: ["error": .string(String(describing: error))])
             (status, message) = (.internalServerError, "something went wrong (request \(context.requestId))")

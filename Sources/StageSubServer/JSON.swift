@@ -36,7 +36,7 @@ enum JSON {
         do {
             var buffer = try await request.body.collect(upTo: limit)
             return buffer.readData(length: buffer.readableBytes) ?? Data()
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "the request body is larger than \(limit / 1024) KiB")
         }
     }

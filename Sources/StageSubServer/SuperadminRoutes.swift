@@ -131,7 +131,7 @@ extension ServerState {
                 return JSON.response(views)
             },
             APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/backups", summary: "Back up an orchestra now (while it keeps working).",
-                     access: admin, success: (201, Schema.ref("Backup")), errors: [503]) { _, _, scope in
+                     access: admin, success: (201, Schema.ref("Backup")), errors: [409, 503]) { _, _, scope in
                 let slug = try scope.string("slug")
                 let result = try scope.state.appliance.backup(slug, reason: "api")
                 scope.log("backed up \(slug)")
