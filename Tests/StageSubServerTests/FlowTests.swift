@@ -68,6 +68,25 @@ struct FlowTests {
         }
     }
 
+    @Test("The reminder carries its own link, which answers the same request")
+    func reminderLink() async throws {
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            fixture.clock.advance(by: 37 * 3600)   // past 75 % of 48 hours
+            #expect(fixture.state.dueWorkService().processAll().reminders == 3)   // alpha's one, beta's two
+            let manager = try await client.login("alpha-user")
+            let outbox = try await client.call(.get, "/api/v1/outbox?limit=100", as: manager)
+            let reminder = try #require((outbox.json?["items"] as? [[String: Any]])?.first { $0["type"] as? String == "reminder" })
+            let body = try #require(reminder["body"] as? String)
+            let start = try #require(body.range(of: "http://stagesub.test/r/"))
+            let link = "/r/" + body[start.upperBound...].prefix { !$0.isWhitespace }
+            #expect(link != "/r/\(fixture.alphaTokens[0])")
+            #expect(try await client.call(.get, link).text.contains("Svara senast"))
+            #expect(try await client.call(.post, link, body: "answer=decline").text.contains("tackat nej"))
+            #expect(try await client.call(.get, "/r/\(fixture.alphaTokens[0])").text.contains("redan tackat nej"))
+        }
+    }
+
     @Test("An expired link says so and cannot be answered; an unknown link is not found")
     func expiredAndUnknown() async throws {
         let fixture = try Fixture()

@@ -42,7 +42,7 @@ extension OrchestraGateway {
     /// acceptances never exceed its quantity.
     public func answer(token: String, accept: Bool, now: Date) throws(StoreError) -> AnswerOutcome {
         try write { db in
-            guard var request = try SubstituteRequest.filter(sql: "tokenHash = ?", arguments: [Self.hash(token)]).fetchOne(db) else {
+            guard var request = try SubstituteRequest.filter(sql: "tokenHash = ?1 OR reminderTokenHash = ?1", arguments: [Self.hash(token)]).fetchOne(db) else {
                 return .unknownToken
             }
             guard request.status == .pending else { return .closed(request.status) }
@@ -104,7 +104,10 @@ extension OrchestraGateway {
             ).order(sql: "id").fetchAll(db) {
                 request.reminderSentAt = now
                 try request.update(db)
-                try queueMessage("reminder", request: request, token: nil, now: now, in: db)
+                // A new link for the reminder (the request's token exists only in the first message).
+                let token = tokenPrefix + Self.newToken()
+                try db.execute(sql: "UPDATE request SET reminderTokenHash = ? WHERE id = ?", arguments: [Self.hash(token), request.id])
+                try queueMessage("reminder", request: request, token: token, now: now, in: db)
                 reminders += 1
             }
             return (reminders, timeouts)

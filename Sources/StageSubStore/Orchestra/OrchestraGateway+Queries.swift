@@ -195,7 +195,7 @@ extension OrchestraGateway {
                        p.concertInfo, pos.name AS positionSv, pos.nameEn AS positionEn, i.name AS instrumentSv, i.nameEn AS instrumentEn
                 FROM request r JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
                 JOIN musician m ON m.id = r.musicianId JOIN position pos ON pos.id = n.positionId JOIN instrument i ON i.id = pos.instrumentId
-                WHERE r.tokenHash = ?
+                WHERE r.tokenHash = ?1 OR r.reminderTokenHash = ?1
                 """, arguments: [Self.hash(token)]) else { return nil }
             let english = (row["preferredLanguage"] as String) == "en"
             return AnswerView(

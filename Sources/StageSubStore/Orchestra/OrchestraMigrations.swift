@@ -35,6 +35,11 @@ public enum OrchestraMigrations {
             try OrchestraSchema.createMessageAttachments(db)
             try OrchestraSeeds.applySMS(db)
         }
+        migrator.registerMigration("v4: a reminder carries its own answer link") { db in
+            // Only the hash of the reminder's token, like the request's; either link answers the request.
+            try db.alter(table: "request") { t in t.add(column: "reminderTokenHash", .text) }
+            try db.create(index: "request_reminderTokenHash", on: "request", columns: ["reminderTokenHash"], unique: true)
+        }
         return migrator
     }
 
