@@ -57,10 +57,10 @@ enum AnswerPages {
             let language = HTML.language(of: request)
             return HTML.errorPage(status: .notFound, message: words(language)["unknown"]!, language: language)
         }
-        return render(view, token: token, now: scope.now, notice: notice, status: status)
+        return render(view, files: try gateway.answerFiles(token: token), token: token, now: scope.now, notice: notice, status: status)
     }
 
-    static func render(_ view: AnswerView, token: String, now: Date, notice: String?, status: HTTPResponse.Status) -> Response {
+    static func render(_ view: AnswerView, files: [StoredFile], token: String, now: Date, notice: String?, status: HTTPResponse.Status) -> Response {
         let w = words(view.language)
         let e = HTML.escape
         var dates = HTML.day(view.startDate, language: view.language)
@@ -70,9 +70,13 @@ enum AnswerPages {
             + "<dt>\(w["dates"]!)</dt><dd>\(e(dates)) (\(w["week"]!) \(view.weekNumber))</dd>"
         if let rehearsals = view.rehearsalSchedule, !rehearsals.isEmpty { details += "<dt>\(w["rehearsals"]!)</dt><dd>\(e(rehearsals))</dd>" }
         if let concerts = view.concertInfo, !concerts.isEmpty { details += "<dt>\(w["concerts"]!)</dt><dd>\(e(concerts))</dd>" }
+        let path = "/r/\(e(token))"
+        if !files.isEmpty {
+            details += "<dt>\(view.language == "en" ? "Files" : "Filer")</dt><dd>"
+                + files.map { "<a href=\"\(path)/files/\($0.id)\">\(e($0.fileName))</a>" }.joined(separator: "<br>") + "</dd>"
+        }
         details += "</dl>"
         var state: String
-        let path = "/r/\(e(token))"
         switch view.status {
         case .pending where view.deadlineAt <= now:
             state = "<p class=error>\(w["expired"]!)</p>"
@@ -122,6 +126,19 @@ enum AnswerPages {
         case .closed: return try show(request, scope, status: .conflict)
         case .unknownToken: return try show(request, scope)
         }
+    }
+
+    /// A file sent with the request (or, after accepting, with the confirmation).
+    static func file(_ request: Request, _ scope: Scope) throws -> Response {
+        let token = try scope.string("token"), id = try scope.id()
+        guard case .success(let (gateway, _)) = try resolve(token, request: request, state: scope.state),
+              try gateway.answerFiles(token: token).contains(where: { $0.id == id }) else {
+            throw APIError(.notFound, "no such file for this link")
+        }
+        let contents = try gateway.file(id)
+        let safeName = contents.file.fileName.replacingOccurrences(of: "\"", with: "")
+        return Response(status: .ok, headers: [.contentType: contents.file.mimeType, .contentDisposition: "attachment; filename=\"\(safeName)\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: contents.data)))
     }
 
     /// The project as a calendar file, for a musician who accepted.

@@ -72,6 +72,10 @@ extension ServerState {
                      requestContentType: "application/x-www-form-urlencoded", errors: [400, 403, 404, 409, 410], produces: html) { request, _, scope in
                 try await AnswerPages.answer(request, scope)
             },
+            APIRoute(method: .get, path: "/r/{token}/files/{id}", summary: "A file sent with the request (or the confirmation, once accepted).",
+                     access: .anonymous, errors: [403, 404], produces: "application/octet-stream") { request, _, scope in
+                try AnswerPages.file(request, scope)
+            },
             APIRoute(method: .get, path: "/r/{token}/calendar.ics", summary: "The booked project as an iCalendar file.",
                      access: .anonymous, errors: [404], produces: "text/calendar") { request, _, scope in
                 try AnswerPages.calendar(request, scope)

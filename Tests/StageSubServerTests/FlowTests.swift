@@ -37,6 +37,13 @@ struct FlowTests {
             let sent = try await client.call(.post, "/api/v1/needs/\(needId)/send", as: manager)
             #expect((sent.json?["sent"] as? [[String: Any]] ?? []).compactMap { $0["musicianId"] as? Int } == asked)
 
+            // A score goes with the request, the rehearsal plan only with the confirmation.
+            let score = try await client.call(.post, "/api/v1/projects/\(projectId)/files?name=score.pdf&sendWith=request", as: manager,
+                                              json: "%PDF-score", contentType: "application/pdf")
+            #expect(score.status == 201, "\(score.text)")
+            let plan = try await client.call(.post, "/api/v1/projects/\(projectId)/files?name=plan.txt&sendWith=confirmation&needId=\(needId)",
+                                             as: manager, json: "rehearsal plan", contentType: "text/plain")
+            let scoreId = try #require(score.json?["id"] as? Int), planId = try #require(plan.json?["id"] as? Int)
             // Two musicians got links. Looking changes nothing.
             let emails = try await client.call(.get, "/api/v1/needs/\(needId)/requests", as: manager)
             #expect((emails.array?.count ?? 0) == asked.count)
@@ -46,6 +53,9 @@ struct FlowTests {
             let page = try await client.call(.get, first)
             #expect(page.status == 200 && page.text.contains("Mahler 5") && page.text.contains("Svara senast") && page.text.contains("Mån 10–13"))
             #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(page.text.contains("score.pdf") && !page.text.contains("plan.txt"))
+            #expect(try await client.call(.get, first + "/files/\(scoreId)").text == "%PDF-score")
+            #expect(try await client.call(.get, first + "/files/\(planId)").status == 404)
             let head = try await client.call(.head, first)
             #expect(head.status == 200 && head.text.isEmpty)
             #expect(try await client.call(.get, "/api/v1/outbox", as: manager).json?["total"] as? Int == outboxBefore)
@@ -63,6 +73,7 @@ struct FlowTests {
             #expect(ics.status == 200 && ics.text.contains("BEGIN:VCALENDAR") && ics.text.contains("DTSTART;VALUE=DATE:20270503")
                     && ics.text.contains("DTEND;VALUE=DATE:20270507"))
             #expect(try await client.call(.get, second + "/calendar.ics").status == 404)
+            #expect(try await client.call(.get, first + "/files/\(planId)").text == "rehearsal plan")
             let statistics = try await client.call(.get, "/api/v1/statistics", as: manager)
             #expect((statistics.json?["needsFilled"] as? Int ?? 0) >= 1)
         }

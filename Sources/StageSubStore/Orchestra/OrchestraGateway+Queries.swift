@@ -224,3 +224,21 @@ extension OrchestraGateway {
         }
     }
 }
+
+extension OrchestraGateway {
+    /// The files a musician may open from their answer link: those sent with the request, and once they
+    /// have accepted, those sent with the confirmation. Empty for an unknown token.
+    public func answerFiles(token: String) throws(StoreError) -> [StoredFile] {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT r.status, n.id AS needId, n.projectId FROM request r JOIN projectNeed n ON n.id = r.needId
+                WHERE r.tokenHash = ?1 OR r.reminderTokenHash = ?1
+                """, arguments: [Self.hash(token)]) else { return [] }
+            let sheets = (row["status"] as String) == RequestStatus.accepted.rawValue ? ["request", "confirmation"] : ["request"]
+            return try StoredFile.fetchAll(db, sql: """
+                SELECT \(StoredFile.columns) FROM fileStorage WHERE sendWith IN (SELECT value FROM json_each(?))
+                AND (needId = ? OR (needId IS NULL AND projectId = ?)) ORDER BY id
+                """, arguments: ["[\"" + sheets.joined(separator: "\",\"") + "\"]", row["needId"] as Int64, row["projectId"] as Int64])
+        }
+    }
+}
