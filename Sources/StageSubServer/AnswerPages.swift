@@ -9,31 +9,33 @@ import StageSubStore
 /// credential: it names the orchestra (its slug before the dot) and its hash is found only in that
 /// orchestra's database. Looking changes nothing; Accept and Decline are POST buttons.
 enum AnswerPages {
-    static func words(_ language: String) -> [String: String] {
-        language == "en" ? [
-            "title": "Substitute request", "hello": "Hello", "asks": "asks whether you can play",
-            "project": "Project", "dates": "Dates", "week": "Week", "rehearsals": "Rehearsals", "concerts": "Concerts",
-            "position": "Position", "deadline": "Please answer by", "accept": "Yes, I can play", "decline": "No, I cannot",
-            "accepted": "Thank you — you are booked.", "acceptedInfo": "A confirmation is on its way by email.",
-            "calendar": "Add to calendar (.ics)", "declined": "Thank you for answering. You have declined this request.",
-            "expired": "The time to answer this request has passed.", "filled": "Thank you, but the position has already been filled.",
-            "cancelled": "This request has been withdrawn by the orchestra.", "unknown": "This link is not valid. Check that you copied all of it.",
-            "suspended": "This orchestra is not available in StageSub at the moment. Please contact the orchestra directly.",
-            "answeredYes": "You have already accepted this request.", "answeredNo": "You have already declined this request.",
-            "timedOut": "The time to answer this request has passed.",
-        ] : [
-            "title": "Förfrågan om vikariat", "hello": "Hej", "asks": "undrar om du kan spela",
-            "project": "Projekt", "dates": "Datum", "week": "Vecka", "rehearsals": "Repetitioner", "concerts": "Konserter",
-            "position": "Tjänst", "deadline": "Svara senast", "accept": "Ja, jag kan", "decline": "Nej, jag kan inte",
-            "accepted": "Tack — du är bokad.", "acceptedInfo": "En bekräftelse kommer med e-post.",
-            "calendar": "Lägg till i kalendern (.ics)", "declined": "Tack för ditt svar. Du har tackat nej till förfrågan.",
-            "expired": "Tiden för att svara på förfrågan har gått ut.", "filled": "Tack, men tjänsten är redan tillsatt.",
-            "cancelled": "Orkestern har dragit tillbaka förfrågan.", "unknown": "Länken är inte giltig. Kontrollera att du fick med hela länken.",
-            "suspended": "Orkestern är inte tillgänglig i StageSub just nu. Kontakta orkestern direkt.",
-            "answeredYes": "Du har redan tackat ja till förfrågan.", "answeredNo": "Du har redan tackat nej till förfrågan.",
-            "timedOut": "Tiden för att svara på förfrågan har gått ut.",
-        ]
-    }
+    static func words(_ language: String) -> [String: String] { language == "en" ? english : swedish }
+
+    static let english: [String: String] = [
+        "title": "Substitute request", "hello": "Hello", "asks": "asks whether you can play",
+        "project": "Project", "dates": "Dates", "week": "Week", "rehearsals": "Rehearsals", "concerts": "Concerts",
+        "position": "Position", "deadline": "Please answer by", "accept": "Yes, I can play", "decline": "No, I cannot",
+        "accepted": "Thank you — you are booked.", "acceptedInfo": "A confirmation is on its way by email.",
+        "calendar": "Add to calendar (.ics)", "declined": "Thank you for answering. You have declined this request.",
+        "expired": "The time to answer this request has passed.", "filled": "Thank you, but the position has already been filled.",
+        "cancelled": "This request has been withdrawn by the orchestra.", "unknown": "This link is not valid. Check that you copied all of it.",
+        "suspended": "This orchestra is not available in StageSub at the moment. Please contact the orchestra directly.",
+        "answeredYes": "You have already accepted this request.", "answeredNo": "You have already declined this request.",
+        "timedOut": "The time to answer this request has passed.",
+    ]
+
+    static let swedish: [String: String] = [
+        "title": "Förfrågan om vikariat", "hello": "Hej", "asks": "undrar om du kan spela",
+        "project": "Projekt", "dates": "Datum", "week": "Vecka", "rehearsals": "Repetitioner", "concerts": "Konserter",
+        "position": "Tjänst", "deadline": "Svara senast", "accept": "Ja, jag kan", "decline": "Nej, jag kan inte",
+        "accepted": "Tack — du är bokad.", "acceptedInfo": "En bekräftelse kommer med e-post.",
+        "calendar": "Lägg till i kalendern (.ics)", "declined": "Tack för ditt svar. Du har tackat nej till förfrågan.",
+        "expired": "Tiden för att svara på förfrågan har gått ut.", "filled": "Tack, men tjänsten är redan tillsatt.",
+        "cancelled": "Orkestern har dragit tillbaka förfrågan.", "unknown": "Länken är inte giltig. Kontrollera att du fick med hela länken.",
+        "suspended": "Orkestern är inte tillgänglig i StageSub just nu. Kontakta orkestern direkt.",
+        "answeredYes": "Du har redan tackat ja till förfrågan.", "answeredNo": "Du har redan tackat nej till förfrågan.",
+        "timedOut": "Tiden för att svara på förfrågan har gått ut.",
+    ]
 
     /// The orchestra a token belongs to, or an answer page saying why there is none.
     static func resolve(_ token: String, request: Request, state: ServerState) throws -> Result<(OrchestraGateway, String), APIError> {

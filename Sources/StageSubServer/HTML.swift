@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import NIOCore
+import StageSubCore
+import Synchronization
 
 /// Server-rendered pages: escaped by construction, readable on a phone, no scripts, no CDN.
 enum HTML {
@@ -69,27 +71,43 @@ enum HTML {
         return Response(status: .seeOther, headers: fields)
     }
 
-    /// A date and time in the orchestra's time zone, as people there write it.
+    /// A date and time in the orchestra's time zone, as people there write it: "lördag 5 december 2026
+    /// kl. 18:00", "Saturday 5 December 2026, 18:00". Formatted by hand: a `DateFormatter` per request
+    /// was a third of an answer page's time (docs/benchmarks.md).
     static func dateTime(_ date: Date, timeZone: String, language: String) -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/Stockholm")
-        formatter.locale = Locale(identifier: language == "en" ? "en_GB" : "sv_SE")
-        formatter.dateFormat = language == "en" ? "EEEE d MMMM yyyy, HH:mm" : "EEEE d MMMM yyyy 'kl.' HH:mm"
-        return formatter.string(from: date)
+        let zone = zones.zone(timeZone)
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: date)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let seconds = local - days * 86_400
+        let hour = seconds / 3600, minute = seconds % 3600 / 60
+        let time = "\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
+        let day = longDay(CalendarDay(ordinal: days), language: language)
+        return language == "en" ? "\(day), \(time)" : "\(day) kl. \(time)"
     }
 
+    /// `YYYY-MM-DD` as "lördag 5 december 2026" / "Saturday 5 December 2026"; anything else unchanged.
     static func day(_ iso: String, language: String) -> String {
-        let parser = DateFormatter()
-        parser.locale = Locale(identifier: "en_US_POSIX")
-        parser.timeZone = TimeZone(identifier: "UTC")
-        parser.dateFormat = "yyyy-MM-dd"
-        guard let date = parser.date(from: iso) else { return iso }
-        let formatter = DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.locale = Locale(identifier: language == "en" ? "en_GB" : "sv_SE")
-        formatter.dateFormat = "EEEE d MMMM yyyy"
-        return formatter.string(from: date)
+        guard let day = CalendarDay(iso: iso) else { return iso }
+        return longDay(day, language: language)
     }
+
+    static func longDay(_ day: CalendarDay, language: String) -> String {
+        let (year, month, date) = day.components
+        let english = language == "en"
+        let weekday = (english ? englishWeekdays : swedishWeekdays)[day.isoWeekday - 1]
+        let monthName = (english ? englishMonths : swedishMonths)[month - 1]
+        return "\(weekday) \(date) \(monthName) \(year)"
+    }
+
+    static let swedishWeekdays = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+    static let englishWeekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    static let swedishMonths = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+                                "september", "oktober", "november", "december"]
+    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August",
+                                "September", "October", "November", "December"]
+
+    /// Time zones by identifier, looked up once (an unknown identifier reads as Stockholm's).
+    static let zones = TimeZoneCache()
 
     /// Fields of an `application/x-www-form-urlencoded` body.
     static func form(_ data: Data) -> [String: String] {
@@ -101,5 +119,18 @@ enum HTML {
             if let key = parts.first, !key.isEmpty { fields[key] = parts.count > 1 ? parts[1] : "" }
         }
         return fields
+    }
+}
+
+final class TimeZoneCache: Sendable {
+    private let known = Mutex<[String: TimeZone]>([:])
+
+    func zone(_ identifier: String) -> TimeZone {
+        known.withLock { zones in
+            if let zone = zones[identifier] { return zone }
+            let zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "Europe/Stockholm") ?? .gmt
+            if zones.count < 64 { zones[identifier] = zone }
+            return zone
+        }
     }
 }

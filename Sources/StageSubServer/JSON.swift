@@ -17,9 +17,15 @@ enum JSON {
     }()
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let body: ByteBuffer
+        if let writable = value as? any JSONWritable {
+            var json = JSONWriter(capacity: 16 * 1024)
+            writable.write(to: &json)
+            body = ByteBuffer(bytes: json.bytes)
+        } else {
+            body = ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8))
+        }
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     struct ErrorBody: Encodable {

@@ -15,12 +15,9 @@ extension ServerState {
         return [
             APIRoute(method: .get, path: "/healthz", summary: "Liveness: the process is up and the registry is readable.",
                      access: .anonymous, success: (200, Schema.object(["status": Schema.string])), errors: [503]) { _, _, scope in
-                do {
-                    _ = try scope.state.appliance.registry.orchestras()
-                    return JSON.response(["status": "ok"])
-                } catch {
-                    return JSON.response(["status": "registry unreadable"], status: .serviceUnavailable)
-                }
+                scope.state.appliance.registry.isReadable()
+                    ? JSON.response(["status": "ok"])
+                    : JSON.response(["status": "registry unreadable"], status: .serviceUnavailable)
             },
             APIRoute(method: .get, path: "/metrics", summary: "Prometheus metrics (text exposition format).", access: .anonymous,
                      produces: "text/plain") { _, _, scope in

@@ -91,10 +91,13 @@ extension Appliance {
         let hash = Self.secretHash(token)
         let timestamp = now()
         let found = try registry.read { db -> (Session, User, Orchestra?, Orchestra?)? in
-            guard let session = try Session.fetchOne(db, key: hash), session.expiresAt > timestamp,
-                  let user = try User.fetchOne(db, key: session.userId), user.active else { return nil }
-            let own = try user.orchestraId.flatMap { try Orchestra.fetchOne(db, key: $0) }
-            let acting = try session.actingOrchestraId.flatMap { try Orchestra.fetchOne(db, key: $0) }
+            // Every authenticated request runs these: cached statements, prepared once per connection.
+            guard let session = try Session.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE tokenHash = ?"), arguments: [hash]),
+                  session.expiresAt > timestamp,
+                  let user = try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [session.userId]),
+                  user.active else { return nil }
+            let own = try user.orchestraId.flatMap { try Registry.orchestra(id: $0, in: db) }
+            let acting = try session.actingOrchestraId.flatMap { try Registry.orchestra(id: $0, in: db) }
             return (session, user, own, acting)
         }
         guard let (session, user, own, acting) = found else { return nil }
@@ -185,8 +188,8 @@ extension Appliance {
     public func authenticate(apiKey secret: String) throws(StoreError) -> Principal? {
         let hash = Self.secretHash(secret)
         let found = try registry.read { db -> (APIKey, Orchestra)? in
-            guard let key = try APIKey.filter(sql: "keyHash = ?", arguments: [hash]).fetchOne(db), key.revokedAt == nil,
-                  let orchestra = try Orchestra.fetchOne(db, key: key.orchestraId) else { return nil }
+            guard let key = try APIKey.fetchOne(db.cachedStatement(sql: "SELECT * FROM apiKey WHERE keyHash = ?"), arguments: [hash]),
+                  key.revokedAt == nil, let orchestra = try Registry.orchestra(id: key.orchestraId, in: db) else { return nil }
             return (key, orchestra)
         }
         guard let (key, orchestra) = found, orchestra.status == .active else { return nil }

@@ -39,6 +39,25 @@ public struct Musician: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     }
 
     public var fullName: String { "\(firstName) \(lastName)" }
+
+    /// Read by column name rather than through `Decodable`: roster pages decode hundreds of musicians, and
+    /// the generic decoder was a fifth of such a request's time (docs/benchmarks.md).
+    public init(row: Row) throws {
+        id = row["id"]
+        firstName = row["firstName"]
+        lastName = row["lastName"]
+        email = row["email"]
+        phone = row["phone"]
+        preferredLanguage = row["preferredLanguage"]
+        localResidence = row["localResidence"]
+        notes = row["notes"]
+        isActive = row["isActive"]
+        isArchived = row["isArchived"]
+        archivedAt = row["archivedAt"]
+        restoredAt = row["restoredAt"]
+        createdAt = row["createdAt"]
+        updatedAt = row["updatedAt"]
+    }
 }
 
 /// A concert project that needs substitutes.

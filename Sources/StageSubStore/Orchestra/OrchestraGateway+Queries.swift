@@ -67,17 +67,25 @@ extension OrchestraGateway {
     /// Musicians by last name, first name; `search` matches names, email and phone.
     public func musicians(search: String?, includeArchived: Bool, limit: Int, offset: Int) throws(StoreError) -> Page<Musician> {
         try read { db in
-            var request = Musician.all()
-            if !includeArchived { request = request.filter(sql: "isArchived = 0") }
+            // One fixed SQL text per case, so the statements are prepared once per connection and reused.
+            var matching = includeArchived ? "1" : "isArchived = 0"
+            var arguments: StatementArguments = []
             if let search, !search.isEmpty {
                 let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_") + "%"
-                request = request.filter(sql: """
-                    (firstName || ' ' || lastName) LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR coalesce(phone, '') LIKE ? ESCAPE '\\'
-                    """, arguments: [pattern, pattern, pattern])
+                matching += """
+                     AND ((firstName || ' ' || lastName) LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR coalesce(phone, '') LIKE ?1 ESCAPE '\\')
+                    """
+                arguments = [pattern]
             }
-            let total = try request.fetchCount(db)
-            let items = try request.order(sql: "lastName COLLATE NOCASE, firstName COLLATE NOCASE, id").limit(limit, offset: offset).fetchAll(db)
+            let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM musician WHERE \(matching)"), arguments: arguments) ?? 0
+            let next = arguments.isEmpty ? 1 : 2
+            let page = try db.cachedStatement(sql: """
+                SELECT * FROM musician WHERE \(matching)
+                ORDER BY lastName COLLATE NOCASE, firstName COLLATE NOCASE, id LIMIT ?\(next) OFFSET ?\(next + 1)
+                """)
+            arguments += [limit, offset]
+            let items = try Musician.fetchAll(page, arguments: arguments)
             return Page(items: items, total: total, limit: limit, offset: offset)
         }
     }
@@ -189,14 +197,14 @@ extension OrchestraGateway {
     /// What the answer page of a token shows, or nil for a token this orchestra never issued.
     public func answerView(token: String) throws(StoreError) -> AnswerView? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT r.id, r.status, r.deadlineAt, n.status AS needStatus, m.firstName || ' ' || m.lastName AS musicianName,
                        m.preferredLanguage, p.name AS projectName, p.startDate, p.endDate, p.weekNumber, p.rehearsalSchedule,
                        p.concertInfo, pos.name AS positionSv, pos.nameEn AS positionEn, i.name AS instrumentSv, i.nameEn AS instrumentEn
                 FROM request r JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
                 JOIN musician m ON m.id = r.musicianId JOIN position pos ON pos.id = n.positionId JOIN instrument i ON i.id = pos.instrumentId
                 WHERE r.tokenHash = ?1 OR r.reminderTokenHash = ?1
-                """, arguments: [Self.hash(token)]) else { return nil }
+                """), arguments: [Self.hash(token)]) else { return nil }
             let english = (row["preferredLanguage"] as String) == "en"
             return AnswerView(
                 orchestraName: orchestraName, language: english ? "en" : "sv", musicianName: row["musicianName"],
@@ -230,15 +238,15 @@ extension OrchestraGateway {
     /// have accepted, those sent with the confirmation. Empty for an unknown token.
     public func answerFiles(token: String) throws(StoreError) -> [StoredFile] {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT r.status, n.id AS needId, n.projectId FROM request r JOIN projectNeed n ON n.id = r.needId
                 WHERE r.tokenHash = ?1 OR r.reminderTokenHash = ?1
-                """, arguments: [Self.hash(token)]) else { return [] }
+                """), arguments: [Self.hash(token)]) else { return [] }
             let sheets = (row["status"] as String) == RequestStatus.accepted.rawValue ? ["request", "confirmation"] : ["request"]
-            return try StoredFile.fetchAll(db, sql: """
+            return try StoredFile.fetchAll(db.cachedStatement(sql: """
                 SELECT \(StoredFile.columns) FROM fileStorage WHERE sendWith IN (SELECT value FROM json_each(?))
                 AND (needId = ? OR (needId IS NULL AND projectId = ?)) ORDER BY id
-                """, arguments: ["[\"" + sheets.joined(separator: "\",\"") + "\"]", row["needId"] as Int64, row["projectId"] as Int64])
+                """), arguments: ["[\"" + sheets.joined(separator: "\",\"") + "\"]", row["needId"] as Int64, row["projectId"] as Int64])
         }
     }
 }

@@ -40,16 +40,25 @@ public final class Registry: Sendable {
     // MARK: Orchestras
 
     public func orchestra(slug: String) throws(StoreError) -> Orchestra? {
-        try read { db in try Orchestra.filter(Orchestra.Columns.slug == slug).fetchOne(db) }
+        try read { db in try Orchestra.fetchOne(db.cachedStatement(sql: "SELECT * FROM orchestra WHERE slug = ?"), arguments: [slug]) }
     }
 
     public func orchestra(id: Int64) throws(StoreError) -> Orchestra? {
-        try read { db in try Orchestra.fetchOne(db, key: id) }
+        try read { db in try Self.orchestra(id: id, in: db) }
+    }
+
+    static func orchestra(id: Int64, in db: Database) throws -> Orchestra? {
+        try Orchestra.fetchOne(db.cachedStatement(sql: "SELECT * FROM orchestra WHERE id = ?"), arguments: [id])
     }
 
     /// Every orchestra, by slug.
     public func orchestras() throws(StoreError) -> [Orchestra] {
-        try read { db in try Orchestra.order(Orchestra.Columns.slug).fetchAll(db) }
+        try read { db in try Orchestra.fetchAll(db.cachedStatement(sql: "SELECT * FROM orchestra ORDER BY slug")) }
+    }
+
+    /// Whether the registry answers a query (for health checks: one cached statement, no rows decoded).
+    public func isReadable() -> Bool {
+        (try? read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM orchestra")) }) != nil
     }
 
     func insert(_ orchestra: Orchestra, in db: Database) throws -> Orchestra {
