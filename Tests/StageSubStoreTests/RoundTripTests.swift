@@ -102,3 +102,27 @@ struct RoundTripTests {
         #expect(throws: StoreError.self) { try DatabaseKey(bytes: [1, 2, 3]) }
     }
 }
+
+@Suite("Stored dates read by hand")
+struct StoredDateTests {
+    @Test("Dates read by hand are exactly what GRDB reads, for random dates and edge cases; other forms fall back")
+    func agreesWithGRDB() throws {
+        var generator = SystemRandomNumberGenerator()
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_800_000_000.123), Date(timeIntervalSince1970: -1.5),
+                     Date(timeIntervalSince1970: 951_782_400.999)]  // 2000-02-29 00:00:00.999
+        for _ in 0..<2000 { dates.append(Date(timeIntervalSince1970: Double.random(in: -2_000_000_000...4_000_000_000, using: &generator))) }
+        let queue = try DatabaseQueue()
+        for date in dates {
+            let stored = date.databaseValue
+            let row = try queue.read { db in try Row.fetchOne(db, sql: "SELECT ?", arguments: [stored])! }
+            #expect(try StoredDate.decode(row, 0) == Date.fromDatabaseValue(stored), "\(stored)")
+        }
+        for text in ["2026-11-29 10:00:00", "2026-11-29T10:00:00.000Z", "2026-11-29", "2026-02-30 10:00:00.000"] {
+            let row = try queue.read { db in try Row.fetchOne(db, sql: "SELECT ?", arguments: [text])! }
+            let mine = try? StoredDate.decode(row, 0)
+            #expect(mine == Date.fromDatabaseValue(text.databaseValue), "\(text)")
+        }
+        let null = try queue.read { db in try Row.fetchOne(db, sql: "SELECT NULL")! }
+        #expect(try StoredDate.decode(null, 0) == nil)
+    }
+}

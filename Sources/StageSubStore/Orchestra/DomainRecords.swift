@@ -40,23 +40,29 @@ public struct Musician: Codable, Sendable, Equatable, FetchableRecord, MutablePe
 
     public var fullName: String { "\(firstName) \(lastName)" }
 
-    /// Read by column name rather than through `Decodable`: roster pages decode hundreds of musicians, and
-    /// the generic decoder was a fifth of such a request's time (docs/benchmarks.md).
+    /// The musician table's columns, in table order: every query that reads musicians selects `*` from
+    /// that one table.
+    static let columnOrder = ["id", "firstName", "lastName", "email", "phone", "preferredLanguage", "localResidence", "notes",
+                              "isActive", "isArchived", "archivedAt", "restoredAt", "createdAt", "updatedAt"]
+
+    /// Read by position rather than through `Decodable` or by name: roster pages decode hundreds of
+    /// musicians, and name lookups and date parsing were most of such a request's time (docs/benchmarks.md).
     public init(row: Row) throws {
-        id = row["id"]
-        firstName = row["firstName"]
-        lastName = row["lastName"]
-        email = row["email"]
-        phone = row["phone"]
-        preferredLanguage = row["preferredLanguage"]
-        localResidence = row["localResidence"]
-        notes = row["notes"]
-        isActive = row["isActive"]
-        isArchived = row["isArchived"]
-        archivedAt = row["archivedAt"]
-        restoredAt = row["restoredAt"]
-        createdAt = row["createdAt"]
-        updatedAt = row["updatedAt"]
+        assert(Array(row.columnNames) == Self.columnOrder, "Musician rows must be SELECT * FROM musician")
+        id = row[0]
+        firstName = row[1]
+        lastName = row[2]
+        email = row[3]
+        phone = row[4]
+        preferredLanguage = row[5]
+        localResidence = row[6]
+        notes = row[7]
+        isActive = row[8]
+        isArchived = row[9]
+        archivedAt = try StoredDate.decode(row, 10)
+        restoredAt = try StoredDate.decode(row, 11)
+        createdAt = try StoredDate.decode(row, 12) ?? Date(timeIntervalSince1970: 0)
+        updatedAt = try StoredDate.decode(row, 13) ?? Date(timeIntervalSince1970: 0)
     }
 }
 
