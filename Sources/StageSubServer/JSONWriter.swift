@@ -58,8 +58,12 @@ struct JSONWriter {
     private mutating func quoted(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         // Most text needs no escaping: copy it whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: value.utf8)
+        let copied = value.utf8.withContiguousStorageIfAvailable { text -> Bool in
+            for byte in text where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            bytes.append(contentsOf: text)
+            return true
+        }
+        if copied == true {
             bytes.append(UInt8(ascii: "\""))
             return
         }

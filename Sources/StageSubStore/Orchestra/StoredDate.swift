@@ -6,38 +6,37 @@ import StageSubCore
 /// rows read by the hundred. Any other form goes through GRDB's own decoding, so nothing reads differently.
 enum StoredDate {
     static func decode(_ row: Row, _ index: Int) throws -> Date? {
-        switch row[index] as DatabaseValue {
-        case let value where value.isNull: return nil
-        case let value:
-            if case .string(let text) = value.storage, let date = parse(text) { return date }
-            guard let date = Date.fromDatabaseValue(value) else {
-                throw StoreError(.damaged, "a stored date cannot be read (column \(index))")
-            }
+        if row.hasNull(atIndex: index) { return nil }
+        // The text's bytes as SQLite holds them, without making a String.
+        if let date = (try? row.withUnsafeData(atIndex: index) { $0?.withUnsafeBytes { parse($0) } }) ?? nil {
             return date
         }
+        guard let date = Date.fromDatabaseValue(row[index] as DatabaseValue) else {
+            throw StoreError(.damaged, "a stored date cannot be read (column \(index))")
+        }
+        return date
     }
 
     /// `YYYY-MM-DD HH:MM:SS.SSS` exactly, or nil.
-    static func parse(_ text: String) -> Date? {
-        var utf8 = text.utf8
-        return utf8.withContiguousStorageIfAvailable { bytes -> Date? in
-            guard bytes.count == 23, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A,
-                  bytes[19] == 0x2E else { return nil }
-            func number(_ from: Int, _ count: Int) -> Int? {
-                var value = 0
-                for i in from..<from + count {
-                    let digit = Int(bytes[i]) - 48
-                    guard (0...9).contains(digit) else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
+    static func parse(_ text: String) -> Date? { Array(text.utf8).withUnsafeBytes { parse($0) } }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> Date? {
+        guard bytes.count == 23, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A,
+              bytes[19] == 0x2E else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in from..<from + count {
+                let digit = Int(bytes[i]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
             }
-            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
-                  let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
-                  hour < 24, minute < 60, second < 60, let date = CalendarDay(year: year, month: month, day: day) else { return nil }
-            let seconds = date.ordinal * 86_400 + hour * 3600 + minute * 60 + second
-            // From the reference date, as Foundation's calendar computes it (bit for bit the same Date).
-            return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(millisecond) / 1000)
-        } ?? nil
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+              let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
+              hour < 24, minute < 60, second < 60, let date = CalendarDay(year: year, month: month, day: day) else { return nil }
+        let seconds = date.ordinal * 86_400 + hour * 3600 + minute * 60 + second
+        // From the reference date, as Foundation's calendar computes it (bit for bit the same Date).
+        return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(millisecond) / 1000)
     }
 }
