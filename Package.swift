@@ -18,6 +18,8 @@ let package = Package(
         // One trait pinned: with the default two, SwiftPM re-plans them in random order and rebuilds
         // Hummingbird from scratch on every build (TOOLCHAIN.md).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -41,11 +43,22 @@ let package = Package(
             ],
             // Compiled into the binary, so it stays one self-contained file.
             resources: [.embedInCode("Seeds/instruments.json"), .embedInCode("Seeds/templates.json")]),
+        // Delivering the outbox: MIME messages, an SMTP client (STARTTLS or TLS, AUTH PLAIN), the delivery service.
+        .target(
+            name: "StageSubMail",
+            dependencies: [
+                "StageSubStore", "StageSubCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // HTTP: login, roles, the JSON API and its OpenAPI document, musicians' answer pages, health, metrics.
         .target(
             name: "StageSubServer",
             dependencies: [
-                "StageSubStore", "StageSubCore",
+                "StageSubStore", "StageSubCore", "StageSubMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,6 +100,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
+        .testTarget(
+            name: "StageSubMailTests",
+            dependencies: ["StageSubMail", "StageSubStore", "StageSubCore"],
+            resources: [.copy("smtp_sink.py")]),
         .testTarget(
             name: "StageSubCLITests",
             dependencies: ["stagesub"]),

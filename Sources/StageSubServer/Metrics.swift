@@ -17,6 +17,9 @@ final class Metrics: Sendable {
         var failedLogins = 0
         var lastDueWorkPass: Date?
         var dueWorkFailures = 0
+        var delivered = 0
+        var deliveryRetries = 0
+        var deliveryFailures = 0
     }
 
     private let table = Mutex(Table())
@@ -37,6 +40,10 @@ final class Metrics: Sendable {
 
     func recordDueWorkPass(at date: Date, failures: Int) {
         table.withLock { $0.lastDueWorkPass = date; $0.dueWorkFailures += failures }
+    }
+
+    func recordDelivery(sent: Int, retrying: Int, failed: Int) {
+        table.withLock { $0.delivered += sent; $0.deliveryRetries += retrying; $0.deliveryFailures += failed }
     }
 
     var failedLogins: Int { table.withLock { $0.failedLogins } }
@@ -79,6 +86,12 @@ final class Metrics: Sendable {
         out += "stagesub_due_work_failures_total \(t.dueWorkFailures)\n"
         out += "# HELP stagesub_failed_logins_total Logins refused (wrong password, unknown user, throttled).\n# TYPE stagesub_failed_logins_total counter\n"
         out += "stagesub_failed_logins_total \(t.failedLogins)\n"
+        out += "# HELP stagesub_emails_sent_total Emails an SMTP server accepted.\n# TYPE stagesub_emails_sent_total counter\n"
+        out += "stagesub_emails_sent_total \(t.delivered)\n"
+        out += "# HELP stagesub_email_attempts_failed_total Delivery attempts that failed and will be retried.\n# TYPE stagesub_email_attempts_failed_total counter\n"
+        out += "stagesub_email_attempts_failed_total \(t.deliveryRetries)\n"
+        out += "# HELP stagesub_emails_failed_total Emails given up (refused for good, or out of attempts).\n# TYPE stagesub_emails_failed_total counter\n"
+        out += "stagesub_emails_failed_total \(t.deliveryFailures)\n"
         return out
     }
 }

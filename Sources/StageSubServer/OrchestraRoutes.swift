@@ -511,6 +511,13 @@ extension ServerState {
                 if let status, !["queued", "sent", "failed"].contains(status) { throw APIError.badField("status", "must be queued, sent or failed") }
                 return JSON.response(try scope.gateway.outbox(status: status, limit: limit, offset: offset))
             },
+            APIRoute(method: .post, path: "/api/v1/outbox/{id}/retry", summary: "Queue a failed message again, to go at the next delivery pass.",
+                     access: user, success: (204, nil), errors: [404]) { _, _, scope in
+                let id = try scope.id()
+                try scope.gateway.retryMessage(id, now: scope.now)
+                scope.log("queued message \(id) again")
+                return Response(status: .noContent)
+            },
             APIRoute(method: .get, path: "/api/v1/statistics", summary: "Needs open and filled, time to fill, answers per musician.", access: user,
                      success: (200, Schema.ref("Statistics"))) { _, _, scope in
                 JSON.response(try scope.gateway.statistics())

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import StageSubCore
+import StageSubMail
 import StageSubStore
 
 /// How `stagesub serve` listens and what it tells clients.
@@ -17,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumOpenOrchestras = 64
     /// How often the background service looks for due reminders and deadlines.
     public var dueWorkInterval: Duration = .seconds(30)
+    /// How often the outboxes of orchestras that send by SMTP are delivered.
+    public var deliveryInterval: Duration = .seconds(15)
 
     public init() {}
 
@@ -73,6 +76,14 @@ public final class ServerState: Sendable {
         }
     }
 
+    /// The outbox delivery reporting into this server's metrics.
+    public func deliveryService() -> OutboxDeliveryService {
+        OutboxDeliveryService(pool: pool, clock: clock, interval: configuration.deliveryInterval, answerBaseURL: configuration.baseURL,
+                              logger: Logger(label: "stagesub.delivery")) { [metrics] pass in
+            metrics.recordDelivery(sent: pass.sent, retrying: pass.retrying, failed: pass.givenUp)
+        }
+    }
+
     /// The HTTP application, ready for a `ServiceGroup` (graceful shutdown lets in-flight requests finish).
     public func buildApplication() -> some ApplicationProtocol {
         Application(router: buildRouter(),
@@ -82,7 +93,7 @@ public final class ServerState: Sendable {
 
     /// Runs the server and the background service until SIGTERM or SIGINT, then closes every database.
     public func run() async throws {
-        let group = ServiceGroup(configuration: .init(services: [buildApplication(), dueWorkService()],
+        let group = ServiceGroup(configuration: .init(services: [buildApplication(), dueWorkService(), deliveryService()],
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         pool.closeAll()

@@ -110,3 +110,37 @@ struct PresentationTests {
         #expect(HTML.day("not a day", language: "sv") == "not a day")
     }
 }
+
+@Suite("Email settings and the outbox over the API")
+struct EmailSettingsAPITests {
+    @Test("The SMTP password is write-only; a failed message can be queued again, once; metrics count deliveries")
+    func settingsAndRetry() async throws {
+        let fixture = try Fixture()
+        let gateway = try fixture.state.gateway(try #require(try fixture.appliance.registry.orchestra(slug: "alpha")))
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin")
+            let secret = "hunter2-\(UUID().uuidString)"
+            let patched = try await client.call(.patch, "/api/v1/settings", as: admin, json: """
+                {"emailTransport":"smtp","smtpHost":"mail.alpha.test","smtpPort":"587","smtpSecurity":"starttls",
+                 "smtpUsername":"alpha","smtpPassword":"\(secret)","emailFrom":"vikarier@alpha.test"}
+                """)
+            #expect(patched.status == 200, "\(patched.text)")
+            #expect(patched.json?["smtpPassword"] as? String == "(set)" && !patched.text.contains(secret))
+            let user = try await client.login("alpha-user")
+            let read = try await client.call(.get, "/api/v1/settings", as: user)
+            #expect(read.json?["smtpHost"] as? String == "mail.alpha.test" && !read.text.contains(secret))
+            #expect(try gateway.deliverySettings()["smtpPassword"] == secret)
+            let bad = try await client.call(.patch, "/api/v1/settings", as: admin, json: #"{"emailFrom":"Kansliet <k@alpha.test>"}"#)
+            #expect(bad.status == 400 && bad.text.contains("emailFrom"))
+
+            let message = try #require(try gateway.outbox(status: "queued", limit: 1, offset: 0).items.first)
+            try gateway.markAttemptFailed(message.id!, error: "550 no such mailbox", permanent: true, at: fixture.clock.now())
+            #expect(try await client.call(.get, "/api/v1/outbox?status=failed", as: user).json?["total"] as? Int == 1)
+            #expect(try await client.call(.post, "/api/v1/outbox/\(message.id!)/retry", as: user).status == 204)
+            #expect(try await client.call(.post, "/api/v1/outbox/\(message.id!)/retry", as: user).status == 404)
+            #expect(try await client.call(.get, "/api/v1/outbox?status=failed", as: user).json?["total"] as? Int == 0)
+            let metrics = try await client.call(.get, "/metrics")
+            #expect(metrics.text.contains("stagesub_emails_sent_total 0"))
+        }
+    }
+}

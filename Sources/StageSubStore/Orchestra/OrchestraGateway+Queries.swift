@@ -185,8 +185,15 @@ extension OrchestraGateway {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM communicationLog WHERE status = 'queued'") ?? 0 }
     }
 
-    /// Every setting of the orchestra.
+    /// Every setting of the orchestra, as people may see them: a stored SMTP password reads as "(set)".
     public func settings() throws(StoreError) -> [String: String] {
+        var settings = try deliverySettings()
+        if let password = settings["smtpPassword"], !password.isEmpty { settings["smtpPassword"] = "(set)" }
+        return settings
+    }
+
+    /// Every setting, secrets included: for the outbox's delivery only, never for a response or a log.
+    public func deliverySettings() throws(StoreError) -> [String: String] {
         try read { db in
             Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM setting").map { ($0["key"] as String, $0["value"] as String) })
         }

@@ -279,9 +279,26 @@ public final class OrchestraGateway: Sendable {
         case "timeZone": valid = TimeZone(identifier: value) != nil
         case "quietHoursStart", "quietHoursEnd": valid = value.isEmpty || QuietHours.minutes(value) != nil
         case "smsOnRequest", "smsOnReminder": valid = value == "true" || value == "false"
+        case "emailTransport": valid = ["outbox", "smtp"].contains(value)
+        case "smtpHost": valid = value.isEmpty || (value.count <= 253 && value.allSatisfy { $0.isLetter || $0.isNumber || ".-:[]".contains($0) })
+        case "smtpPort": valid = Int(value).map { (1...65535).contains($0) } ?? false
+        case "smtpSecurity": valid = ["starttls", "tls", "none"].contains(value)
+        case "smtpUsername": valid = value.count <= 200 && !value.contains(where: \.isNewline)
+        case "smtpPassword": valid = value.count <= 200 && !value.contains(where: \.isNewline)
+        case "smtpCACertificate": valid = value.isEmpty || value.contains("-----BEGIN CERTIFICATE-----")
+        case "emailFrom": valid = value.isEmpty || Self.isPlainAddress(value)
+        case "emailFromName", "emailReplyTo":
+            valid = value.count <= 200 && !value.contains(where: \.isNewline) && (key == "emailFromName" || value.isEmpty || Self.isPlainAddress(value))
         default: throw StoreError(.invalidInput, "no setting \(key)")
         }
         guard valid else { throw StoreError(.invalidInput, "\(key): \"\(value)\" is not a valid value") }
+    }
+
+    /// An address as a header may carry it: local@domain, no spaces, angle brackets or line breaks.
+    static func isPlainAddress(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        return value.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !value.contains(where: { $0.isWhitespace || "<>,;\"()".contains($0) })
     }
 
     func setting(_ key: String, in db: Database) throws -> String? {
