@@ -136,6 +136,8 @@ struct EmailSettingsAPITests {
             let message = try #require(try gateway.outbox(status: "queued", limit: 1, offset: 0).items.first)
             try gateway.markAttemptFailed(message.id!, error: "550 no such mailbox", permanent: true, at: fixture.clock.now())
             #expect(try await client.call(.get, "/api/v1/outbox?status=failed", as: user).json?["total"] as? Int == 1)
+            let home = try await client.call(.get, "/", as: user)
+            #expect(home.text.contains("<span class=error>failed</span>") && home.text.contains("550 no such mailbox"))
             #expect(try await client.call(.post, "/api/v1/outbox/\(message.id!)/retry", as: user).status == 204)
             #expect(try await client.call(.post, "/api/v1/outbox/\(message.id!)/retry", as: user).status == 404)
             #expect(try await client.call(.get, "/api/v1/outbox?status=failed", as: user).json?["total"] as? Int == 0)
