@@ -98,9 +98,27 @@ public struct OutboxDeliveryService: Service {
             }
             throw error
         }
+        do {
+            try await send(due, over: session, gateway: gateway, settings: settings, orchestraName: orchestraName, into: &pass)
+        } catch {
+            await session.quit()
+            throw error
+        }
+        await session.quit()
+    }
+
+    private func send(_ due: [OutboxMessage], over session: SMTPSession, gateway: OrchestraGateway, settings: [String: String],
+                      orchestraName: String, into pass: inout Pass) async throws {
         for message in due {
+            let email: OutgoingEmail
             do {
-                let email = try email(for: message, gateway: gateway, settings: settings, orchestraName: orchestraName)
+                email = try self.email(for: message, gateway: gateway, settings: settings, orchestraName: orchestraName)
+            } catch {
+                // The message cannot be put together (its database said no): it waits for the next pass.
+                logger.error("email not built", metadata: ["orchestra": "\(gateway.tokenPrefix)", "message": "\(message.id!)", "error": "\(error)"])
+                continue
+            }
+            do {
                 try await session.send(email)
                 try gateway.markDelivered(message.id!, at: clock.now())
                 pass.sent += 1
@@ -113,7 +131,6 @@ public struct OutboxDeliveryService: Service {
                 if !error.permanent && error.message.contains("connection") { break }
             }
         }
-        await session.quit()
     }
 
     func email(for message: OutboxMessage, gateway: OrchestraGateway, settings: [String: String], orchestraName: String) throws -> OutgoingEmail {

@@ -246,9 +246,13 @@ final class ReplyReader: ChannelInboundHandler, @unchecked Sendable {
             pending.moveReaderIndex(forwardBy: 1)
             if line.hasSuffix("\r") { line.removeLast() }
             lines.append(line)
-            if pending.readableBytes > 1 << 16 { break }
         }
         pending.discardReadBytes()
+        // A "line" longer than any SMTP reply: not an SMTP server; stop listening.
+        if pending.readableBytes > 1 << 16 {
+            closed = true
+            context.close(promise: nil)
+        }
         deliver()
     }
 
