@@ -55,7 +55,7 @@ public struct OutboxDeliveryService: Service {
         let orchestras = (try? pool.appliance.registry.orchestras()) ?? []
         for orchestra in orchestras where orchestra.status == .active {
             do {
-                let gateway = try pool.appliance.gateway(orchestra.slug, database: try pool.database(orchestra.slug), answerBaseURL: answerBaseURL)
+                let gateway = try pool.gateway(orchestra, answerBaseURL: answerBaseURL)
                 try await deliver(gateway, orchestraName: orchestra.name, into: &pass)
             } catch let error as DeliveryError {
                 pass.problems[orchestra.slug] = error.message
@@ -72,8 +72,7 @@ public struct OutboxDeliveryService: Service {
     public static func smtpSettings(_ settings: [String: String]) throws(DeliveryError) -> SMTPSettings? {
         guard settings["emailTransport"] == "smtp" else { return nil }
         guard let host = settings["smtpHost"], !host.isEmpty else { throw DeliveryError("emailTransport is smtp but smtpHost is not set") }
-        guard let from = settings["emailFrom"], !from.isEmpty else { throw DeliveryError("emailTransport is smtp but emailFrom is not set") }
-        _ = from
+        guard settings["emailFrom"]?.isEmpty == false else { throw DeliveryError("emailTransport is smtp but emailFrom is not set") }
         let security = SMTPSettings.Security(rawValue: settings["smtpSecurity"] ?? "starttls") ?? .starttls
         let port = Int(settings["smtpPort"] ?? "") ?? (security == .tls ? 465 : 587)
         return SMTPSettings(host: host, port: port, security: security, username: settings["smtpUsername"],
@@ -91,11 +90,7 @@ public struct OutboxDeliveryService: Service {
         } catch {
             // The server is unreachable or refuses us: every due message waits; the first counts an attempt,
             // so its lastError tells people why.
-            if try gateway.markAttemptFailed(due[0].id!, error: error.message, permanent: false, at: clock.now()) {
-                pass.givenUp += 1
-            } else {
-                pass.retrying += 1
-            }
+            try record(error, of: due[0], in: gateway, into: &pass)
             throw error
         }
         do {
@@ -123,13 +118,18 @@ public struct OutboxDeliveryService: Service {
                 try gateway.markDelivered(message.id!, at: clock.now())
                 pass.sent += 1
             } catch let error as DeliveryError {
-                if try gateway.markAttemptFailed(message.id!, error: error.message, permanent: error.permanent, at: clock.now()) {
-                    pass.givenUp += 1
-                } else {
-                    pass.retrying += 1
-                }
+                try record(error, of: message, in: gateway, into: &pass)
                 if !error.permanent && error.message.contains("connection") { break }
             }
+        }
+    }
+
+    /// Records a failed attempt on the message and counts it as retrying or given up.
+    private func record(_ error: DeliveryError, of message: OutboxMessage, in gateway: OrchestraGateway, into pass: inout Pass) throws {
+        if try gateway.markAttemptFailed(message.id!, error: error.message, permanent: error.permanent, at: clock.now()) {
+            pass.givenUp += 1
+        } else {
+            pass.retrying += 1
         }
     }
 

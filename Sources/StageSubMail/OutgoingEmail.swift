@@ -1,4 +1,5 @@
 import Foundation
+import StageSubStore
 
 /// One email as it goes over SMTP: UTF-8 text (base64, so no line is too long and no line starts with a
 /// dot), attachments as a multipart/mixed message, non-ASCII headers as RFC 2047 encoded words.
@@ -40,11 +41,7 @@ public struct OutgoingEmail: Sendable, Equatable {
     }
 
     /// Whether an address can go into a header and an SMTP command as it is.
-    public static func isDeliverable(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && address.utf8.count <= 254
-            && !address.contains(where: { $0.isWhitespace || $0.isNewline || "<>,;\"()\\".contains($0) })
-    }
+    public static func isDeliverable(_ address: String) -> Bool { EmailAddress.isHeaderSafe(address) }
 
     /// The message in RFC 5322 form, CRLF line ends, ready for SMTP's DATA (before dot-stuffing).
     public func rendered() -> String {

@@ -51,19 +51,17 @@ public struct DeliveryError: Error, Sendable, Equatable {
 
 /// A conversation with an SMTP server (RFC 5321): connect, EHLO, STARTTLS, AUTH PLAIN, then any number
 /// of messages, then QUIT. Every reply is awaited with a timeout.
-public final class SMTPSession: @unchecked Sendable {
+public final class SMTPSession: Sendable {
     let channel: Channel
     let replies: ReplyReader
     let settings: SMTPSettings
     let timeout: TimeAmount
-    private(set) var isEncrypted: Bool
 
-    private init(channel: Channel, replies: ReplyReader, settings: SMTPSettings, timeout: TimeAmount, encrypted: Bool) {
+    private init(channel: Channel, replies: ReplyReader, settings: SMTPSettings, timeout: TimeAmount) {
         self.channel = channel
         self.replies = replies
         self.settings = settings
         self.timeout = timeout
-        self.isEncrypted = encrypted
     }
 
     /// Connects, says hello, encrypts and logs in as the settings ask.
@@ -98,7 +96,7 @@ public final class SMTPSession: @unchecked Sendable {
                 : text.contains("resolve") || text.contains("NXDOMAIN") ? "unknown host" : String(text.prefix(120))
             throw DeliveryError("could not connect to \(settings.host):\(settings.port) (\(reason))")
         }
-        let session = SMTPSession(channel: channel, replies: replies, settings: settings, timeout: timeout, encrypted: settings.security == .tls)
+        let session = SMTPSession(channel: channel, replies: replies, settings: settings, timeout: timeout)
         do throws(DeliveryError) {
             try await session.expect(220, "greeting")
             var capabilities = try await session.hello()
@@ -115,7 +113,6 @@ public final class SMTPSession: @unchecked Sendable {
                 } catch {
                     throw DeliveryError("could not start TLS with \(settings.host) (\(error))")
                 }
-                session.isEncrypted = true
                 capabilities = try await session.hello()
             }
             if let username = settings.username, !username.isEmpty {

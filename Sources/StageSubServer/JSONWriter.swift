@@ -3,7 +3,7 @@ import StageSubStore
 /// A response body that writes its JSON by hand. For the lists people load all day (a roster page is
 /// hundreds of musicians), `JSONEncoder` was the largest cost of a request (docs/benchmarks.md). The
 /// output is byte for byte what `JSON.encoder` writes for the same value (sorted keys, unescaped
-/// slashes), which `JSONWriterTests` checks against the encoder.
+/// slashes), which `PresentationTests` checks against the encoder.
 protocol JSONWritable {
     func write(to json: inout JSONWriter)
 }

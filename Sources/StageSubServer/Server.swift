@@ -55,9 +55,7 @@ public final class ServerState: Sendable {
         if maintenance.isBlocked(orchestra.slug) {
             throw APIError(.serviceUnavailable, "\(orchestra.name) is being restored; try again in a minute")
         }
-        let database = try pool.database(orchestra.slug)
-        return OrchestraGateway(database: database, orchestraName: orchestra.name, answerBaseURL: configuration.baseURL,
-                                limits: (orchestra.maxMusicians, orchestra.maxProjects), slug: orchestra.slug)
+        return try pool.gateway(orchestra, answerBaseURL: configuration.baseURL)
     }
 
     /// The router with every route of the appliance: the JSON API, the HTML pages, health and metrics.

@@ -122,10 +122,7 @@ public final class Appliance: Sendable {
     }
 
     static func validateEmail(_ email: String) throws(StoreError) {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
-            throw StoreError(.invalidInput, "\"\(email)\" is not an email address")
-        }
+        guard EmailAddress.isValid(email) else { throw StoreError(.invalidInput, "\"\(email)\" is not an email address") }
     }
 
     static func validateUsername(_ username: String) throws(StoreError) {
@@ -140,5 +137,20 @@ public final class Appliance: Sendable {
         guard password.count >= 10 else {
             throw StoreError(.invalidInput, "a password needs at least 10 characters")
         }
+    }
+}
+
+/// Email addresses: what StageSub accepts for people, and what may go into a mail header or an SMTP
+/// command as it is.
+public enum EmailAddress {
+    /// local@domain.tld, without spaces.
+    public static func isValid(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !email.contains(" ")
+    }
+
+    /// Valid, and without whitespace, line breaks, angle brackets or other header syntax.
+    public static func isHeaderSafe(_ email: String) -> Bool {
+        isValid(email) && email.utf8.count <= 254 && !email.contains(where: { $0.isWhitespace || "<>,;\"()\\".contains($0) })
     }
 }

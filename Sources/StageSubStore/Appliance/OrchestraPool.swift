@@ -43,6 +43,12 @@ public final class OrchestraPool: @unchecked Sendable {
         return pool
     }
 
+    /// The gateway of an orchestra whose registry record the caller already has.
+    public func gateway(_ orchestra: Orchestra, answerBaseURL: String) throws(StoreError) -> OrchestraGateway {
+        OrchestraGateway(database: try database(orchestra.slug), orchestraName: orchestra.name, answerBaseURL: answerBaseURL,
+                         limits: (orchestra.maxMusicians, orchestra.maxProjects), slug: orchestra.slug)
+    }
+
     /// Slugs of the databases currently held, least recently used first.
     public var openSlugs: [String] { lock.withLock { open.map(\.slug) } }
 

@@ -54,8 +54,7 @@ public struct DueWorkService: Service {
         let orchestras = (try? pool.appliance.registry.orchestras()) ?? []
         for orchestra in orchestras where orchestra.status == .active {
             do {
-                let database = try pool.database(orchestra.slug)
-                let gateway = try pool.appliance.gateway(orchestra.slug, database: database, answerBaseURL: answerBaseURL)
+                let gateway = try pool.gateway(orchestra, answerBaseURL: answerBaseURL)
                 let done = try gateway.processDue(now: now)
                 pass.orchestras += 1
                 pass.reminders += done.reminders

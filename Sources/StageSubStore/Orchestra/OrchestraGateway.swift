@@ -286,19 +286,11 @@ public final class OrchestraGateway: Sendable {
         case "smtpUsername": valid = value.count <= 200 && !value.contains(where: \.isNewline)
         case "smtpPassword": valid = value.count <= 200 && !value.contains(where: \.isNewline)
         case "smtpCACertificate": valid = value.isEmpty || value.contains("-----BEGIN CERTIFICATE-----")
-        case "emailFrom": valid = value.isEmpty || Self.isPlainAddress(value)
-        case "emailFromName", "emailReplyTo":
-            valid = value.count <= 200 && !value.contains(where: \.isNewline) && (key == "emailFromName" || value.isEmpty || Self.isPlainAddress(value))
+        case "emailFrom", "emailReplyTo": valid = value.isEmpty || EmailAddress.isHeaderSafe(value)
+        case "emailFromName": valid = value.count <= 200 && !value.contains(where: \.isNewline)
         default: throw StoreError(.invalidInput, "no setting \(key)")
         }
         guard valid else { throw StoreError(.invalidInput, "\(key): \"\(value)\" is not a valid value") }
-    }
-
-    /// An address as a header may carry it: local@domain, no spaces, angle brackets or line breaks.
-    static func isPlainAddress(_ value: String) -> Bool {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        return value.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !value.contains(where: { $0.isWhitespace || "<>,;\"()".contains($0) })
     }
 
     func setting(_ key: String, in db: Database) throws -> String? {

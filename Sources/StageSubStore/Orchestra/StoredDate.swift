@@ -18,8 +18,6 @@ enum StoredDate {
     }
 
     /// `YYYY-MM-DD HH:MM:SS.SSS` exactly, or nil.
-    static func parse(_ text: String) -> Date? { Array(text.utf8).withUnsafeBytes { parse($0) } }
-
     static func parse(_ bytes: UnsafeRawBufferPointer) -> Date? {
         guard bytes.count == 23, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A,
               bytes[19] == 0x2E else { return nil }
