@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "stagesub",
             dependencies: [
-                "StageSubStore", "StageSubServer",
+                "StageSubCore", "StageSubStore", "StageSubServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

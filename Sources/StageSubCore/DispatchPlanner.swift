@@ -10,8 +10,13 @@ public enum RequestStrategy: String, Sendable, Codable, CaseIterable {
 
 /// Where a request stands.
 public enum RequestStatus: String, Sendable, Codable, CaseIterable {
-    case pending, accepted, declined, cancelled
+    case pending, accepted, declined
+    /// Withdrawn by the orchestra (or, when it was pending, because the position filled): the musician is free
+    /// again in the project.
+    case cancelled
     case timedOut = "timed_out"
+    /// Accepted, then the musician withdrew (recorded by the orchestra): never asked again in the project.
+    case withdrawn
 }
 
 /// A need's own state, set by people (pause, cancel) or by the engine (filled).

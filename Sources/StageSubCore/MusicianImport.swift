@@ -26,29 +26,45 @@ public struct ImportIssue: Sendable, Equatable, CustomStringConvertible {
 public enum MusicianImport {
     enum Field: CaseIterable { case firstName, lastName, email, phone, language, local, notes }
 
+    /// Header spellings people use, compared after `normalized` (case, spaces, hyphens, dots and
+    /// underscores do not matter: "E-post", "e post", "EPOST" are one name).
     static let headerNames: [Field: Set<String>] = [
-        .firstName: ["förnamn", "fornamn", "first name", "firstname", "given name"],
+        .firstName: ["förnamn", "fornamn", "first name", "firstname", "given name", "forename"],
         .lastName: ["efternamn", "last name", "lastname", "surname", "family name"],
-        .email: ["e-post", "epost", "e-postadress", "mejl", "mail", "email", "e-mail"],
-        .phone: ["telefon", "mobil", "mobilnummer", "telefonnummer", "phone", "mobile", "phone number"],
-        .language: ["språk", "sprak", "language"],
-        .local: ["lokalboende", "lokal", "bor lokalt", "local", "local residence", "local resident"],
-        .notes: ["anteckningar", "anteckning", "kommentar", "notes", "note", "comment"],
-    ]
+        .email: ["e-post", "e-postadress", "mejl", "mejladress", "mail", "mailadress", "email", "email address", "e-mail address"],
+        .phone: ["telefon", "tel", "telefonnummer", "mobil", "mobilnummer", "mobiltelefon", "phone", "phone number", "mobile",
+                 "mobile phone", "cell", "cell phone", "telephone"],
+        .language: ["språk", "sprak", "föredraget språk", "language", "preferred language", "lang"],
+        .local: ["lokalboende", "lokalt boende", "lokal", "bor lokalt", "boende", "local", "local residence", "local resident",
+                 "lives locally", "resident"],
+        .notes: ["anteckningar", "anteckning", "kommentar", "kommentarer", "övrigt", "notering", "notes", "note", "comment",
+                 "comments", "remarks"],
+    ].mapValues { Set($0.map(normalized)) }
 
-    /// The drafts of every good row and the issues of every bad one (line numbers from the file).
-    public static func read(_ table: CSVTable) -> (drafts: [MusicianDraft], issues: [ImportIssue]) {
+    /// A header as compared: lower case, without spaces, hyphens, dots and underscores.
+    static func normalized(_ header: String) -> String {
+        String(header.lowercased().filter { !" \t-_.".contains($0) })
+    }
+
+    /// The drafts of every good row, the issues of every bad one (line numbers from the file), and the
+    /// headers of the columns that were not read (nothing of theirs is imported).
+    public static func read(_ table: CSVTable) -> (drafts: [MusicianDraft], issues: [ImportIssue], ignoredColumns: [String]) {
         var columns: [Field: Int] = [:]
+        var ignored: [String] = []
         for (index, name) in table.header.enumerated() {
-            let key = name.lowercased()
-            if let field = Field.allCases.first(where: { headerNames[$0]!.contains(key) }), columns[field] == nil { columns[field] = index }
+            let key = normalized(name)
+            if let field = Field.allCases.first(where: { headerNames[$0]!.contains(key) }), columns[field] == nil {
+                columns[field] = index
+            } else if !name.trimmingCharacters(in: .whitespaces).isEmpty || table.records.contains(where: { index < $0.fields.count && !$0.fields[index].isEmpty }) {
+                ignored.append(name.isEmpty ? "(column \(index + 1), no header)" : name)
+            }
         }
         var issues: [ImportIssue] = []
         for required in [Field.firstName, .lastName, .email] where columns[required] == nil {
             let names = headerNames[required]!.sorted().prefix(3).joined(separator: " / ")
             issues.append(ImportIssue(line: 1, message: "no column for \(names)"))
         }
-        if !issues.isEmpty { return ([], issues) }
+        if !issues.isEmpty { return ([], issues, ignored) }
 
         var drafts: [MusicianDraft] = []
         var emails: [String: Int] = [:]
@@ -92,7 +108,7 @@ public enum MusicianImport {
                 issues.append(ImportIssue(line: record.line, message: problems.joined(separator: "; ")))
             }
         }
-        return (drafts, issues)
+        return (drafts, issues, ignored)
     }
 
     static func looksLikeEmail(_ text: String) -> Bool {

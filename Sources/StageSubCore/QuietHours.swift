@@ -74,7 +74,9 @@ public enum Deadline {
             }
             let nextQuiet = quiet.nextStart(after: t)
             let available = nextQuiet.timeIntervalSince(t)
-            if remaining <= available { return t.addingTimeInterval(remaining) }
+            // Strictly less: a moment that would land exactly on the window's start belongs to the window,
+            // so it moves to the window's end (a deadline is never acted on as quiet hours begin).
+            if remaining < available { return t.addingTimeInterval(remaining) }
             remaining -= available
             t = nextQuiet
         }

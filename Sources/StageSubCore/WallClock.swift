@@ -24,3 +24,30 @@ public final class ManualClock: WallClock, @unchecked Sendable {
 
     public func set(_ date: Date) { lock.withLock { current = date } }
 }
+
+/// A clock running `offset` seconds ahead of another: a demo appliance's, moved forward by a person so
+/// reminders and deadlines come within seconds. It only ever moves forward.
+public final class OffsetClock: WallClock, @unchecked Sendable {
+    private let base: any WallClock
+    private let lock = NSLock()
+    private var offset: TimeInterval
+
+    public init(base: any WallClock = SystemClock(), offset: TimeInterval = 0) {
+        self.base = base
+        self.offset = max(0, offset)
+    }
+
+    public func now() -> Date { base.now().addingTimeInterval(offsetSeconds) }
+
+    /// How far ahead of the base clock this one is.
+    public var offsetSeconds: TimeInterval { lock.withLock { offset } }
+
+    /// Moves the clock forward; returns the new offset.
+    @discardableResult
+    public func advance(by seconds: TimeInterval) -> TimeInterval {
+        lock.withLock {
+            offset += max(0, seconds)
+            return offset
+        }
+    }
+}

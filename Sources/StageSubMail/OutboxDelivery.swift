@@ -69,18 +69,19 @@ public struct OutboxDeliveryService: Service {
     }
 
     /// The email transport an orchestra's settings describe, or nil when its messages stay in the outbox.
-    public static func smtpSettings(_ settings: [String: String]) throws(DeliveryError) -> SMTPSettings? {
-        guard settings["emailTransport"] == "smtp" else { return nil }
-        guard let host = settings["smtpHost"], !host.isEmpty else { throw DeliveryError("emailTransport is smtp but smtpHost is not set") }
-        guard settings["emailFrom"]?.isEmpty == false else { throw DeliveryError("emailTransport is smtp but emailFrom is not set") }
-        let security = SMTPSettings.Security(rawValue: settings["smtpSecurity"] ?? "starttls") ?? .starttls
-        let port = Int(settings["smtpPort"] ?? "") ?? (security == .tls ? 465 : 587)
-        return SMTPSettings(host: host, port: port, security: security, username: settings["smtpUsername"],
-                            password: settings["smtpPassword"], caCertificatePEM: settings["smtpCACertificate"])
+    public static func smtpSettings(_ settings: OrchestraSettings) throws(DeliveryError) -> SMTPSettings? {
+        guard settings.emailTransport == .smtp else { return nil }
+        guard !settings.smtpHost.isEmpty else { throw DeliveryError("emailTransport is smtp but smtpHost is not set") }
+        guard !settings.emailFrom.isEmpty else { throw DeliveryError("emailTransport is smtp but emailFrom is not set") }
+        let security = SMTPSettings.Security(rawValue: settings.smtpSecurity.rawValue) ?? .starttls
+        let port = settings.smtpPort ?? (security == .tls ? 465 : 587)
+        func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
+        return SMTPSettings(host: settings.smtpHost, port: port, security: security, username: optional(settings.smtpUsername),
+                            password: optional(settings.smtpPassword), caCertificatePEM: optional(settings.smtpCACertificate))
     }
 
     func deliver(_ gateway: OrchestraGateway, orchestraName: String, into pass: inout Pass) async throws {
-        let settings = try gateway.deliverySettings()
+        let settings = try gateway.settings()
         guard let smtp = try Self.smtpSettings(settings) else { return }
         let due = try gateway.dueMessages(channel: "email", now: clock.now())
         guard !due.isEmpty else { return }
@@ -102,7 +103,7 @@ public struct OutboxDeliveryService: Service {
         await session.quit()
     }
 
-    private func send(_ due: [OutboxMessage], over session: SMTPSession, gateway: OrchestraGateway, settings: [String: String],
+    private func send(_ due: [OutboxMessage], over session: SMTPSession, gateway: OrchestraGateway, settings: OrchestraSettings,
                       orchestraName: String, into pass: inout Pass) async throws {
         for message in due {
             let email: OutgoingEmail
@@ -133,15 +134,15 @@ public struct OutboxDeliveryService: Service {
         }
     }
 
-    func email(for message: OutboxMessage, gateway: OrchestraGateway, settings: [String: String], orchestraName: String) throws -> OutgoingEmail {
+    func email(for message: OutboxMessage, gateway: OrchestraGateway, settings: OrchestraSettings, orchestraName: String) throws -> OutgoingEmail {
         var files: [OutgoingEmail.Attachment] = []
         for attachment in try gateway.attachments(message: message.id!) {
             guard let id = attachment.fileId, let stored = try? gateway.file(id) else { continue }  // deleted since: sent without it
             files.append(.init(fileName: stored.file.fileName, mimeType: stored.file.mimeType, data: stored.data))
         }
-        let replyTo = settings["emailReplyTo"].flatMap { $0.isEmpty ? nil : $0 }
-        let name = settings["emailFromName"].flatMap { $0.isEmpty ? nil : $0 } ?? orchestraName
-        return OutgoingEmail(from: settings["emailFrom"] ?? "", fromName: name, to: message.recipient, replyTo: replyTo,
+        let replyTo = settings.emailReplyTo.isEmpty ? nil : settings.emailReplyTo
+        let name = settings.emailFromName.isEmpty ? orchestraName : settings.emailFromName
+        return OutgoingEmail(from: settings.emailFrom, fromName: name, to: message.recipient, replyTo: replyTo,
                              subject: message.subject, body: message.body, attachments: files, date: clock.now(),
                              messageId: "\(message.id!).\(UUID().uuidString.lowercased())@\(gateway.tokenPrefix)stagesub")
     }

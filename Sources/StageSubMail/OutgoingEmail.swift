@@ -1,4 +1,5 @@
 import Foundation
+import StageSubCore
 import StageSubStore
 
 /// One email as it goes over SMTP: UTF-8 text (base64, so no line is too long and no line starts with a

@@ -18,7 +18,9 @@ enum AnswerPages {
         "accepted": "Thank you — you are booked.", "acceptedInfo": "A confirmation is on its way by email.",
         "calendar": "Add to calendar (.ics)", "declined": "Thank you for answering. You have declined this request.",
         "expired": "The time to answer this request has passed.", "filled": "Thank you, but the position has already been filled.",
-        "cancelled": "This request has been withdrawn by the orchestra.", "unknown": "This link is not valid. Check that you copied all of it.",
+        "cancelled": "This request has been withdrawn by the orchestra.",
+        "bookingCancelled": "The orchestra has cancelled this booking: you are no longer booked for these dates.",
+        "withdrawn": "The orchestra has recorded that you withdrew from this booking. Thank you for letting us know.", "unknown": "This link is not valid. Check that you copied all of it.",
         "suspended": "This orchestra is not available in StageSub at the moment. Please contact the orchestra directly.",
         "answeredYes": "You have already accepted this request.", "answeredNo": "You have already declined this request.",
         "timedOut": "The time to answer this request has passed.",
@@ -31,7 +33,9 @@ enum AnswerPages {
         "accepted": "Tack — du är bokad.", "acceptedInfo": "En bekräftelse kommer med e-post.",
         "calendar": "Lägg till i kalendern (.ics)", "declined": "Tack för ditt svar. Du har tackat nej till förfrågan.",
         "expired": "Tiden för att svara på förfrågan har gått ut.", "filled": "Tack, men tjänsten är redan tillsatt.",
-        "cancelled": "Orkestern har dragit tillbaka förfrågan.", "unknown": "Länken är inte giltig. Kontrollera att du fick med hela länken.",
+        "cancelled": "Orkestern har dragit tillbaka förfrågan.",
+        "bookingCancelled": "Orkestern har avbokat dig: du är inte längre bokad för dessa datum.",
+        "withdrawn": "Orkestern har noterat att du har lämnat återbud. Tack för att du hörde av dig.", "unknown": "Länken är inte giltig. Kontrollera att du fick med hela länken.",
         "suspended": "Orkestern är inte tillgänglig i StageSub just nu. Kontakta orkestern direkt.",
         "answeredYes": "Du har redan tackat ja till förfrågan.", "answeredNo": "Du har redan tackat nej till förfrågan.",
         "timedOut": "Tiden för att svara på förfrågan har gått ut.",
@@ -95,8 +99,12 @@ enum AnswerPages {
             state = "<p>\(notice == "declined" ? w["declined"]! : w["answeredNo"]!)</p>"
         case .timedOut:
             state = "<p class=error>\(w["timedOut"]!)</p>"
+        case .cancelled where view.bookingCancelled:
+            state = "<p>\(w["bookingCancelled"]!)</p>"
         case .cancelled:
             state = "<p>\(view.needStatus == .filled || notice == "filled" ? w["filled"]! : w["cancelled"]!)</p>"
+        case .withdrawn:
+            state = "<p>\(w["withdrawn"]!)</p>"
         }
         let body = """
             <div class=card><p class=note>\(e(view.orchestraName))</p><h1>\(w["title"]!)</h1>

@@ -74,6 +74,10 @@ struct OutermostMiddleware: RouterMiddleware {
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        if let offset = state.demoClock?.offsetSeconds, offset > 0 {
+            // Every page and API answer of a moved demo appliance says so, so nobody mistakes its times for real ones.
+            response.headers[.init("X-StageSub-Demo-Clock")!] = DemoClockRoutes.headerValue(offset: offset, now: state.clock.now())
+        }
         let route = context.endpointPath ?? "unmatched"
         let elapsed = ContinuousClock.now - started
         state.metrics.recordRequest(method: request.method.rawValue, route: route, status: Int(response.status.code), duration: elapsed)

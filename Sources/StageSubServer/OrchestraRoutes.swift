@@ -18,6 +18,16 @@ struct IdsInput: APIInput {
     var ids: [Int64]
 }
 
+struct ClearInput: APIInput {
+    static let fields = ["confirm"]
+    var confirm: Bool?
+}
+
+struct DescriptionInput: APIInput {
+    static let fields = ["description"]
+    var description: String
+}
+
 struct ProjectInput: APIInput {
     static let fields = ["name", "startDate", "endDate", "rehearsalSchedule", "concertInfo", "notes"]
     var name: String, startDate: String, endDate: String?, rehearsalSchedule: String?, concertInfo: String?, notes: String?
@@ -213,15 +223,16 @@ extension ServerState {
             APIRoute(method: .post, path: "/api/v1/musicians/import", summary: "Import musicians from CSV (Excel, Swedish or English headers); dryRun=true only reports.",
                      access: user, requestBody: Schema.string, requestContentType: "text/csv",
                      success: (200, Schema.object(["musicians": Schema.integer, "committed": Schema.boolean,
-                                                   "issues": Schema.array(Schema.object(["line": Schema.integer, "message": Schema.string]))])),
+                                                   "issues": Schema.array(Schema.object(["line": Schema.integer, "message": Schema.string])),
+                                                   "ignoredColumns": Schema.array(Schema.string)])),
                      errors: [422], queryParameters: [("dryRun", Schema.boolean, "only check and report")]) { request, _, scope in
                 let dryRun = try Query(request: request).bool("dryRun")
                 let data = try await JSON.body(request, limit: 5 << 20)
                 let report = try scope.gateway.importMusicians(data, dryRun: dryRun, now: scope.now)
                 struct Issue: Encodable { let line: Int; let message: String }
-                struct Report: Encodable { let musicians: Int; let committed: Bool; let issues: [Issue] }
+                struct Report: Encodable { let musicians: Int; let committed: Bool; let issues: [Issue]; let ignoredColumns: [String] }
                 let body = Report(musicians: report.musicians, committed: report.committed,
-                                  issues: report.issues.map { Issue(line: $0.line, message: $0.message) })
+                                  issues: report.issues.map { Issue(line: $0.line, message: $0.message) }, ignoredColumns: report.ignoredColumns)
                 if report.committed { scope.log("imported \(report.musicians) musicians") }
                 return JSON.response(body, status: report.issues.isEmpty ? .ok : .unprocessableContent)
             },
@@ -319,6 +330,44 @@ extension ServerState {
                 let gateway = try scope.gateway, id = try scope.id()
                 _ = try gateway.rankingList(id)
                 try gateway.setRanking(list: id, musicians: try await JSON.decode(IdsInput.self, from: request).ids)
+                return JSON.response(try gateway.rankingList(id))
+            },
+            APIRoute(method: .patch, path: "/api/v1/lists/{id}", summary: "Describe a ranking list (what it is for); empty removes the description.",
+                     access: user, requestBody: Schema.object(["description": Schema.string], additional: false),
+                     success: (200, Schema.ref("RankingList"))) { request, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                try gateway.describeList(id, description: try await JSON.decode(DescriptionInput.self, from: request).description)
+                return JSON.response(try gateway.rankingList(id))
+            },
+            APIRoute(method: .post, path: "/api/v1/lists/{id}/musicians", summary: "Add musicians at the end of a list, in this order (qualified for its position).",
+                     access: user, requestBody: Schema.object(["ids": Schema.array(Schema.integer)], additional: false),
+                     success: (200, Schema.ref("RankingList"))) { request, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                try gateway.addToList(id, musicians: try await JSON.decode(IdsInput.self, from: request).ids)
+                return JSON.response(try gateway.rankingList(id))
+            },
+            APIRoute(method: .delete, path: "/api/v1/lists/{id}/musicians/{musicianId}", summary: "Take a musician off a list; the ranks below close up.",
+                     access: user, success: (200, Schema.ref("RankingList"))) { _, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                try gateway.removeFromList(id, musician: try scope.id("musicianId"))
+                return JSON.response(try gateway.rankingList(id))
+            },
+            APIRoute(method: .put, path: "/api/v1/lists/{id}/order", summary: "Reorder a list: every musician on it, once, in the new order.",
+                     access: user, requestBody: Schema.object(["ids": Schema.array(Schema.integer)], additional: false),
+                     success: (200, Schema.ref("RankingList"))) { request, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                try gateway.reorderList(id, order: try await JSON.decode(IdsInput.self, from: request).ids)
+                return JSON.response(try gateway.rankingList(id))
+            },
+            APIRoute(method: .post, path: "/api/v1/lists/{id}/clear", summary: "Empty a list (confirm: true); refused while a need still asks from it.",
+                     access: user, requestBody: Schema.object(["confirm": Schema.boolean], additional: false),
+                     success: (200, Schema.ref("RankingList")), errors: [409]) { request, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                guard try await JSON.decode(ClearInput.self, from: request).confirm == true else {
+                    throw APIError.badField("confirm", "must be true: clearing takes every musician off the list")
+                }
+                try gateway.clearList(id)
+                scope.log("cleared ranking list \(id)")
                 return JSON.response(try gateway.rankingList(id))
             },
             // Projects
@@ -524,7 +573,7 @@ extension ServerState {
             },
             APIRoute(method: .get, path: "/api/v1/settings", summary: "The orchestra's settings.", access: user,
                      success: (200, Schema.map(Schema.string))) { _, _, scope in
-                JSON.response(try scope.gateway.settings())
+                JSON.response(try scope.gateway.settings().publicValues)
             },
             APIRoute(method: .patch, path: "/api/v1/settings", summary: "Change settings (an object of key: value strings).", access: admin,
                      requestBody: Schema.map(Schema.string), success: (200, Schema.map(Schema.string))) { request, _, scope in
@@ -532,7 +581,7 @@ extension ServerState {
                 let changes = try await JSON.decodeStringMap(from: request)
                 try gateway.setSettings(changes)
                 scope.log("changed settings \(changes.keys.sorted().joined(separator: ", "))")
-                return JSON.response(try gateway.settings())
+                return JSON.response(try gateway.settings().publicValues)
             },
         ]
     }

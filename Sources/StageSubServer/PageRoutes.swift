@@ -162,9 +162,9 @@ extension ServerState {
             }
             body += "</table></div><div class=card><h2>\(language == "en" ? "Latest messages (outbox)" : "Senaste meddelanden (utkorg)")</h2><table>"
             for message in try gateway.outbox(status: nil, limit: 15, offset: 0).items {
-                let state = message.status == "failed" ? "<span class=error>\(e(message.status))</span>" : e(message.status)
+                let state = message.status == .failed ? "<span class=error>\(e(message.status.rawValue))</span>" : e(message.status.rawValue)
                 let reason = message.lastError.map { "<br><span class=note>\(e($0))</span>" } ?? ""
-                body += "<tr><td>\(e(message.type))<br>\(state)\(reason)</td><td>\(e(message.recipient))</td><td>\(linkify(message.body))</td></tr>"
+                body += "<tr><td>\(e(message.type.rawValue))<br>\(state)\(reason)</td><td>\(e(message.recipient))</td><td>\(linkify(message.body))</td></tr>"
             }
             body += "</table></div>"
         } else if user.role == .superadmin {

@@ -196,9 +196,12 @@ extension ServerState {
     }
 
     var apiRouteShapes: [(method: String, parts: [Substring])] {
-        Self.routes.map { ($0.method.rawValue, $0.path.split(separator: "/")) }
+        activeRoutes.map { ($0.method.rawValue, $0.path.split(separator: "/")) }
     }
 
     /// Every route of the appliance, pages and API: the router and the OpenAPI document are made from it.
     static let routes: [APIRoute] = pageRoutes() + apiRoutes()
+
+    /// The routes this server answers: every route, and on a demo appliance its clock.
+    var activeRoutes: [APIRoute] { Self.routes + (demoClock == nil ? [] : Self.demoRoutes()) }
 }

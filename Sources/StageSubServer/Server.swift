@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumOpenOrchestras = 64
     /// How often the background service looks for due reminders and deadlines.
     public var dueWorkInterval: Duration = .seconds(30)
+    /// A demo appliance (`serve --demo`): its clock can be moved forward by a person.
+    public var demo = false
     /// How often the outboxes of orchestras that send by SMTP are delivered.
     public var deliveryInterval: Duration = .seconds(15)
 
@@ -34,6 +36,8 @@ public final class ServerState: Sendable {
     public let appliance: Appliance
     public let pool: OrchestraPool
     public let clock: any WallClock
+    /// The clock a person can move forward; only on a demo appliance (then it is `clock`).
+    public let demoClock: OffsetClock?
     public let configuration: ServerConfiguration
     let metrics = Metrics()
     let throttle: LoginThrottle
@@ -44,7 +48,14 @@ public final class ServerState: Sendable {
                 logger: Logger = Logger(label: "stagesub")) {
         self.appliance = appliance
         self.configuration = configuration
-        self.clock = clock
+        if configuration.demo {
+            let movable = OffsetClock(base: clock, offset: appliance.directory.readDemoClockOffset())
+            self.demoClock = movable
+            self.clock = movable
+        } else {
+            self.demoClock = nil
+            self.clock = clock
+        }
         self.pool = OrchestraPool(appliance: appliance, maximumOpen: configuration.maximumOpenOrchestras)
         self.throttle = LoginThrottle(clock: clock)
         self.logger = logger
@@ -62,7 +73,7 @@ public final class ServerState: Sendable {
     public func buildRouter() -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: OutermostMiddleware(state: self))
-        for route in Self.routes { route.register(on: router, state: self) }
+        for route in activeRoutes { route.register(on: router, state: self) }
         return router
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StageSubCore
 import StageSubStore
 
 extension StageSubCommand {
@@ -24,8 +25,11 @@ extension StageSubCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw StoreError(.fileMissing, "cannot read \(file)") }
             let database = try app.openOrchestraDatabase(slug)
             defer { try? SealedDatabase.close(database) }
-            let report = try app.gateway(slug, database: database, answerBaseURL: "").importMusicians(data, dryRun: dryRun, now: Date())
+            let report = try app.gateway(slug, database: database, answerBaseURL: "").importMusicians(data, dryRun: dryRun, now: SystemClock().now())
             for issue in report.issues { print(issue) }
+            if !report.ignoredColumns.isEmpty {
+                print("Columns not imported (unknown headers): \(report.ignoredColumns.joined(separator: ", "))")
+            }
             if !report.issues.isEmpty {
                 throw StoreError(.invalidInput, "\(report.issues.count) problems in \(file); nothing was imported")
             }

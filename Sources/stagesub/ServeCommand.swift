@@ -32,6 +32,7 @@ extension StageSubCommand {
             configuration.port = port
             configuration.publicURL = publicURL ?? environment["STAGESUB_PUBLIC_URL"]
             configuration.secureCookies = secureCookies
+            configuration.demo = demo
             let directory = appliance.directory
             var superadminPassword: String?
             if demo && !directory.isInitialised {

@@ -41,7 +41,7 @@ struct CSVTableTests {
             Anna;Lind;ANNA@example.se;;
             Per;Ek;per@example.se;finska;kanske
             """)
-        let (drafts, issues) = MusicianImport.read(table)
+        let (drafts, issues, _) = MusicianImport.read(table)
         #expect(drafts.map(\.firstName) == ["Anna"])
         #expect(drafts.first?.localResidence == true && drafts.first?.preferredLanguage == "sv")
         #expect(issues.map(\.line) == [3, 4, 5, 6])

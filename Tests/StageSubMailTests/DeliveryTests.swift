@@ -97,7 +97,7 @@ final class MailFixture: @unchecked Sendable {
     }
 
     func emails(_ status: String? = nil) throws -> [OutboxMessage] {
-        try gateway.outbox(status: status, limit: 100, offset: 0).items.filter { $0.channel == "email" }
+        try gateway.outbox(status: status, limit: 100, offset: 0).items.filter { $0.channel == .email }
     }
 
     deinit {
@@ -162,7 +162,7 @@ struct DeliveryTests {
         #expect(waiting[0].attempts == 1 && waiting[0].nextAttemptAt == f.clock.now().addingTimeInterval(60))
         #expect(waiting[0].lastError?.contains("username or password") == true)
         #expect(waiting.allSatisfy { !($0.lastError ?? "").contains("wrong") })
-        #expect(try f.gateway.settings()["smtpPassword"] == "(set)")
+        #expect(try f.gateway.settings().publicValues["smtpPassword"] == "(set)")
 
         try f.gateway.setSettings(["smtpPassword": "s3cret pass"])
         let early = await f.service().deliverAll()

@@ -129,7 +129,7 @@ struct EmailSettingsAPITests {
             let user = try await client.login("alpha-user")
             let read = try await client.call(.get, "/api/v1/settings", as: user)
             #expect(read.json?["smtpHost"] as? String == "mail.alpha.test" && !read.text.contains(secret))
-            #expect(try gateway.deliverySettings()["smtpPassword"] == secret)
+            #expect(try gateway.settings().smtpPassword == secret)
             let bad = try await client.call(.patch, "/api/v1/settings", as: admin, json: #"{"emailFrom":"Kansliet <k@alpha.test>"}"#)
             #expect(bad.status == 400 && bad.text.contains("emailFrom"))
 

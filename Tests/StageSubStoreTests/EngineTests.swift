@@ -57,7 +57,7 @@ struct EngineTests {
         #expect(try f.gateway.send(need: need.id!, now: EngineFixture.start).sent.isEmpty)  // one at a time
 
         let message = try #require(try f.gateway.outbox().last)
-        #expect(message.type == "request" && message.recipient == "m1@example.org")
+        #expect(message.type == .request && message.recipient == "m1@example.org")
         #expect(message.body.contains("https://vikarier.example.org/r/\(first.sent[0].token)"))
         #expect(message.subject.contains("Tutti") && message.subject.contains("Mahler 5") && message.subject.contains("v. 50"))
         // Only the hash of the token is stored.
@@ -74,7 +74,7 @@ struct EngineTests {
         #expect(OrchestraGateway.hash(token) == second.tokenHash)
         #expect(try f.gateway.answer(token: token, accept: true, now: EngineFixture.start.addingTimeInterval(120)) == .accepted)
         #expect(try f.gateway.need(need.id!).status == .filled)
-        #expect(try f.gateway.outbox().last?.type == "confirmation")
+        #expect(try f.gateway.outbox().last?.type == .confirmation)
         #expect(try f.gateway.send(need: need.id!, now: EngineFixture.start).plan?.hold == .filled)
     }
 
@@ -96,7 +96,7 @@ struct EngineTests {
         #expect(statuses.filter { $0 == .accepted }.count == 3)
         #expect(!statuses.contains(.pending))
         #expect(try f.gateway.need(need.id!).status == .filled)
-        #expect(try f.gateway.outbox().filter { $0.type == "confirmation" }.count == 3)
+        #expect(try f.gateway.outbox().filter { $0.type == .confirmation }.count == 3)
     }
 
     @Test("a reminder once at 75 %, a timeout at the deadline and the next musician asked; running twice does nothing twice")
@@ -108,7 +108,7 @@ struct EngineTests {
         #expect(try f.gateway.processDue(now: EngineFixture.start.addingTimeInterval(17 * 3600)) == (0, 0))
         #expect(try f.gateway.processDue(now: EngineFixture.start.addingTimeInterval(18 * 3600)) == (2, 0))
         #expect(try f.gateway.processDue(now: EngineFixture.start.addingTimeInterval(18 * 3600 + 5)) == (0, 0))
-        #expect(try f.gateway.outbox().filter { $0.type == "reminder" }.count == 2)
+        #expect(try f.gateway.outbox().filter { $0.type == .reminder }.count == 2)
         // Musician 1 answers in time; musician 2 does not.
         #expect(try f.gateway.answer(token: sent[0].token, accept: true, now: EngineFixture.start.addingTimeInterval(20 * 3600)) == .accepted)
         let deadline = EngineFixture.start.addingTimeInterval(24 * 3600)
@@ -264,19 +264,29 @@ struct DemoTests {
 
 @Suite("Booking, custom lists and plan limits")
 struct BookingAndLimitsTests {
-    @Test("booking directly confirms without asking, counts toward the quantity, and fills the need")
+    @Test("booking directly confirms without asking, counts toward the quantity, withdraws the request beyond the places left, and fills the need")
     func bookDirectly() throws {
         let f = try EngineFixture()
         let need = try f.need(.parallel, quantity: 2)
         let sent = try f.gateway.send(need: need.id!, now: EngineFixture.start).sent
         #expect(sent.count == 2)
         try f.gateway.bookDirectly(need: need.id!, musician: f.id(5), now: EngineFixture.start)
+        // One place left and two musicians asked: the newer request is withdrawn, and its musician told so
+        // (not, later, "the position is filled" after accepting as asked).
+        #expect(try f.gateway.requests(need: need.id!).map(\.status) == [.pending, .cancelled, .accepted])
+        let withdrawn = try f.gateway.outbox().filter { $0.type == .requestWithdrawn }
+        #expect(withdrawn.map(\.recipient) == ["m2@example.org"])
+        #expect(withdrawn.first?.subject.contains("återkallad") == true)
         #expect((#expect(throws: StoreError.self) { try f.gateway.bookDirectly(need: need.id!, musician: f.id(1), now: EngineFixture.start) })?.code == .conflict)
         #expect(try f.gateway.answer(token: sent[0].token, accept: true, now: EngineFixture.start) == .accepted)
         #expect(try f.gateway.need(need.id!).status == .filled)
         #expect(try f.gateway.requests(need: need.id!).map(\.status) == [.accepted, .cancelled, .accepted])
-        #expect(try f.gateway.outbox().filter { $0.type == "confirmation" }.count == 2)
-        #expect(try f.gateway.outbox().filter { $0.type == "position_filled" }.count == 1)
+        #expect(try f.gateway.outbox().filter { $0.type == .confirmation }.count == 2)
+        #expect(try f.gateway.outbox().filter { $0.type == .positionFilled }.isEmpty)
+        let stats = try f.gateway.statistics()
+        #expect(stats.needsFilledWithDirectBooking == 1 && stats.medianHoursToFill == nil)
+        #expect(stats.musicians.first { $0.musicianId == f.id(5) }?.bookedDirectly == 1)
+        #expect(stats.musicians.first { $0.musicianId == f.id(5) }?.requests == 0)
     }
 
     @Test("a custom list of the project is asked in its own order")

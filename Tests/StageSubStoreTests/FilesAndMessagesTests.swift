@@ -41,12 +41,12 @@ struct FileTests {
         })?.code == .notFound)
 
         let sent = try f.gateway.send(need: need.id!, now: EngineFixture.start).sent
-        let request = try #require(try f.gateway.outbox().last { $0.type == "request" })
+        let request = try #require(try f.gateway.outbox().last { $0.type == .request })
         #expect(try f.gateway.attachments(message: request.id!).map(\.fileName) == ["Mahler5-stämma.pdf"])
         #expect(request.body.contains("Bifogat: Mahler5-stämma.pdf"))
 
         #expect(try f.gateway.answer(token: sent[0].token, accept: true, now: EngineFixture.start.addingTimeInterval(60)) == .accepted)
-        let confirmation = try #require(try f.gateway.outbox().last { $0.type == "confirmation" })
+        let confirmation = try #require(try f.gateway.outbox().last { $0.type == .confirmation })
         #expect(try f.gateway.attachments(message: confirmation.id!) == [.init(fileId: practical.id, fileName: "praktiskt.txt")])
 
         try f.gateway.deleteFile(practical.id)
@@ -80,7 +80,7 @@ struct SMSTests {
         try f.givePhone(2, "+44 7700 900123")
         let quiet = try f.need(.parallel, quantity: 1)
         _ = try f.gateway.send(need: quiet.id!, now: EngineFixture.start)
-        #expect(try f.gateway.outbox().allSatisfy { $0.channel == "email" })  // SMS is off until the orchestra turns it on
+        #expect(try f.gateway.outbox().allSatisfy { $0.channel == .email })  // SMS is off until the orchestra turns it on
 
         try f.gateway.setSetting("smsOnRequest", "true")
         try f.gateway.setSetting("smsOnReminder", "true")
@@ -89,15 +89,15 @@ struct SMSTests {
         changed.quantity = 4
         let sent = try f.gateway.updateNeed(changed, now: EngineFixture.start).sent
         #expect(sent.map(\.musicianId) == [f.id(2), f.id(3), f.id(4)])
-        let texts = try f.gateway.outbox().filter { $0.channel == "sms" }
+        let texts = try f.gateway.outbox().filter { $0.channel == .sms }
         #expect(texts.map(\.recipient) == ["+44 7700 900123"])  // musician 1 was asked before SMS was on; 3 and 4 have no number
         let text = try #require(texts.first)
-        #expect(text.type == "request" && text.requestId == sent[0].requestId && text.nextAttemptAt == EngineFixture.start)
+        #expect(text.type == .request && text.requestId == sent[0].requestId && text.nextAttemptAt == EngineFixture.start)
         #expect(text.body.hasPrefix("Göteborgs Symfoniker needs Tutti (First violin) for Mahler 5, week 50"))
         #expect(text.body.hasSuffix("https://vikarier.example.org/r/\(sent[0].token)"))
 
         _ = try f.gateway.processDue(now: EngineFixture.start.addingTimeInterval(18 * 3600))
-        let reminders = try f.gateway.outbox().filter { $0.channel == "sms" && $0.type == "reminder" }
+        let reminders = try f.gateway.outbox().filter { $0.channel == .sms && $0.type == .reminder }
         #expect(reminders.map(\.recipient).sorted() == ["+44 7700 900123", "070-111 11 11"])
         #expect(reminders.contains { $0.body.hasPrefix("Påminnelse från Göteborgs Symfoniker") })
         #expect(reminders.allSatisfy { $0.body.count <= 200 })
@@ -114,8 +114,8 @@ struct SMSTests {
         let lateEvening = Date(timeIntervalSince1970: 1_796_072_400)  // 2026-11-30 22:00 in Stockholm (21:00 UTC)
         _ = try f.gateway.send(need: need.id!, now: lateEvening)
         let messages = try f.gateway.outbox()
-        let email = try #require(messages.first { $0.channel == "email" })
-        let text = try #require(messages.first { $0.channel == "sms" })
+        let email = try #require(messages.first { $0.channel == .email })
+        let text = try #require(messages.first { $0.channel == .sms })
         #expect(email.nextAttemptAt == lateEvening)
         #expect(text.nextAttemptAt == lateEvening.addingTimeInterval(10 * 3600))  // 08:00 the next morning
     }
@@ -161,7 +161,7 @@ struct GroupEmailTests {
         let all = try f.gateway.sendGroupEmail(project: f.project.id!, subject: "Ändrad repetitionstid",
                                                message: "Tisdagens repetition börjar 11.00.", now: EngineFixture.start.addingTimeInterval(120))
         #expect(all.recipientCount == 3 && all.filters == nil)
-        let mails = try f.gateway.outbox().filter { $0.type == "group_email" }
+        let mails = try f.gateway.outbox().filter { $0.type == .groupEmail }
         #expect(mails.map(\.recipient) == ["m1@example.org", "m2@example.org", "m3@example.org"])
         #expect(mails.allSatisfy { $0.subject == "Ändrad repetitionstid" && $0.body.contains("Tisdagens repetition börjar 11.00.") })
         #expect(mails[0].body.hasPrefix("Hej Musiker1!") && mails[1].body.hasPrefix("Hello Musiker2,"))

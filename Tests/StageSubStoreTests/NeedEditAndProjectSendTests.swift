@@ -66,7 +66,7 @@ struct NeedEditTests {
         #expect(try f.gateway.updateNeed(changed, now: EngineFixture.start.addingTimeInterval(180)).sent.isEmpty)
         #expect(try f.gateway.need(need.id!).status == .filled)
         #expect(try f.gateway.requests(need: need.id!).map(\.status) == [.accepted, .cancelled, .cancelled, .cancelled])
-        #expect(try f.gateway.outbox().filter { $0.type == "position_filled" }.count == 3)
+        #expect(try f.gateway.outbox().filter { $0.type == .positionFilled }.count == 3)
 
         // Filled, then one more wanted: the need reopens and asks again from the top of the list (a cancelled
         // request never counted as an answer, so musician 2 is asked first).
@@ -98,7 +98,7 @@ struct ProjectSendTests {
         #expect(sent.map(\.result.plan) == preview.map { Optional($0.plan) })
         #expect(sent.flatMap(\.result.sent).map(\.musicianId) == [f.id(1), f.id(2)])
         #expect(try f.gateway.requests(need: paused.id!).isEmpty)
-        #expect(try f.gateway.outbox().filter { $0.type == "request" }.map(\.recipient) == ["m1@example.org", "m2@example.org"])
+        #expect(try f.gateway.outbox().filter { $0.type == .request }.map(\.recipient) == ["m1@example.org", "m2@example.org"])
         #expect(try f.gateway.needs(project: f.project.id!).map(\.id) == [leader.id, tutti.id, paused.id])
 
         // Sending again asks nobody new: both sequential needs wait for their answers.

@@ -31,6 +31,23 @@ public struct DataDirectory: Sendable, Equatable {
     /// Where the orchestra's backups go by default.
     public func backupFolder(_ slug: String) -> URL { backups.appendingPathComponent(slug) }
 
+    /// How far a demo appliance's clock was moved forward (seconds, as text); only `serve --demo` reads it.
+    public var demoClockOffset: URL { root.appendingPathComponent("demo-clock-offset") }
+
+    /// The stored demo clock offset in seconds (0 when never moved or unreadable).
+    public func readDemoClockOffset() -> TimeInterval {
+        guard let text = try? String(contentsOf: demoClockOffset, encoding: .utf8),
+              let seconds = TimeInterval(text.trimmingCharacters(in: .whitespacesAndNewlines)), seconds.isFinite, seconds >= 0 else { return 0 }
+        return seconds
+    }
+
+    /// Stores the demo clock offset (written to a new file and renamed over the old: never half-written).
+    public func writeDemoClockOffset(_ seconds: TimeInterval) throws(StoreError) {
+        do { try Data("\(Int(seconds))\n".utf8).write(to: demoClockOffset, options: .atomic) } catch {
+            throw StoreError(.io, "could not store the demo clock in \(demoClockOffset.path): \(error.localizedDescription)")
+        }
+    }
+
     /// Whether `stagesub init` has run here.
     public var isInitialised: Bool { FileManager.default.fileExists(atPath: registry.path) }
 }

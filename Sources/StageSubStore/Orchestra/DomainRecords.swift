@@ -128,6 +128,8 @@ public struct SubstituteRequest: Codable, Sendable, Equatable, FetchableRecord, 
     /// The overlapping project the musician was busy in when asked (conflict policy "warn").
     public var conflictProjectId: Int64?
     public var withdrawnAt: Date?
+    /// Booked directly by the orchestra (agreed outside StageSub), never asked: statistics count it apart.
+    public var bookedDirectly: Bool
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -139,13 +141,12 @@ public struct OutboxMessage: Codable, Sendable, Equatable, FetchableRecord, Muta
     public var requestId: Int64?
     public var musicianId: Int64?
     public var projectId: Int64?
-    /// request, reminder, confirmation, position_filled, group_email.
-    public var type: String
-    public var channel: String
+    public var type: MessageType
+    public var channel: MessageChannel
     public var recipient: String
     public var subject: String
     public var body: String
-    public var status: String
+    public var status: MessageStatus
     public var attempts: Int
     public var nextAttemptAt: Date?
     public var sentAt: Date?
@@ -158,3 +159,6 @@ public struct OutboxMessage: Codable, Sendable, Equatable, FetchableRecord, Muta
 extension RequestStrategy: DatabaseValueConvertible {}
 extension NeedStatus: DatabaseValueConvertible {}
 extension RequestStatus: DatabaseValueConvertible {}
+extension MessageType: DatabaseValueConvertible {}
+extension MessageChannel: DatabaseValueConvertible {}
+extension MessageStatus: DatabaseValueConvertible {}

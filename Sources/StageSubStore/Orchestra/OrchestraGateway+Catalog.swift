@@ -30,7 +30,8 @@ extension OrchestraGateway {
         }
     }
 
-    /// Adds a position at the end of an instrument's positions. `nameEn` defaults to the Swedish name.
+    /// Adds a position at the end of an instrument's positions, with its empty A, B and C lists. `nameEn`
+    /// defaults to the Swedish name.
     public func createPosition(instrument: Int64, name: String, nameEn: String? = nil) throws(StoreError) -> Position {
         let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: "a position")
         return try write { db in
@@ -42,6 +43,7 @@ extension OrchestraGateway {
             let last = try Int.fetchOne(db, sql: "SELECT max(hierarchyLevel) FROM position WHERE instrumentId = ?", arguments: [instrument]) ?? 0
             var position = Position(instrumentId: instrument, name: name, nameEn: nameEn, hierarchyLevel: last + 1, isArchived: false)
             try position.insert(db)
+            try OrchestraSchema.createMissingRankingLists(db, position: position.id)
             return position
         }
     }

@@ -1,18 +1,13 @@
 import Foundation
 import GRDB
+import StageSubCore
 
 /// The outbox's side of delivery: which messages are due, and what became of each attempt. A message is
 /// marked after its attempt, so a crash between a server's acceptance and the mark sends it again at the
 /// next pass (at least once, never lost).
 extension OrchestraGateway {
-    /// After this many failed attempts a message is given up (status `failed`); a permanent refusal
-    /// (an SMTP 5xx reply) gives it up at once.
-    public static let maximumDeliveryAttempts = 8
-
-    /// Minutes to wait after the n-th failed attempt (1, 2, 4 … at most 4 hours).
-    public static func retryDelay(afterAttempt attempts: Int) -> TimeInterval {
-        TimeInterval(min(240, 1 << min(max(attempts - 1, 0), 8))) * 60
-    }
+    /// After this many failed attempts a message is given up (`DeliveryPolicy`, in Core).
+    public static var maximumDeliveryAttempts: Int { DeliveryPolicy.maximumAttempts }
 
     /// Queued messages of a channel whose time has come, oldest first.
     public func dueMessages(channel: String, now: Date, limit: Int = 50) throws(StoreError) -> [OutboxMessage] {
@@ -41,13 +36,12 @@ extension OrchestraGateway {
         try write { db in
             guard let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM communicationLog WHERE id = ? AND status = 'queued'",
                                                   arguments: [id]) else { return false }
-            let done = attempts + 1
-            let givenUp = permanent || done >= Self.maximumDeliveryAttempts
+            let next = DeliveryPolicy.afterFailure(attempts: attempts, permanent: permanent)
             try db.execute(sql: """
                 UPDATE communicationLog SET attempts = ?, lastError = ?, status = ?, nextAttemptAt = ? WHERE id = ?
-                """, arguments: [done, String(error.prefix(500)), givenUp ? "failed" : "queued",
-                                 givenUp ? nil : now.addingTimeInterval(Self.retryDelay(afterAttempt: done)), id])
-            return givenUp
+                """, arguments: [next.attempts, String(error.prefix(500)), next.givenUp ? MessageStatus.failed : .queued,
+                                 next.retryIn.map { now.addingTimeInterval($0) }, id])
+            return next.givenUp
         }
     }
 

@@ -13,20 +13,12 @@ public struct DispatchResult: Sendable {
     }
     public let sent: [Sent]
     public let plan: DispatchPlan?
+
+    static let nothing = DispatchResult(sent: [], plan: nil)
 }
 
-/// What a musician's answer came to.
-public enum AnswerOutcome: Sendable, Equatable {
-    case accepted, declined
-    /// Someone else filled the position first (the request is now cancelled).
-    case positionFilled
-    /// The deadline had passed.
-    case expired
-    /// Answered before, or cancelled: the status it has.
-    case closed(RequestStatus)
-    case unknownToken
-}
-
+/// The engine's operations. Each one loads the state in one transaction, lets `RequestEngine` (Core)
+/// decide, and writes the effects in that same transaction.
 extension OrchestraGateway {
     /// The plan for a need as it stands: exactly what `send` would do now.
     public func preview(need id: Int64) throws(StoreError) -> DispatchPlan {
@@ -35,48 +27,18 @@ extension OrchestraGateway {
 
     /// Carries out the plan for a need in one transaction: requests, tokens and messages.
     public func send(need id: Int64, now: Date) throws(StoreError) -> DispatchResult {
-        try write { db in try dispatch(need: id, now: now, in: db) }
+        try write { db in try carryOut(DispatchPlanner.plan(try dispatchInput(need: id, in: db)), need: id, now: now, in: db) }
     }
 
     /// A musician's answer through their link. One transaction that re-checks the need, so simultaneous
     /// acceptances never exceed its quantity.
     public func answer(token: String, accept: Bool, now: Date) throws(StoreError) -> AnswerOutcome {
         try write { db in
-            guard var request = try SubstituteRequest.filter(sql: "tokenHash = ?1 OR reminderTokenHash = ?1", arguments: [Self.hash(token)]).fetchOne(db) else {
-                return .unknownToken
-            }
-            guard request.status == .pending else { return .closed(request.status) }
-            guard now < request.deadlineAt else {
-                try timeOut(&request, now: now, in: db)
-                return .expired
-            }
-            guard var need = try ProjectNeed.fetchOne(db, key: request.needId) else { return .unknownToken }
-            request.respondedAt = now
-            if !accept {
-                request.status = .declined
-                try request.update(db)
-                _ = try dispatch(need: need.id!, now: now, in: db)
-                return .declined
-            }
-            let accepted = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE needId = ? AND status = 'accepted'",
-                                            arguments: [need.id]) ?? 0
-            if accepted >= need.quantity || need.status == .cancelled {
-                request.status = .cancelled
-                try request.update(db)
-                return .positionFilled
-            }
-            request.status = .accepted
-            try request.update(db)
-            try queueMessage("confirmation", request: request, token: nil, now: now, in: db)
-            if accepted + 1 >= need.quantity {
-                need.status = .filled
-                need.updatedAt = now
-                try need.update(db)
-                try cancelPending(need: need.id!, now: now, in: db)
-            } else {
-                _ = try dispatch(need: need.id!, now: now, in: db)
-            }
-            return .accepted
+            guard let request = try SubstituteRequest.filter(sql: "tokenHash = ?1 OR reminderTokenHash = ?1", arguments: [Self.hash(token)]).fetchOne(db),
+                  let need = try ProjectNeed.fetchOne(db, key: request.needId) else { return .unknownToken }
+            let (outcome, effects) = RequestEngine.answer(try needState(need, in: db), request: request.id!, accept: accept, now: now)
+            _ = try writeAndReplan(effects, need: need, now: now, in: db)
+            return outcome
         }
     }
 
@@ -93,124 +55,181 @@ extension OrchestraGateway {
         }
         guard due else { return (0, 0) }
         return try write { db in
-            var timeouts = 0
-            for var request in try SubstituteRequest.filter(sql: "status = 'pending' AND deadlineAt <= ?", arguments: [now]).order(sql: "id").fetchAll(db) {
-                try timeOut(&request, now: now, in: db)
-                timeouts += 1
+            let candidates = try SubstituteRequest.filter(
+                sql: "status = 'pending' AND (deadlineAt <= ? OR (reminderSentAt IS NULL AND reminderDueAt <= ?))", arguments: [now, now]
+            ).order(sql: "id").fetchAll(db)
+            let work = RequestEngine.due(candidates.map(\.engineRequest), now: now)
+            var projects: [Int64] = []
+            for id in work.timeouts {
+                // Re-read: an earlier timeout's re-plan may have changed this need.
+                guard let request = try SubstituteRequest.fetchOne(db, key: id), request.status == .pending,
+                      let need = try ProjectNeed.fetchOne(db, key: request.needId) else { continue }
+                let effects = RequestEngine.timeOut(try needState(need, in: db), request: id)
+                if try apply(effects, need: need, now: now, in: db), !projects.contains(need.projectId) { projects.append(need.projectId) }
             }
-            var reminders = 0
-            for var request in try SubstituteRequest.filter(
-                sql: "status = 'pending' AND reminderSentAt IS NULL AND reminderDueAt <= ? AND deadlineAt > ?", arguments: [now, now]
-            ).order(sql: "id").fetchAll(db) {
+            for project in projects { _ = try replan(project: project, now: now, in: db) }
+            for id in work.reminders {
+                guard var request = try SubstituteRequest.fetchOne(db, key: id), request.status == .pending else { continue }
                 request.reminderSentAt = now
                 try request.update(db)
                 // A new link for the reminder (the request's token exists only in the first message).
                 let token = tokenPrefix + Self.newToken()
-                try db.execute(sql: "UPDATE request SET reminderTokenHash = ? WHERE id = ?", arguments: [Self.hash(token), request.id])
-                try queueMessage("reminder", request: request, token: token, now: now, in: db)
-                reminders += 1
+                try db.execute(sql: "UPDATE request SET reminderTokenHash = ? WHERE id = ?", arguments: [Self.hash(token), id])
+                try queueMessage(.reminder, request: request, token: token, now: now, in: db)
             }
-            return (reminders, timeouts)
+            return (work.reminders.count, work.timeouts.count)
         }
     }
 
     /// Books a musician directly (agreed outside StageSub): an accepted request and a confirmation, no question.
     public func bookDirectly(need id: Int64, musician: Int64, now: Date) throws(StoreError) {
         try write { db in
-            guard var need = try ProjectNeed.fetchOne(db, key: id), need.status != .cancelled else {
-                throw StoreError(.notFound, "no open need \(id)")
-            }
+            let need = try loadNeed(id, in: db)
             guard let person = try Musician.fetchOne(db, key: musician), !person.isArchived else {
-                throw StoreError(.notFound, "no musician \(musician) on the roster")
+                throw StoreError(.invalidInput, "there is no musician \(musician) on the roster")
             }
-            let alreadyAsked = try Int.fetchOne(db, sql: "SELECT count(*) FROM request r JOIN projectNeed n ON n.id = r.needId WHERE n.projectId = ? AND r.musicianId = ? AND r.status <> 'cancelled'",
-                                                arguments: [need.projectId, musician]) ?? 0
-            if alreadyAsked > 0 { throw StoreError(.conflict, "\(person.fullName) already has a request in this project") }
-            let accepted = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE needId = ? AND status = 'accepted'", arguments: [id]) ?? 0
-            guard accepted < need.quantity else { throw StoreError(.conflict, "need \(id) is already filled") }
-            var request = SubstituteRequest(needId: id, musicianId: musician, status: .accepted, tokenHash: Self.hash(Self.newToken()),
-                                            sentAt: now, reminderDueAt: nil, reminderSentAt: nil, deadlineAt: now, respondedAt: now,
-                                            conflictProjectId: nil, withdrawnAt: nil)
-            try request.insert(db)
-            try queueMessage("confirmation", request: request, token: nil, now: now, in: db)
-            if accepted + 1 >= need.quantity {
-                need.status = .filled
-                need.updatedAt = now
-                try need.update(db)
-                try cancelPending(need: id, now: now, in: db)
+            let inProject = try RequestStatus.fetchOne(db, sql: """
+                SELECT r.status FROM request r JOIN projectNeed n ON n.id = r.needId
+                WHERE n.projectId = ? AND r.musicianId = ? AND r.status <> 'cancelled' ORDER BY r.id LIMIT 1
+                """, arguments: [need.projectId, musician])
+            do {
+                let effects = try RequestEngine.book(try needState(need, in: db), musician: musician, inProject: inProject)
+                _ = try writeAndReplan(effects, need: need, now: now, in: db)
+            } catch let refusal as EngineRefusal {
+                throw StoreError(.conflict, "\(person.fullName) cannot be booked: \(refusal.message)")
             }
         }
     }
 
     /// A musician who had accepted withdraws: the need reopens and the engine asks the next.
     public func recordWithdrawal(request id: Int64, now: Date) throws(StoreError) -> DispatchResult {
-        try write { db in
-            guard var request = try SubstituteRequest.fetchOne(db, key: id), request.status == .accepted else {
-                throw StoreError(.conflict, "request \(id) is not an accepted one")
-            }
-            // Declined, not cancelled: they stay asked in this project and are not asked again.
-            request.status = .declined
-            request.withdrawnAt = now
-            try request.update(db)
-            try db.execute(sql: "UPDATE projectNeed SET status = 'active', updatedAt = ? WHERE id = ? AND status = 'filled'",
-                           arguments: [now, request.needId])
-            return try dispatch(need: request.needId, now: now, in: db)
-        }
+        try engineChange(request: id, now: now) { (state) throws(EngineRefusal) in try RequestEngine.withdraw(state, request: id) }
+    }
+
+    /// Cancels a need: pending musicians are told the request is withdrawn, booked ones that their booking
+    /// is cancelled; the project's other needs may then ask whoever this one freed.
+    public func cancelNeed(_ id: Int64, now: Date) throws(StoreError) {
+        _ = try engineChange(need: id, now: now) { (state) throws(EngineRefusal) in try RequestEngine.cancel(state) }
+    }
+
+    /// Pauses a need (nobody new is asked; pending requests stay), or resumes it (it asks at once).
+    public func setNeedPaused(_ paused: Bool, need id: Int64, now: Date) throws(StoreError) -> DispatchResult {
+        try engineChange(need: id, now: now) { (state) throws(EngineRefusal) in try RequestEngine.setPaused(paused, state) }
     }
 
     // MARK: - Inside a transaction
 
-    func dispatch(need id: Int64, now: Date, in db: Database) throws -> DispatchResult {
-        try carryOut(DispatchPlanner.plan(try dispatchInput(need: id, in: db)), need: id, now: now, in: db)
+    /// Loads a need's state, lets `decide` choose the effects, and writes them; a refusal is a conflict.
+    func engineChange(need id: Int64, now: Date, _ decide: (NeedState) throws(EngineRefusal) -> [EngineEffect]) throws(StoreError) -> DispatchResult {
+        try write { db in
+            let need = try loadNeed(id, in: db)
+            let effects: [EngineEffect]
+            do { effects = try decide(try needState(need, in: db)) } catch let refusal as EngineRefusal {
+                throw StoreError(.conflict, "need \(id): \(refusal.message)")
+            }
+            return try writeAndReplan(effects, need: need, now: now, in: db)
+        }
+    }
+
+    func engineChange(request id: Int64, now: Date, _ decide: (NeedState) throws(EngineRefusal) -> [EngineEffect]) throws(StoreError) -> DispatchResult {
+        let needId = try read { db in try Int64.fetchOne(db, sql: "SELECT needId FROM request WHERE id = ?", arguments: [id]) }
+        guard let needId else { throw StoreError(.notFound, "no request \(id)") }
+        return try engineChange(need: needId, now: now, decide)
+    }
+
+    func loadNeed(_ id: Int64, in db: Database) throws -> ProjectNeed {
+        guard let need = try ProjectNeed.fetchOne(db, key: id) else { throw StoreError(.notFound, "no need \(id)") }
+        return need
+    }
+
+    /// Writes effects and, when they ask for it, re-plans the project; returns what the re-plan sent.
+    func writeAndReplan(_ effects: [EngineEffect], need: ProjectNeed, now: Date, in db: Database) throws -> DispatchResult {
+        guard try apply(effects, need: need, now: now, in: db) else { return .nothing }
+        let sent = try replan(project: need.projectId, now: now, in: db)
+        return DispatchResult(sent: sent.flatMap(\.result.sent), plan: sent.first { $0.needId == need.id }?.result.plan)
+    }
+
+    /// Writes a transition's effects in order, all but the re-plan; returns whether they ask for one (the
+    /// caller re-plans, once per project however many changes it writes).
+    func apply(_ effects: [EngineEffect], need: ProjectNeed, now: Date, in db: Database) throws -> Bool {
+        var booking: SubstituteRequest?
+        var replanAsked = false
+        for effect in effects {
+            switch effect {
+            case .setRequest(let id, let status):
+                guard var request = try SubstituteRequest.fetchOne(db, key: id) else { continue }
+                request.status = status
+                switch status {
+                case .accepted, .declined: request.respondedAt = now
+                case .withdrawn: request.withdrawnAt = now
+                case .timedOut: request.respondedAt = nil
+                case .pending, .cancelled: break
+                }
+                try request.update(db)
+            case .setNeed(let id, let status):
+                try db.execute(sql: "UPDATE projectNeed SET status = ?, updatedAt = ? WHERE id = ?", arguments: [status, now, id])
+            case .book(let musician):
+                var request = SubstituteRequest(needId: need.id!, musicianId: musician, status: .accepted, tokenHash: Self.hash(Self.newToken()),
+                                                sentAt: now, reminderDueAt: nil, reminderSentAt: nil, deadlineAt: now, respondedAt: now,
+                                                conflictProjectId: nil, withdrawnAt: nil, bookedDirectly: true)
+                try request.insert(db)
+                booking = request
+            case .tell(let type, let ref):
+                let request: SubstituteRequest? = switch ref {
+                case .booking: booking
+                case .existing(let id): try SubstituteRequest.fetchOne(db, key: id)
+                }
+                if let request { try queueMessage(type, request: request, token: nil, now: now, in: db) }
+            case .replanProject:
+                replanAsked = true
+            }
+        }
+        return replanAsked
+    }
+
+    /// Every active need of the project that has begun asking asks whoever it may ask now, in the
+    /// project-wide order: a musician freed by one need (cancelled, filled first come) is picked up by the
+    /// others without anyone pressing send. Needs never sent wait for a person to send them.
+    func replan(project id: Int64, now: Date, in db: Database) throws -> [NeedDispatch] {
+        let begun = Set(try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT r.needId FROM request r JOIN projectNeed n ON n.id = r.needId WHERE n.projectId = ? AND n.status = 'active'
+            """, arguments: [id]))
+        guard !begun.isEmpty else { return [] }
+        return try projectPlans(project: id, in: db).filter { begun.contains($0.needId) }.map { planned in
+            NeedDispatch(needId: planned.needId, result: try carryOut(planned.plan, need: planned.needId, now: now, in: db))
+        }
+    }
+
+    /// A need with its requests, as the engine sees them.
+    func needState(_ need: ProjectNeed, in db: Database) throws -> NeedState {
+        let requests = try SubstituteRequest.filter(sql: "needId = ?", arguments: [need.id]).order(sql: "id").fetchAll(db)
+        return NeedState(need: EngineNeed(id: need.id!, quantity: need.quantity, strategy: need.strategy, status: need.status),
+                         requests: requests.map(\.engineRequest))
     }
 
     /// Creates the requests and messages of a plan made in the caller's transaction.
     func carryOut(_ plan: DispatchPlan, need id: Int64, now: Date, in db: Database) throws -> DispatchResult {
         guard !plan.ask.isEmpty, let need = try ProjectNeed.fetchOne(db, key: id) else { return DispatchResult(sent: [], plan: plan) }
-        let percentage = Double(try setting("reminderPercentage", in: db).flatMap(Int.init) ?? 75)
-        let responseSeconds = Double(need.responseTimeHours) * 3600
-        let quiet = try quietHours(in: db)
-        let reminderDue = Deadline.after(now, counting: responseSeconds * percentage / 100, quiet: quiet)
-        let deadline = Deadline.after(now, counting: responseSeconds, quiet: quiet)
+        let settings = try settings(in: db)
+        let timing = RequestTiming.schedule(sentAt: now, responseTimeHours: need.responseTimeHours,
+                                            reminderPercentage: settings.reminderPercentage, quiet: settings.quietHours)
         var sent: [DispatchResult.Sent] = []
         for musicianId in plan.ask {
             let token = tokenPrefix + Self.newToken()
             var request = SubstituteRequest(
                 needId: id, musicianId: musicianId, status: .pending, tokenHash: Self.hash(token), sentAt: now,
-                reminderDueAt: reminderDue, reminderSentAt: nil, deadlineAt: deadline, respondedAt: nil,
-                conflictProjectId: plan.conflictWarnings[musicianId], withdrawnAt: nil)
+                reminderDueAt: timing.reminderDue, reminderSentAt: nil, deadlineAt: timing.deadline, respondedAt: nil,
+                conflictProjectId: plan.conflictWarnings[musicianId], withdrawnAt: nil, bookedDirectly: false)
             try request.insert(db)
-            try queueMessage("request", request: request, token: token, now: now, in: db)
+            try queueMessage(.request, request: request, token: token, now: now, in: db)
             sent.append(.init(requestId: request.id!, musicianId: musicianId, token: token))
         }
         return DispatchResult(sent: sent, plan: plan)
     }
 
-    /// The orchestra's quiet hours (settings `quietHoursStart`, `quietHoursEnd`, `timeZone`), if any.
-    func quietHours(in db: Database) throws -> QuietHours? {
-        let zone = TimeZone(identifier: try setting("timeZone", in: db) ?? "") ?? TimeZone(identifier: "Europe/Stockholm")!
-        return QuietHours(start: try setting("quietHoursStart", in: db) ?? "", end: try setting("quietHoursEnd", in: db) ?? "", timeZone: zone)
-    }
-
-    func timeOut(_ request: inout SubstituteRequest, now: Date, in db: Database) throws {
-        request.status = .timedOut
-        request.respondedAt = nil
-        try request.update(db)
-        _ = try dispatch(need: request.needId, now: now, in: db)
-    }
-
-    /// Cancels a need's pending requests and tells each musician the position is filled.
-    func cancelPending(need id: Int64, now: Date, in db: Database) throws {
-        for var request in try SubstituteRequest.filter(sql: "needId = ? AND status = 'pending'", arguments: [id]).fetchAll(db) {
-            request.status = .cancelled
-            try request.update(db)
-            try queueMessage("position_filled", request: request, token: nil, now: now, in: db)
-        }
-    }
-
     /// Reads what the planner needs for one need, in the caller's transaction.
     func dispatchInput(need id: Int64, in db: Database) throws -> DispatchInput {
-        guard let need = try ProjectNeed.fetchOne(db, key: id) else { throw StoreError(.notFound, "no need \(id)") }
+        let need = try loadNeed(id, in: db)
         guard let project = try Project.fetchOne(db, key: need.projectId), let period = project.period else {
             throw StoreError(.notFound, "no project \(need.projectId)")
         }
@@ -242,11 +261,11 @@ extension OrchestraGateway {
             let other = ProjectPeriod(start: start, end: (row["endDate"] as String?).flatMap(CalendarDay.init(iso:)))
             if other.overlaps(period) { busy[row["musicianId"]] = row["projectId"] }
         }
+        let settings = try settings(in: db)
         return DispatchInput(
             need: planned.first { $0.id == id }!, otherNeeds: planned.filter { $0.id != id }, musicians: musicians,
             projectRequests: projectRequests, busyElsewhere: busy,
-            listConflictMode: ListConflictMode(rawValue: try setting("listConflictMode", in: db) ?? "") ?? .simple,
-            conflictPolicy: ConflictPolicy(rawValue: try setting("conflictPolicy", in: db) ?? "") ?? .warn)
+            listConflictMode: settings.listConflictMode, conflictPolicy: settings.conflictPolicy)
     }
 
     func plannerNeed(_ need: ProjectNeed, in db: Database) throws -> PlannerNeed {
@@ -261,93 +280,18 @@ extension OrchestraGateway {
 
     static func jsonArray(_ ids: Set<Int64>) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
 
-    // MARK: Tokens and messages
+    // MARK: Tokens
 
     /// 256 random bits, URL-safe: the musician's one-time answer token.
     static func newToken() -> String { Sodium.urlSafeToken() }
 
     static func hash(_ token: String) -> String { Sodium.hex(Sodium.sha256(Array(token.utf8))) }
-
-    /// Renders a message from the template in the musician's language (Swedish when missing) and puts it
-    /// in the outbox, in the caller's transaction.
-    func queueMessage(_ type: String, request: SubstituteRequest, token: String?, now: Date, in db: Database) throws {
-        guard let musician = try Musician.fetchOne(db, key: request.musicianId),
-              let need = try ProjectNeed.fetchOne(db, key: request.needId),
-              let project = try Project.fetchOne(db, key: need.projectId),
-              let position = try Row.fetchOne(db, sql: """
-                  SELECT p.name, p.nameEn, i.name AS instrument, i.nameEn AS instrumentEn FROM position p
-                  JOIN instrument i ON i.id = p.instrumentId WHERE p.id = ?
-                  """, arguments: [need.positionId]) else { return }
-        let english = musician.preferredLanguage == "en"
-        let template = try template(type, language: musician.preferredLanguage, in: db)
-        let sheet = type == "confirmation" ? "confirmation" : "request"
-        let files = try StoredFile.fetchAll(db, sql: """
-            SELECT \(StoredFile.columns) FROM fileStorage WHERE sendWith = ? AND (needId = ? OR (needId IS NULL AND projectId = ?)) ORDER BY id
-            """, arguments: [sheet, need.id, project.id])
-        let deadline = Self.formatMoment(request.deadlineAt, timeZone: try setting("timeZone", in: db) ?? "Europe/Stockholm")
-        let empty = type == "confirmation" ? (english ? "Information will follow" : "Information kommer senare")
-                                           : (english ? "See the attached information" : "Se bifogad information")
-        let values: [String: String] = [
-            "firstName": musician.firstName, "lastName": musician.lastName, "projectName": project.name,
-            "positionName": english ? position["nameEn"] : position["name"],
-            "instrumentName": english ? position["instrumentEn"] : position["instrument"],
-            "startDate": project.startDate, "weekNumber": String(project.weekNumber),
-            "rehearsalSchedule": project.rehearsalSchedule.flatMap { $0.isEmpty ? nil : $0 } ?? empty,
-            "concertInfo": project.concertInfo.flatMap { $0.isEmpty ? nil : $0 } ?? empty,
-            "responseUrl": token.map { "\(answerBaseURL)/r/\($0)" } ?? "",
-            "responseTime": deadline, "quantity": String(need.quantity), "orchestraName": orchestraName,
-            "attachmentNote": files.isEmpty ? "" : (english ? "\nAttached: " : "\nBifogat: ") + files.map(\.fileName).joined(separator: ", ") + "\n",
-        ]
-        var message = OutboxMessage(
-            requestId: request.id, musicianId: musician.id, projectId: project.id, type: type, channel: "email",
-            recipient: musician.email, subject: MessageTemplate.render(template.subject, values),
-            body: MessageTemplate.render(template.body, values), status: "queued", attempts: 0, nextAttemptAt: now,
-            sentAt: nil, lastError: nil, createdAt: now)
-        try message.insert(db)
-        if type == "request" || type == "confirmation" { try attach(files, to: message.id!, in: db) }
-        try queueSMS(type, request: request, musician: musician, project: project.id, values: values, now: now, in: db)
-    }
-
-    /// `yyyy-MM-dd HH:mm` in the orchestra's time zone. Formatters are costly to make: one per zone, used
-    /// under a lock.
-    static func formatMoment(_ date: Date, timeZone: String) -> String {
-        MomentFormatters.shared.format(date, timeZone: timeZone)
-    }
 }
 
-final class MomentFormatters: @unchecked Sendable {
-    static let shared = MomentFormatters()
-    private let lock = NSLock()
-    private var formatters: [String: DateFormatter] = [:]
-
-    func format(_ date: Date, timeZone: String) -> String {
-        lock.withLock {
-            if let formatter = formatters[timeZone] { return formatter.string(from: date) }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "sv_SE")
-            formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/Stockholm")
-            formatter.dateFormat = "yyyy-MM-dd HH:mm"
-            formatters[timeZone] = formatter
-            return formatter.string(from: date)
-        }
-    }
-}
-
-/// `{{name}}` placeholders filled from a dictionary; unknown names render empty.
-public enum MessageTemplate {
-    public static func render(_ template: String, _ values: [String: String]) -> String {
-        var out = ""
-        var rest = Substring(template)
-        while let open = rest.range(of: "{{") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
-                out += rest[open.lowerBound...]
-                return out
-            }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            out += values[name] ?? ""
-            rest = rest[close.upperBound...]
-        }
-        return out + rest
+extension SubstituteRequest {
+    /// The request as the engine's transitions see it.
+    var engineRequest: EngineRequest {
+        EngineRequest(id: id!, musicianId: musicianId, status: status, deadlineAt: deadlineAt, reminderDueAt: reminderDueAt,
+                      reminderSentAt: reminderSentAt, bookedDirectly: bookedDirectly)
     }
 }

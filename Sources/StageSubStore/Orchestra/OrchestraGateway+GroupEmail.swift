@@ -44,9 +44,9 @@ extension OrchestraGateway {
                               "projectName": owner.name, "startDate": owner.startDate, "weekNumber": String(owner.weekNumber),
                               "orchestraName": orchestraName]
                 var email = OutboxMessage(
-                    requestId: recipient["requestId"], musicianId: musician.id, projectId: project, type: "group_email", channel: "email",
+                    requestId: recipient["requestId"], musicianId: musician.id, projectId: project, type: .groupEmail, channel: .email,
                     recipient: musician.email, subject: MessageTemplate.render(template.subject, values),
-                    body: MessageTemplate.render(template.body, values), status: "queued", attempts: 0, nextAttemptAt: now,
+                    body: MessageTemplate.render(template.body, values), status: .queued, attempts: 0, nextAttemptAt: now,
                     sentAt: nil, lastError: nil, createdAt: now)
                 try email.insert(db)
             }

@@ -9,6 +9,8 @@ public struct ImportReport: Sendable {
     /// Every bad row, by line; when there are any, nothing is imported.
     public let issues: [ImportIssue]
     public let committed: Bool
+    /// Columns of the file that were not read, by header: nothing of theirs is imported.
+    public let ignoredColumns: [String]
 }
 
 extension OrchestraGateway {
@@ -20,7 +22,7 @@ extension OrchestraGateway {
         do { table = try CSVTable(data: data) } catch {
             throw StoreError(.invalidInput, "line \(error.line): \(error.message)")
         }
-        let (drafts, fileIssues) = MusicianImport.read(table)
+        let (drafts, fileIssues, ignored) = MusicianImport.read(table)
         var issues = fileIssues
         return try write { db in
             var phones: [String: Int] = [:]
@@ -44,14 +46,14 @@ extension OrchestraGateway {
                 }
             }
             issues.sort { $0.line < $1.line }
-            guard issues.isEmpty, !dryRun else { return ImportReport(musicians: drafts.count, issues: issues, committed: false) }
+            guard issues.isEmpty, !dryRun else { return ImportReport(musicians: drafts.count, issues: issues, committed: false, ignoredColumns: ignored) }
             for draft in drafts {
                 var musician = Musician(firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone,
                                         preferredLanguage: draft.preferredLanguage, localResidence: draft.localResidence,
                                         notes: draft.notes, now: now)
                 try musician.insert(db)
             }
-            return ImportReport(musicians: drafts.count, issues: [], committed: true)
+            return ImportReport(musicians: drafts.count, issues: [], committed: true, ignoredColumns: ignored)
         }
     }
 }

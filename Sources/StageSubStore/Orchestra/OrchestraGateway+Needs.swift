@@ -19,35 +19,28 @@ extension OrchestraGateway {
 
     /// Saves changes to a need (fetch it, change it, pass it back). Until a request goes out every setting
     /// may change and is checked like a new need; afterwards only the quantity, and never below the
-    /// musicians already accepted. A quantity that the accepted now meet fills the need (its pending
-    /// requests are cancelled and told so); a larger one on a need that is sending lets the engine ask more.
+    /// musicians already accepted. The engine then settles the need: filled when the accepted meet the
+    /// quantity, reopened and asking when it grew, and requests beyond its places withdrawn when it shrank.
     public func updateNeed(_ changed: ProjectNeed, now: Date) throws(StoreError) -> DispatchResult {
         guard let id = changed.id else { throw StoreError(.notFound, "the need has no id; create it first") }
         return try write { db in
-            guard var need = try ProjectNeed.fetchOne(db, key: id) else { throw StoreError(.notFound, "no need \(id)") }
+            var need = try loadNeed(id, in: db)
             guard need.status != .cancelled else { throw StoreError(.conflict, "need \(id) is cancelled; create a new need instead") }
             guard changed.projectId == need.projectId else { throw StoreError(.invalidInput, "a need cannot move to another project") }
-            let requests = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE needId = ?", arguments: [id]) ?? 0
-            let accepted = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE needId = ? AND status = 'accepted'", arguments: [id]) ?? 0
-            if let refusal = NeedEditRule.refusal(from: need.settings, to: changed.settings, requests: requests, accepted: accepted) {
-                throw StoreError(requests > 0 ? .conflict : .invalidInput, refusal)
+            let state = try needState(need, in: db)
+            if let refusal = NeedEditRule.refusal(from: need.settings, to: changed.settings, requests: state.requests.count,
+                                                  accepted: state.accepted) {
+                throw StoreError(state.hasBegun ? .conflict : .invalidInput, refusal)
             }
             need.settings = changed.settings
             need.updatedAt = now
-            guard requests > 0 else {
+            guard state.hasBegun else {
                 try Self.checkPlacement(of: need, in: db)
                 try need.update(db)
-                return DispatchResult(sent: [], plan: nil)
+                return .nothing
             }
-            if accepted >= need.quantity {
-                need.status = .filled
-                try need.update(db)
-                try cancelPending(need: id, now: now, in: db)
-                return DispatchResult(sent: [], plan: nil)
-            }
-            if need.status == .filled { need.status = .active }
             try need.update(db)
-            return need.status == .active ? try dispatch(need: id, now: now, in: db) : DispatchResult(sent: [], plan: nil)
+            return try writeAndReplan(RequestEngine.changeQuantity(state, to: need.quantity), need: need, now: now, in: db)
         }
     }
 

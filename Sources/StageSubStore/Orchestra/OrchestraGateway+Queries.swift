@@ -39,6 +39,8 @@ public struct RankingListView: Sendable, Codable, Equatable {
     public var listType: String
     public var description: String?
     public var musicianIds: [Int64]
+    /// The needs that ask from this list and are not over (active or paused): the list cannot be cleared.
+    public var usedByNeeds: [Int64]
 }
 
 /// What a musician's answer page shows: read-only, changes nothing.
@@ -59,6 +61,8 @@ public struct AnswerView: Sendable, Equatable {
     public var needStatus: NeedStatus
     public var timeZone: String
     public var requestId: Int64
+    /// The musician had accepted before the request was cancelled: their booking was called off.
+    public var bookingCancelled = false
 }
 
 extension OrchestraGateway {
@@ -110,7 +114,8 @@ extension OrchestraGateway {
                                     arguments: [id]).map { row in
                 let listId: Int64 = row["id"]
                 return RankingListView(id: listId, positionId: row["positionId"], listType: row["listType"], description: row["description"],
-                                       musicianIds: try Int64.fetchAll(db, sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank", arguments: [listId]))
+                                       musicianIds: try Int64.fetchAll(db, sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank", arguments: [listId]),
+                                       usedByNeeds: try Self.needsUsing(list: listId, in: db))
             }
         }
     }
@@ -185,18 +190,10 @@ extension OrchestraGateway {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM communicationLog WHERE status = 'queued'") ?? 0 }
     }
 
-    /// Every setting of the orchestra, as people may see them: a stored SMTP password reads as "(set)".
-    public func settings() throws(StoreError) -> [String: String] {
-        var settings = try deliverySettings()
-        if let password = settings["smtpPassword"], !password.isEmpty { settings["smtpPassword"] = "(set)" }
-        return settings
-    }
-
-    /// Every setting, secrets included: for the outbox's delivery only, never for a response or a log.
-    public func deliverySettings() throws(StoreError) -> [String: String] {
-        try read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM setting").map { ($0["key"] as String, $0["value"] as String) })
-        }
+    /// The orchestra's settings, defaults filled in. Secrets are in it: show people `publicValues`, and
+    /// never put it in a log.
+    public func settings() throws(StoreError) -> OrchestraSettings {
+        try read { db in try settings(in: db) }
     }
 
     // MARK: Musicians' answer pages
@@ -205,7 +202,7 @@ extension OrchestraGateway {
     public func answerView(token: String) throws(StoreError) -> AnswerView? {
         try read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT r.id, r.status, r.deadlineAt, n.status AS needStatus, m.firstName || ' ' || m.lastName AS musicianName,
+                SELECT r.id, r.status, r.deadlineAt, r.respondedAt IS NOT NULL AS answered, n.status AS needStatus, m.firstName || ' ' || m.lastName AS musicianName,
                        m.preferredLanguage, p.name AS projectName, p.startDate, p.endDate, p.weekNumber, p.rehearsalSchedule,
                        p.concertInfo, pos.name AS positionSv, pos.nameEn AS positionEn, i.name AS instrumentSv, i.nameEn AS instrumentEn
                 FROM request r JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
@@ -220,7 +217,8 @@ extension OrchestraGateway {
                 positionName: english ? row["positionEn"] : row["positionSv"], instrumentName: english ? row["instrumentEn"] : row["instrumentSv"],
                 deadlineAt: row["deadlineAt"], status: RequestStatus(rawValue: row["status"]) ?? .cancelled,
                 needStatus: NeedStatus(rawValue: row["needStatus"]) ?? .cancelled,
-                timeZone: try setting("timeZone", in: db) ?? "Europe/Stockholm", requestId: row["id"])
+                timeZone: try settings(in: db).timeZone, requestId: row["id"],
+                bookingCancelled: row["status"] == RequestStatus.cancelled.rawValue && row["answered"] as Bool)
         }
     }
 }

@@ -36,8 +36,15 @@ public final class OrchestraGateway: Sendable {
 
     static func translate(_ error: any Error, _ path: String) -> StoreError {
         if let error = error as? StoreError { return error }
+        // SQLite's own words never reach a person: the operations check what they can name first, and what
+        // slips through is said in the orchestra's terms.
         if let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT {
-            return StoreError(.conflict, "that conflicts with the orchestra's data (\(error.message ?? "constraint"))", underlying: error)
+            let message = switch error.extendedResultCode {
+            case .SQLITE_CONSTRAINT_FOREIGNKEY: "that refers to something the orchestra does not have (or is still in use)"
+            case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY: "that already exists"
+            default: "that is not allowed by the orchestra's data rules"
+            }
+            return StoreError(.conflict, message, underlying: error)
         }
         return SealedDatabase.translate(error, path: path)
     }
@@ -124,47 +131,6 @@ public final class OrchestraGateway: Sendable {
         return id
     }
 
-    // MARK: Ranking lists
-
-    /// The A, B or C list of a position, made when first asked for.
-    public func rankingList(position: Int64, type: String) throws(StoreError) -> Int64 {
-        guard ["A", "B", "C"].contains(type) else { throw StoreError(.invalidInput, "a ranking list is A, B or C") }
-        return try write { db in
-            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM rankingList WHERE positionId = ? AND listType = ?", arguments: [position, type]) {
-                return id
-            }
-            try db.execute(sql: "INSERT INTO rankingList(positionId, listType) VALUES (?, ?)", arguments: [position, type])
-            return db.lastInsertedRowID
-        }
-    }
-
-    /// Puts a list in exactly this order (ranks 1…n); musicians not named leave the list.
-    public func setRanking(list: Int64, musicians: [Int64]) throws(StoreError) {
-        guard Set(musicians).count == musicians.count else { throw StoreError(.invalidInput, "a musician appears twice in the list") }
-        try write { db in
-            try db.execute(sql: "DELETE FROM ranking WHERE listId = ?", arguments: [list])
-            for (index, musician) in musicians.enumerated() {
-                try db.execute(sql: "INSERT INTO ranking(listId, musicianId, rank) VALUES (?, ?, ?)", arguments: [list, musician, index + 1])
-            }
-        }
-    }
-
-    /// Adds musicians at the end of a list.
-    public func addToList(_ list: Int64, musicians: [Int64]) throws(StoreError) {
-        let current = try ranking(list: list)
-        try setRanking(list: list, musicians: current + musicians.filter { !current.contains($0) })
-    }
-
-    /// Removes a musician from a list; the ranks close up.
-    public func removeFromList(_ list: Int64, musician: Int64) throws(StoreError) {
-        try setRanking(list: list, musicians: ranking(list: list).filter { $0 != musician })
-    }
-
-    /// A list's musicians in rank order.
-    public func ranking(list: Int64) throws(StoreError) -> [Int64] {
-        try read { db in try Int64.fetchAll(db, sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank", arguments: [list]) }
-    }
-
     // MARK: Projects and needs
 
     /// Creates a project; its week number comes from its start date.
@@ -188,19 +154,6 @@ public final class OrchestraGateway: Sendable {
         }
     }
 
-    /// A list for one project's need, in this order, instead of the position's A/B/C lists.
-    public func createCustomList(project: Int64, position: Int64, name: String, musicians: [Int64]) throws(StoreError) -> Int64 {
-        guard Set(musicians).count == musicians.count else { throw StoreError(.invalidInput, "a musician appears twice in the list") }
-        return try write { db in
-            try db.execute(sql: "INSERT INTO customRankingList(projectId, positionId, name) VALUES (?, ?, ?)", arguments: [project, position, name])
-            let id = db.lastInsertedRowID
-            for (index, musician) in musicians.enumerated() {
-                try db.execute(sql: "INSERT INTO customRanking(listId, musicianId, rank) VALUES (?, ?, ?)", arguments: [id, musician, index + 1])
-            }
-            return id
-        }
-    }
-
     /// Adds a need to a project, with a ranking list of its position or a custom list of the project.
     public func createNeed(project: Int64, position: Int64, quantity: Int, rankingList: Int64? = nil, customList: Int64? = nil,
                            strategy: RequestStrategy,
@@ -215,26 +168,6 @@ public final class OrchestraGateway: Sendable {
             try Self.checkPlacement(of: need, in: db)
             try need.insert(db)
             return need
-        }
-    }
-
-    /// Pauses a need (nobody new is asked; pending requests stay), or resumes it.
-    public func setNeedPaused(_ paused: Bool, need id: Int64, now: Date) throws(StoreError) -> DispatchResult {
-        try write { db in
-            try db.execute(sql: "UPDATE projectNeed SET status = ?, updatedAt = ? WHERE id = ? AND status IN ('active', 'paused')",
-                           arguments: [paused ? "paused" : "active", now, id])
-            guard db.changesCount == 1 else { throw StoreError(.conflict, "need \(id) is neither active nor paused") }
-            return paused ? DispatchResult(sent: [], plan: nil) : try dispatch(need: id, now: now, in: db)
-        }
-    }
-
-    /// Cancels a need: its pending requests are cancelled and those musicians told the position is filled.
-    public func cancelNeed(_ id: Int64, now: Date) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "UPDATE projectNeed SET status = 'cancelled', updatedAt = ? WHERE id = ? AND status <> 'cancelled'",
-                           arguments: [now, id])
-            guard db.changesCount == 1 else { throw StoreError(.conflict, "need \(id) is already cancelled") }
-            try cancelPending(need: id, now: now, in: db)
         }
     }
 
@@ -253,48 +186,29 @@ public final class OrchestraGateway: Sendable {
         try read { db in try OutboxMessage.order(sql: "id").fetchAll(db) }
     }
 
-    /// Sets one of the orchestra's settings (reminderPercentage 10–90, listConflictMode simple|smart,
-    /// conflictPolicy warn|skip, timeZone, quietHoursStart/End HH:MM or empty, smsOnRequest/smsOnReminder
-    /// true|false: text musicians who have a phone number as well as emailing them).
-    public func setSetting(_ key: String, _ value: String) throws(StoreError) {
-        try setSettings([key: value])
-    }
-
-    /// Changes several settings at once: all of them, or none when one is invalid.
+    /// Changes several settings at once: all of them, or none when one is invalid (the message names the
+    /// setting and what it takes).
     public func setSettings(_ changes: [String: String]) throws(StoreError) {
-        for (key, value) in changes.sorted(by: { $0.key < $1.key }) { try Self.validateSetting(key, value) }
         try write { db in
-            for (key, value) in changes {
+            let changed: OrchestraSettings
+            do { changed = try settings(in: db).applying(changes) } catch let error as SettingError {
+                throw StoreError(.invalidInput, error.message)
+            }
+            for (key, value) in changed.stored {
                 try db.execute(sql: "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", arguments: [key, value])
             }
         }
     }
 
-    static func validateSetting(_ key: String, _ value: String) throws(StoreError) {
-        let valid: Bool
-        switch key {
-        case "reminderPercentage": valid = Int(value).map { (10...90).contains($0) && $0 % 5 == 0 } ?? false
-        case "listConflictMode": valid = ListConflictMode(rawValue: value) != nil
-        case "conflictPolicy": valid = ConflictPolicy(rawValue: value) != nil
-        case "timeZone": valid = TimeZone(identifier: value) != nil
-        case "quietHoursStart", "quietHoursEnd": valid = value.isEmpty || QuietHours.minutes(value) != nil
-        case "smsOnRequest", "smsOnReminder": valid = value == "true" || value == "false"
-        case "emailTransport": valid = ["outbox", "smtp"].contains(value)
-        case "smtpHost": valid = value.isEmpty || (value.count <= 253 && value.allSatisfy { $0.isLetter || $0.isNumber || ".-:[]".contains($0) })
-        case "smtpPort": valid = Int(value).map { (1...65535).contains($0) } ?? false
-        case "smtpSecurity": valid = ["starttls", "tls", "none"].contains(value)
-        case "smtpUsername": valid = value.count <= 200 && !value.contains(where: \.isNewline)
-        case "smtpPassword": valid = value.count <= 200 && !value.contains(where: \.isNewline)
-        case "smtpCACertificate": valid = value.isEmpty || value.contains("-----BEGIN CERTIFICATE-----")
-        case "emailFrom", "emailReplyTo": valid = value.isEmpty || EmailAddress.isHeaderSafe(value)
-        case "emailFromName": valid = value.count <= 200 && !value.contains(where: \.isNewline)
-        default: throw StoreError(.invalidInput, "no setting \(key)")
-        }
-        guard valid else { throw StoreError(.invalidInput, "\(key): \"\(value)\" is not a valid value") }
+    /// Sets one setting (see `OrchestraSettings` for the keys and what each takes).
+    public func setSetting(_ key: String, _ value: String) throws(StoreError) {
+        try setSettings([key: value])
     }
 
-    func setting(_ key: String, in db: Database) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE key = ?"), arguments: [key])
+    /// The orchestra's settings, defaults filled in.
+    func settings(in db: Database) throws -> OrchestraSettings {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM setting"))
+        return OrchestraSettings(stored: Dictionary(rows.map { ($0["key"] as String, $0["value"] as String) }, uniquingKeysWith: { a, _ in a }))
     }
 }
 

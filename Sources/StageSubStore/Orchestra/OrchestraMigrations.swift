@@ -40,6 +40,9 @@ public enum OrchestraMigrations {
             try db.alter(table: "request") { t in t.add(column: "reminderTokenHash", .text) }
             try db.create(index: "request_reminderTokenHash", on: "request", columns: ["reminderTokenHash"], unique: true)
         }
+        migrator.registerMigration("v5: A/B/C lists for every position, withdrawals and direct bookings, cancellation messages") { db in
+            try OrchestraSchema.migrateToV5(db)
+        }
         return migrator
     }
 

@@ -1,0 +1,49 @@
+/// What a message says, by template. Email and SMS share the types; an SMS uses the `sms_` template.
+public enum MessageType: String, Sendable, Codable, CaseIterable {
+    case request, reminder, confirmation
+    /// Someone else filled the position first.
+    case positionFilled = "position_filled"
+    /// The orchestra withdrew a pending request (need cancelled, fewer places than requests out).
+    case requestWithdrawn = "request_withdrawn"
+    /// The orchestra cancelled an accepted booking (its need was cancelled).
+    case bookingCancelled = "booking_cancelled"
+    case groupEmail = "group_email"
+
+    /// The SMS twin's template, for the types sent by SMS too.
+    public var smsTemplate: String? {
+        switch self {
+        case .request: "sms_request"
+        case .reminder: "sms_reminder"
+        default: nil
+        }
+    }
+}
+
+/// How a message travels.
+public enum MessageChannel: String, Sendable, Codable, CaseIterable {
+    case email, sms
+}
+
+/// Where a message stands in the outbox.
+public enum MessageStatus: String, Sendable, Codable, CaseIterable {
+    case queued, sent, failed
+}
+
+/// When a failed delivery is tried again, and when it is given up.
+public enum DeliveryPolicy {
+    /// After this many failed attempts a message is given up; a permanent refusal gives it up at once.
+    public static let maximumAttempts = 8
+
+    /// Seconds to wait after the n-th failed attempt: 1, 2, 4 … minutes, at most 4 hours.
+    public static func retryDelay(afterAttempt attempts: Int) -> Double {
+        Double(min(240, 1 << min(max(attempts - 1, 0), 8))) * 60
+    }
+
+    /// After a failed attempt (the message had `attempts` before it): whether it is given up, and if not,
+    /// how many seconds until the next try.
+    public static func afterFailure(attempts: Int, permanent: Bool) -> (attempts: Int, givenUp: Bool, retryIn: Double?) {
+        let done = attempts + 1
+        let givenUp = permanent || done >= maximumAttempts
+        return (done, givenUp, givenUp ? nil : retryDelay(afterAttempt: done))
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// How an orchestra's email leaves the appliance.
+public enum EmailTransportKind: String, Sendable, Codable, CaseIterable {
+    /// Messages stay in the outbox, where people read them (the demo, an orchestra not yet set up).
+    case outbox
+    case smtp
+}
+
+/// How the SMTP connection is protected.
+public enum SMTPSecurity: String, Sendable, Codable, CaseIterable {
+    case starttls, tls, none
+}
+
+/// An orchestra's settings as one typed value: every key with its default, range and validation. Stored
+/// as `key → text` rows; a stored value that is no longer valid reads as the default.
+public struct OrchestraSettings: Sendable, Equatable {
+    /// The zone an orchestra works in unless it says otherwise.
+    public static let defaultTimeZone = "Europe/Stockholm"
+
+    public var timeZone = Self.defaultTimeZone
+    /// `HH:MM`, or empty for no quiet hours (both must be set).
+    public var quietHoursStart = ""
+    public var quietHoursEnd = ""
+    /// When the reminder goes, as a share of the response time: 10–90, in steps of 5.
+    public var reminderPercentage = 75
+    public var conflictPolicy = ConflictPolicy.warn
+    public var listConflictMode = ListConflictMode.simple
+    /// The language of a new musician and of a user who has not chosen one (sv or en).
+    public var defaultLanguage = "sv"
+    public var smsOnRequest = false
+    public var smsOnReminder = false
+    public var emailTransport = EmailTransportKind.outbox
+    public var smtpHost = ""
+    /// Empty: 587 for STARTTLS and none, 465 for TLS.
+    public var smtpPort: Int?
+    public var smtpSecurity = SMTPSecurity.starttls
+    public var smtpUsername = ""
+    /// Write-only: reads back as `(set)` through `publicValues`.
+    public var smtpPassword = ""
+    public var smtpCACertificate = ""
+    public var emailFrom = ""
+    public var emailFromName = ""
+    public var emailReplyTo = ""
+
+    public init() {}
+
+    /// Every key there is, in the order a settings screen lists them.
+    public static let keys = ["timeZone", "quietHoursStart", "quietHoursEnd", "reminderPercentage", "conflictPolicy", "listConflictMode",
+                              "defaultLanguage", "smsOnRequest", "smsOnReminder", "emailTransport", "smtpHost", "smtpPort", "smtpSecurity",
+                              "smtpUsername", "smtpPassword", "smtpCACertificate", "emailFrom", "emailFromName", "emailReplyTo"]
+
+    /// Keys whose value is never shown back.
+    public static let secretKeys: Set<String> = ["smtpPassword"]
+    /// Keys about how email leaves the appliance: hidden from users who are not admins.
+    public static let transportKeys: Set<String> = ["emailTransport", "smtpHost", "smtpPort", "smtpSecurity", "smtpUsername", "smtpPassword",
+                                                    "smtpCACertificate"]
+
+    /// The settings stored as text; unknown keys are ignored and invalid values read as the default.
+    public init(stored: [String: String]) {
+        for (key, value) in stored { try? set(key, value) }
+    }
+
+    /// The settings as text, one entry per key (secrets included: for storage only).
+    public var stored: [String: String] {
+        var out: [String: String] = [:]
+        for key in Self.keys { out[key] = value(of: key) }
+        return out
+    }
+
+    /// The settings as people may read them: secrets as `(set)` or empty.
+    public var publicValues: [String: String] {
+        var out = stored
+        for key in Self.secretKeys where !(out[key] ?? "").isEmpty { out[key] = "(set)" }
+        return out
+    }
+
+    /// The text of one key.
+    public func value(of key: String) -> String? {
+        switch key {
+        case "timeZone": timeZone
+        case "quietHoursStart": quietHoursStart
+        case "quietHoursEnd": quietHoursEnd
+        case "reminderPercentage": String(reminderPercentage)
+        case "conflictPolicy": conflictPolicy.rawValue
+        case "listConflictMode": listConflictMode.rawValue
+        case "defaultLanguage": defaultLanguage
+        case "smsOnRequest": String(smsOnRequest)
+        case "smsOnReminder": String(smsOnReminder)
+        case "emailTransport": emailTransport.rawValue
+        case "smtpHost": smtpHost
+        case "smtpPort": smtpPort.map(String.init) ?? ""
+        case "smtpSecurity": smtpSecurity.rawValue
+        case "smtpUsername": smtpUsername
+        case "smtpPassword": smtpPassword
+        case "smtpCACertificate": smtpCACertificate
+        case "emailFrom": emailFrom
+        case "emailFromName": emailFromName
+        case "emailReplyTo": emailReplyTo
+        default: nil
+        }
+    }
+
+    /// Sets one key from text, or says what is wrong with the value (nothing changes then).
+    public mutating func set(_ key: String, _ value: String) throws(SettingError) {
+        func bad(_ rule: String) -> SettingError { SettingError(key: key, message: "\(key) \(rule)") }
+        func text(max: Int) throws(SettingError) -> String {
+            guard value.count <= max, !value.contains(where: \.isNewline) else { throw bad("must be one line of at most \(max) characters") }
+            return value
+        }
+        switch key {
+        case "timeZone":
+            guard TimeZone(identifier: value) != nil else { throw bad("must be a time zone such as Europe/Stockholm") }
+            timeZone = value
+        case "quietHoursStart", "quietHoursEnd":
+            guard value.isEmpty || QuietHours.minutes(value) != nil else { throw bad("must be a time HH:MM, or empty") }
+            if key == "quietHoursStart" { quietHoursStart = value } else { quietHoursEnd = value }
+        case "reminderPercentage":
+            guard let n = Int(value), (10...90).contains(n), n % 5 == 0 else { throw bad("must be 10–90 in steps of 5") }
+            reminderPercentage = n
+        case "conflictPolicy":
+            guard let v = ConflictPolicy(rawValue: value) else { throw bad("must be warn or skip") }
+            conflictPolicy = v
+        case "listConflictMode":
+            guard let v = ListConflictMode(rawValue: value) else { throw bad("must be simple or smart") }
+            listConflictMode = v
+        case "defaultLanguage":
+            guard ["sv", "en"].contains(value) else { throw bad("must be sv or en") }
+            defaultLanguage = value
+        case "smsOnRequest", "smsOnReminder":
+            guard let v = Bool(value) else { throw bad("must be true or false") }
+            if key == "smsOnRequest" { smsOnRequest = v } else { smsOnReminder = v }
+        case "emailTransport":
+            guard let v = EmailTransportKind(rawValue: value) else { throw bad("must be outbox or smtp") }
+            emailTransport = v
+        case "smtpHost":
+            guard value.isEmpty || (value.count <= 253 && value.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) })) else {
+                throw bad("must be a host name or address")
+            }
+            smtpHost = value
+        case "smtpPort":
+            if value.isEmpty { smtpPort = nil; return }
+            guard let n = Int(value), (1...65535).contains(n) else { throw bad("must be a port 1–65535, or empty") }
+            smtpPort = n
+        case "smtpSecurity":
+            guard let v = SMTPSecurity(rawValue: value) else { throw bad("must be starttls, tls or none") }
+            smtpSecurity = v
+        case "smtpUsername": smtpUsername = try text(max: 200)
+        case "smtpPassword": smtpPassword = try text(max: 200)
+        case "smtpCACertificate":
+            guard value.isEmpty || value.contains("-----BEGIN CERTIFICATE-----") else { throw bad("must be a PEM certificate, or empty") }
+            smtpCACertificate = value
+        case "emailFrom", "emailReplyTo":
+            guard value.isEmpty || EmailAddress.isHeaderSafe(value) else { throw bad("must be an email address, or empty") }
+            if key == "emailFrom" { emailFrom = value } else { emailReplyTo = value }
+        case "emailFromName": emailFromName = try text(max: 200)
+        default: throw SettingError(key: key, message: "there is no setting \(key)")
+        }
+    }
+
+    /// These settings with several changes: all of them, or the first that is wrong (in key order).
+    public func applying(_ changes: [String: String]) throws(SettingError) -> OrchestraSettings {
+        var result = self
+        // Quiet hours count only when both ends are set, so they may be set one at a time.
+        for (key, value) in changes.sorted(by: { $0.key < $1.key }) { try result.set(key, value) }
+        return result
+    }
+
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: Self.defaultTimeZone) ?? .gmt }
+
+    /// The quiet-hours window, when both ends are set.
+    public var quietHours: QuietHours? { QuietHours(start: quietHoursStart, end: quietHoursEnd, timeZone: zone) }
+}
+
+/// A setting that cannot take the value given.
+public struct SettingError: Error, Sendable, Equatable {
+    public let key: String
+    public let message: String
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import StageSubCore
+import StageSubStore
+
+/// A demo appliance's clock, moved forward by a person (`serve --demo` only): the due-work pass runs at
+/// once, so reminders, timeouts and the next musician asked show within seconds. The offset is stored in
+/// the data directory, so a restart keeps it.
+enum DemoClockRoutes {
+    /// The most one move may advance: a month (a demo never needs more at once).
+    static let maximumHours = 720
+
+    struct Advance: APIInput {
+        static let fields = ["advanceHours"]
+        var advanceHours: Int
+    }
+
+    struct ClockView: Encodable {
+        let now: Date
+        let offsetHours: Double
+    }
+
+    /// `+26h (2026-12-02T21:30:00Z)`: the header every response of a moved demo appliance carries.
+    static func headerValue(offset: TimeInterval, now: Date) -> String {
+        let hours = (offset / 3600 * 10).rounded() / 10
+        return "+\(hours.formatted(.number.grouping(.never)))h (\(ISO8601DateFormatter().string(from: now)))"
+    }
+
+    static func view(_ state: ServerState) -> ClockView {
+        ClockView(now: state.clock.now(), offsetHours: (state.demoClock?.offsetSeconds ?? 0) / 3600)
+    }
+
+    /// Admins of an orchestra and superadmins; not API keys or the user role.
+    static func checkMayMove(_ scope: Scope) throws {
+        guard let role = scope.principal?.user?.role, role == .admin || role == .superadmin else {
+            throw APIError(.forbidden, "only an admin or a superadmin moves the demo clock")
+        }
+    }
+}
+
+extension ServerState {
+    static func demoRoutes() -> [APIRoute] {
+        [
+            APIRoute(method: .get, path: "/api/v1/demo/clock", summary: "The demo appliance's clock and how far it was moved.",
+                     access: .authenticated, success: (200, Schema.object(["now": Schema.dateTime, "offsetHours": Schema.number]))) { _, _, scope in
+                JSON.response(DemoClockRoutes.view(scope.state))
+            },
+            APIRoute(method: .post, path: "/api/v1/demo/clock", summary: "Move the demo appliance's clock forward, then act on what fell due.",
+                     access: .authenticated, requestBody: Schema.object(["advanceHours": Schema.integer], additional: false),
+                     success: (200, Schema.object(["now": Schema.dateTime, "offsetHours": Schema.number]))) { request, _, scope in
+                try DemoClockRoutes.checkMayMove(scope)
+                let hours = try await JSON.decode(DemoClockRoutes.Advance.self, from: request).advanceHours
+                guard (1...DemoClockRoutes.maximumHours).contains(hours) else {
+                    throw APIError.badField("advanceHours", "must be from 1 to \(DemoClockRoutes.maximumHours)")
+                }
+                try scope.state.advanceDemoClock(hours: hours)
+                scope.log("moved the demo clock forward \(hours) h")
+                return JSON.response(DemoClockRoutes.view(scope.state))
+            },
+        ]
+    }
+
+    /// Moves the demo clock, stores the offset, and runs the due-work pass at once.
+    func advanceDemoClock(hours: Int) throws {
+        guard let demoClock else { throw APIError.notFound }
+        let offset = demoClock.advance(by: TimeInterval(hours) * 3600)
+        try appliance.directory.writeDemoClockOffset(offset)
+        let pass = dueWorkService().processAll()
+        metrics.recordDueWorkPass(at: clock.now(), failures: pass.failures.count)
+    }
+}
