@@ -41,16 +41,17 @@ public struct EngineRequest: Sendable, Hashable {
 public struct NeedState: Sendable, Hashable {
     public var need: EngineNeed
     public var requests: [EngineRequest]
+    /// Whether a person has sent the need (then the engine keeps it asking by itself).
+    public var hasBegun: Bool
 
-    public init(need: EngineNeed, requests: [EngineRequest]) {
+    public init(need: EngineNeed, requests: [EngineRequest], hasBegun: Bool? = nil) {
         self.need = need
         self.requests = requests
+        self.hasBegun = hasBegun ?? !requests.isEmpty
     }
 
     public var accepted: Int { requests.filter { $0.status == .accepted }.count }
     public var pending: [EngineRequest] { requests.filter { $0.status == .pending } }
-    /// Whether the need has begun asking (then the engine keeps it going by itself).
-    public var hasBegun: Bool { !requests.isEmpty }
 }
 
 /// The request an effect is about: one that exists, or the one a direct booking creates.

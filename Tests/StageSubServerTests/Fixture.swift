@@ -26,7 +26,7 @@ final class Fixture: Sendable {
     let alphaKey: String
     let betaKey: String
 
-    init() throws {
+    init(demo: Bool = false) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("stagesub-server-\(UUID().uuidString)")
         let directory = DataDirectory(root: root.path, keyFile: nil)
         let clock = self.clock
@@ -35,6 +35,7 @@ final class Fixture: Sendable {
         appliance = try Appliance.open(directory, now: { clock.now() })
         var configuration = ServerConfiguration()
         configuration.publicURL = "http://stagesub.test"
+        configuration.demo = demo
         state = ServerState(appliance: appliance, configuration: configuration, clock: clock)
         let appliance = self.appliance, state = self.state
 
@@ -112,6 +113,7 @@ struct Reply: Sendable {
     let text: String
     var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] }
     var array: [Any]? { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [Any] }
+    var objects: [[String: Any]]? { array as? [[String: Any]] }
 }
 
 struct Client: Sendable {

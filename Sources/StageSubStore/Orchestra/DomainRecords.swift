@@ -107,6 +107,8 @@ public struct ProjectNeed: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public var status: NeedStatus
     public var createdAt: Date
     public var updatedAt: Date
+    /// When a person first sent it (nil: a draft); from then on the engine keeps it asking by itself.
+    public var sendingStartedAt: Date?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

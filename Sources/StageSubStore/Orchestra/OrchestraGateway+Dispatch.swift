@@ -27,7 +27,11 @@ extension OrchestraGateway {
 
     /// Carries out the plan for a need in one transaction: requests, tokens and messages.
     public func send(need id: Int64, now: Date) throws(StoreError) -> DispatchResult {
-        try write { db in try carryOut(DispatchPlanner.plan(try dispatchInput(need: id, in: db)), need: id, now: now, in: db) }
+        try write { db in
+            let plan = DispatchPlanner.plan(try dispatchInput(need: id, in: db))
+            try Self.markSendingStarted([id], now: now, in: db)
+            return try carryOut(plan, need: id, now: now, in: db)
+        }
     }
 
     /// A musician's answer through their link. One transaction that re-checks the need, so simultaneous
@@ -192,7 +196,7 @@ extension OrchestraGateway {
     /// others without anyone pressing send. Needs never sent wait for a person to send them.
     func replan(project id: Int64, now: Date, in db: Database) throws -> [NeedDispatch] {
         let begun = Set(try Int64.fetchAll(db, sql: """
-            SELECT DISTINCT r.needId FROM request r JOIN projectNeed n ON n.id = r.needId WHERE n.projectId = ? AND n.status = 'active'
+            SELECT id FROM projectNeed WHERE projectId = ? AND status = 'active' AND sendingStartedAt IS NOT NULL
             """, arguments: [id]))
         guard !begun.isEmpty else { return [] }
         return try projectPlans(project: id, in: db).filter { begun.contains($0.needId) }.map { planned in
@@ -200,11 +204,18 @@ extension OrchestraGateway {
         }
     }
 
+    /// Notes that a person sent these needs (the first time counts).
+    static func markSendingStarted(_ needs: [Int64], now: Date, in db: Database) throws {
+        for id in needs {
+            try db.execute(sql: "UPDATE projectNeed SET sendingStartedAt = ? WHERE id = ? AND sendingStartedAt IS NULL", arguments: [now, id])
+        }
+    }
+
     /// A need with its requests, as the engine sees them.
     func needState(_ need: ProjectNeed, in db: Database) throws -> NeedState {
         let requests = try SubstituteRequest.filter(sql: "needId = ?", arguments: [need.id]).order(sql: "id").fetchAll(db)
         return NeedState(need: EngineNeed(id: need.id!, quantity: need.quantity, strategy: need.strategy, status: need.status),
-                         requests: requests.map(\.engineRequest))
+                         requests: requests.map(\.engineRequest), hasBegun: need.sendingStartedAt != nil || !requests.isEmpty)
     }
 
     /// Creates the requests and messages of a plan made in the caller's transaction.

@@ -54,7 +54,9 @@ extension OrchestraGateway {
     /// setting a musician on two lists is asked by the higher instrument and position first).
     public func sendProject(project id: Int64, now: Date) throws(StoreError) -> [NeedDispatch] {
         try write { db in
-            try projectPlans(project: id, in: db).map { planned in
+            let plans = try projectPlans(project: id, in: db)
+            try Self.markSendingStarted(plans.map(\.needId), now: now, in: db)
+            return try plans.map { planned in
                 NeedDispatch(needId: planned.needId, result: try carryOut(planned.plan, need: planned.needId, now: now, in: db))
             }
         }

@@ -1,12 +1,16 @@
 import Foundation
 import GRDB
 
-/// Migration 5: every position has its A, B and C lists; withdrawals and direct bookings are their own;
+/// Migration 5: every position has its A, B and C lists; withdrawals and direct bookings are their own; a
+/// need remembers when it was first sent;
 /// the orchestra can tell musicians it withdrew a request or cancelled a booking. The data it seeds is
 /// written here, as it was at this version, so later edits of the seed files never change it.
 extension OrchestraSchema {
     static func migrateToV5(_ db: Database) throws {
         try rebuildRequestTable(db)
+        // When a person first sent the need: from then on the engine keeps it asking by itself.
+        try db.alter(table: "projectNeed") { t in t.add(column: "sendingStartedAt", .datetime) }
+        try db.execute(sql: "UPDATE projectNeed SET sendingStartedAt = (SELECT min(sentAt) FROM request r WHERE r.needId = projectNeed.id)")
         try createMissingRankingLists(db)
         let now = Date()
         for template in v5Templates {
