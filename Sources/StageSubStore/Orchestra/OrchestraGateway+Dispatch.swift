@@ -195,11 +195,7 @@ extension OrchestraGateway {
     /// project-wide order: a musician freed by one need (cancelled, filled first come) is picked up by the
     /// others without anyone pressing send. Needs never sent wait for a person to send them.
     func replan(project id: Int64, now: Date, in db: Database) throws -> [NeedDispatch] {
-        let begun = Set(try Int64.fetchAll(db, sql: """
-            SELECT id FROM projectNeed WHERE projectId = ? AND status = 'active' AND sendingStartedAt IS NOT NULL
-            """, arguments: [id]))
-        guard !begun.isEmpty else { return [] }
-        return try projectPlans(project: id, in: db).filter { begun.contains($0.needId) }.map { planned in
+        try projectPlans(project: id, onlySent: true, in: db).map { planned in
             NeedDispatch(needId: planned.needId, result: try carryOut(planned.plan, need: planned.needId, now: now, in: db))
         }
     }

@@ -62,11 +62,16 @@ extension OrchestraGateway {
         }
     }
 
-    func projectPlans(project id: Int64, in db: Database) throws -> [NeedPlan] {
+    /// The plans of a project's active needs in score order; `onlySent` leaves out the needs nobody has
+    /// sent yet (they neither ask nor hold anyone back).
+    func projectPlans(project id: Int64, onlySent: Bool = false, in db: Database) throws -> [NeedPlan] {
         guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
-        let open = try Int64.fetchAll(db, sql: "SELECT n.id FROM projectNeed n \(Self.scoreOrder)", arguments: [id])
-        let inputs = try open.map { try dispatchInput(need: $0, in: db) }.filter { $0.need.status == .active }
-        return DispatchPlanner.planProject(inputs)
+        let open = try Int64.fetchAll(db, sql: """
+            SELECT n.id FROM projectNeed n JOIN position p ON p.id = n.positionId JOIN instrument i ON i.id = p.instrumentId
+            WHERE n.projectId = ? AND n.status = 'active' AND (? OR n.sendingStartedAt IS NOT NULL)
+            ORDER BY i.displayOrder, p.hierarchyLevel, n.id
+            """, arguments: [id, !onlySent])
+        return DispatchPlanner.planProject(try open.map { try dispatchInput(need: $0, in: db) })
     }
 
     /// A project's needs (one `?` argument) in score order.
