@@ -53,3 +53,20 @@ struct CSVTableTests {
         #expect(missing.issues.count == 3 && missing.issues.allSatisfy { $0.line == 1 })
     }
 }
+
+@Suite("Import headers as people spell them")
+struct ImportHeaderTests {
+    @Test("case, spaces, hyphens and Swedish or English names all find their column; unknown columns are named")
+    func spellings() throws {
+        let cases = ["FÖRNAMN;Efter namn;E-Post;Mobil-nummer;Lokalt boende;Språk;Kommentar;Tröjstorlek",
+                     "First Name;last_name;E-mail;Phone Number;Local Residence;Language;Notes;Shirt"]
+        for header in cases {
+            let table = try CSVTable(text: header + "\nEva;Ek;eva@x.se;070-1;ja;en;hej;M\n")
+            let (drafts, issues, ignored) = MusicianImport.read(table)
+            #expect(issues.isEmpty, "\(header): \(issues)")
+            let eva = try #require(drafts.first)
+            #expect(eva.phone == "070-1" && eva.localResidence && eva.preferredLanguage == "en" && eva.notes == "hej", "\(header)")
+            #expect(ignored == [String(header.split(separator: ";").last!)])
+        }
+    }
+}
