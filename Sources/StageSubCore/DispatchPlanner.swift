@@ -244,10 +244,19 @@ public enum DispatchPlanner {
         requests.filter { $0.needId == need.id && $0.status == .accepted }.count >= need.quantity
     }
 
+    /// The bounds of a need's numbers: beyond them a value is a typo (and a deadline past year 9999 could
+    /// not even be stored).
+    public static let quantityRange = 1...500
+    public static let responseHoursRange = 1...2160
+    public static let recipientsRange = 1...2000
+
     /// A refusal for a need's settings that cannot work, or nil.
     public static func validate(quantity: Int, strategy: RequestStrategy, maxRecipients: Int?, responseTimeHours: Int) -> String? {
-        if quantity < 1 { return "quantity must be at least 1" }
-        if responseTimeHours < 1 { return "the response time must be at least 1 hour" }
+        if !quantityRange.contains(quantity) { return "quantity must be from 1 to \(quantityRange.upperBound)" }
+        if !responseHoursRange.contains(responseTimeHours) {
+            return "responseTimeHours must be from 1 to \(responseHoursRange.upperBound) (90 days)"
+        }
+        if let max = maxRecipients, !recipientsRange.contains(max) { return "maxRecipients must be from 1 to \(recipientsRange.upperBound)" }
         if let max = maxRecipients {
             if strategy != .firstCome { return "maxRecipients applies to first come only" }
             if max < quantity { return "maxRecipients (\(max)) must be at least the quantity (\(quantity))" }

@@ -19,7 +19,7 @@ struct NeedEditRuleTests {
             $0.responseTimeHours = 48; $0.requireLocalResidence = true
         }
         #expect(NeedEditRule.refusal(from: Self.base, to: everything, requests: 0, accepted: 0) == nil)
-        #expect(NeedEditRule.refusal(from: Self.base, to: Self.changed { $0.quantity = 0 }, requests: 0, accepted: 0) == "quantity must be at least 1")
+        #expect(NeedEditRule.refusal(from: Self.base, to: Self.changed { $0.quantity = 0 }, requests: 0, accepted: 0) == "quantity must be from 1 to 500")
         #expect(NeedEditRule.refusal(from: Self.base, to: Self.changed { $0.customRankingListId = 3 }, requests: 0, accepted: 0)?
                     .contains("one list") == true)
     }

@@ -75,6 +75,9 @@ struct EngineAPITests {
             replies.append(try await client.call(.post, "/api/v1/musicians", as: user, json: #"{"firstName":"A","lastName":"B","email":"anna1@alpha.test"}"#))
             replies.append(try await client.call(.post, "/api/v1/projects/\(fixture.alpha.project)/needs", as: user,
                                                  json: #"{"positionId":\#(position),"quantity":1,"rankingListId":999999,"strategy":"parallel"}"#))
+            let huge = try await client.call(.post, "/api/v1/projects/\(fixture.alpha.project)/needs", as: user,
+                                             json: #"{"positionId":\#(position),"quantity":1,"rankingListId":\#(list),"strategy":"parallel","responseTimeHours":71000000}"#)
+            #expect(huge.status == 400 && huge.text.contains("responseTimeHours"), "\(huge.text)")
             for reply in replies {
                 #expect(reply.status < 500, "\(reply.status) \(reply.text)")
                 for word in ["constraint", "sqlite", "foreign key"] {
@@ -123,5 +126,26 @@ struct EngineAPITests {
         let restarted = ServerState(appliance: fixture.appliance, configuration: fixture.state.configuration, clock: fixture.clock)
         #expect(restarted.demoClock.map { Int($0.offsetSeconds) } == 49 * 3600)
         #expect(restarted.clock.now() == fixture.clock.now().addingTimeInterval(49 * 3600))
+    }
+
+    @Test("a stored row that cannot be read answers 500 with a request id for that page only; the server and the pass go on")
+    func unreadableRowDoesNotStopTheAppliance() async throws {
+        let fixture = try Fixture()
+        let database = try fixture.state.pool.database("alpha")
+        try await database.write { db in
+            try db.execute(sql: "UPDATE request SET deadlineAt = '+71000000-01-01 00:00:00.000' WHERE id = ?", arguments: [fixture.alpha.request])
+        }
+        try await fixture.test { client in
+            let page = try await client.call(.get, "/r/\(fixture.alphaTokens[0])")
+            #expect(page.status == 500)
+            let requestId = try #require(page.headers[HTTPField.Name("X-Request-Id")!])
+            #expect(page.text.contains(requestId))
+            #expect(try await client.call(.get, "/healthz").status == 200)
+            let user = try await client.login("beta-user")
+            #expect(try await client.call(.get, "/api/v1/projects", as: user).status == 200)
+        }
+        let pass = fixture.state.dueWorkService().processAll()
+        #expect(pass.orchestras == 2)  // alpha's pass went on around the row, beta's too
+        #expect(pass.failures.contains { $0.hasPrefix("alpha") && $0.contains("\(fixture.alpha.request)") })
     }
 }

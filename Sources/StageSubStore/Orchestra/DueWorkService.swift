@@ -55,7 +55,13 @@ public struct DueWorkService: Service {
         for orchestra in orchestras where orchestra.status == .active {
             do {
                 let gateway = try pool.gateway(orchestra, answerBaseURL: answerBaseURL)
-                let done = try gateway.processDue(now: now)
+                let done = try gateway.processDueWork(now: now)
+                if !done.unreadable.isEmpty {
+                    // Skipped, never blocking: the rest of this orchestra and every other one go on.
+                    logger.error("requests that cannot be read were skipped", metadata: [
+                        "orchestra": "\(orchestra.slug)", "requests": "\(done.unreadable.map(String.init).joined(separator: ","))"])
+                    pass.failures.append("\(orchestra.slug): requests \(done.unreadable.map(String.init).joined(separator: ", ")) cannot be read")
+                }
                 pass.orchestras += 1
                 pass.reminders += done.reminders
                 pass.timeouts += done.timeouts

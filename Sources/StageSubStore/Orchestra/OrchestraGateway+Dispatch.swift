@@ -50,6 +50,20 @@ extension OrchestraGateway {
     /// asks the next). Idempotent: all state is in the database, so running it twice does nothing twice.
     @discardableResult
     public func processDue(now: Date) throws(StoreError) -> (reminders: Int, timeouts: Int) {
+        let done = try processDueWork(now: now)
+        return (done.reminders, done.timeouts)
+    }
+
+    /// What a due-work pass did, and the requests it had to skip because their rows cannot be read.
+    public struct DueWork: Sendable, Equatable {
+        public var reminders = 0
+        public var timeouts = 0
+        public var unreadable: [Int64] = []
+    }
+
+    /// `processDue`, also naming the requests skipped: a row that cannot be read costs only itself, never
+    /// the pass (the others still time out and are reminded).
+    public func processDueWork(now: Date) throws(StoreError) -> DueWork {
         // Most passes find nothing: a read (which never waits for writers) decides whether to write at all.
         let due = try read { db in
             try Bool.fetchOne(db, sql: """
@@ -57,22 +71,31 @@ extension OrchestraGateway {
                                AND (deadlineAt <= ? OR (reminderSentAt IS NULL AND reminderDueAt <= ?)))
                 """, arguments: [now, now]) ?? false
         }
-        guard due else { return (0, 0) }
+        guard due else { return DueWork() }
         return try write { db in
-            let candidates = try SubstituteRequest.filter(
-                sql: "status = 'pending' AND (deadlineAt <= ? OR (reminderSentAt IS NULL AND reminderDueAt <= ?))", arguments: [now, now]
-            ).order(sql: "id").fetchAll(db)
-            let work = RequestEngine.due(candidates.map(\.engineRequest), now: now)
+            var work = DueWork()
+            var candidates: [EngineRequest] = []
+            for id in try Int64.fetchAll(db, sql: """
+                SELECT id FROM request WHERE status = 'pending' AND (deadlineAt <= ? OR (reminderSentAt IS NULL AND reminderDueAt <= ?)) ORDER BY id
+                """, arguments: [now, now]) {
+                do {
+                    if let request = try SubstituteRequest.fetchOne(db, key: id) { candidates.append(request.engineRequest) }
+                } catch {
+                    work.unreadable.append(id)
+                }
+            }
+            let decided = RequestEngine.due(candidates, now: now)
             var projects: [Int64] = []
-            for id in work.timeouts {
+            for id in decided.timeouts {
                 // Re-read: an earlier timeout's re-plan may have changed this need.
                 guard let request = try SubstituteRequest.fetchOne(db, key: id), request.status == .pending,
                       let need = try ProjectNeed.fetchOne(db, key: request.needId) else { continue }
                 let effects = RequestEngine.timeOut(try needState(need, in: db), request: id)
                 if try apply(effects, need: need, now: now, in: db), !projects.contains(need.projectId) { projects.append(need.projectId) }
+                work.timeouts += 1
             }
             for project in projects { _ = try replan(project: project, now: now, in: db) }
-            for id in work.reminders {
+            for id in decided.reminders {
                 guard var request = try SubstituteRequest.fetchOne(db, key: id), request.status == .pending else { continue }
                 request.reminderSentAt = now
                 try request.update(db)
@@ -80,8 +103,19 @@ extension OrchestraGateway {
                 let token = tokenPrefix + Self.newToken()
                 try db.execute(sql: "UPDATE request SET reminderTokenHash = ? WHERE id = ?", arguments: [Self.hash(token), id])
                 try queueMessage(.reminder, request: request, token: token, now: now, in: db)
+                work.reminders += 1
             }
-            return (work.reminders.count, work.timeouts.count)
+            return work
+        }
+    }
+
+    /// Pending requests whose dates cannot be read (the operator's log names them on every pass).
+    public func unreadableRequests() throws(StoreError) -> [Int64] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, deadlineAt, reminderDueAt FROM request WHERE status = 'pending' ORDER BY id").compactMap { row in
+                let readable = (try? StoredDate.required(row, "deadlineAt")) != nil && (try? StoredDate.optional(row, "reminderDueAt")) != nil
+                return readable ? nil : row["id"] as Int64
+            }
         }
     }
 

@@ -215,7 +215,7 @@ extension OrchestraGateway {
                 projectName: row["projectName"], startDate: row["startDate"], endDate: row["endDate"], weekNumber: row["weekNumber"],
                 rehearsalSchedule: row["rehearsalSchedule"], concertInfo: row["concertInfo"],
                 positionName: english ? row["positionEn"] : row["positionSv"], instrumentName: english ? row["instrumentEn"] : row["instrumentSv"],
-                deadlineAt: row["deadlineAt"], status: RequestStatus(rawValue: row["status"]) ?? .cancelled,
+                deadlineAt: try StoredDate.required(row, "deadlineAt"), status: RequestStatus(rawValue: row["status"]) ?? .cancelled,
                 needStatus: NeedStatus(rawValue: row["needStatus"]) ?? .cancelled,
                 timeZone: try settings(in: db).timeZone, requestId: row["id"],
                 bookingCancelled: row["status"] == RequestStatus.cancelled.rawValue && row["answered"] as Bool)

@@ -7,9 +7,12 @@ extension OrchestraGateway {
     /// at least one request, most asked first.
     public func statistics() throws(StoreError) -> OrchestraStatistics {
         try read { db in
-            let requests = try Row.fetchAll(db, sql: "SELECT needId, musicianId, status, sentAt, respondedAt, bookedDirectly FROM request").map {
-                StatisticsRequest(needId: $0["needId"], musicianId: $0["musicianId"], status: $0["status"], sentAt: $0["sentAt"],
-                                  respondedAt: $0["respondedAt"], bookedDirectly: $0["bookedDirectly"])
+            // A request whose dates cannot be read is left out of the figures rather than failing them all.
+            let requests = try Row.fetchAll(db, sql: "SELECT needId, musicianId, status, sentAt, respondedAt, bookedDirectly FROM request").compactMap { row in
+                guard let sentAt = try? StoredDate.required(row, "sentAt"), let respondedAt = try? StoredDate.optional(row, "respondedAt"),
+                      let status = RequestStatus(rawValue: row["status"]) else { return nil as StatisticsRequest? }
+                return StatisticsRequest(needId: row["needId"], musicianId: row["musicianId"], status: status, sentAt: sentAt,
+                                         respondedAt: respondedAt, bookedDirectly: row["bookedDirectly"])
             }
             let needs = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, status FROM projectNeed").map {
                 ($0["id"] as Int64, $0["status"] as NeedStatus)

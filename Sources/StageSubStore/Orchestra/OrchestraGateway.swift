@@ -133,13 +133,20 @@ public final class OrchestraGateway: Sendable {
 
     // MARK: Projects and needs
 
+    /// The years a project may fall in: anything else is a typo.
+    static let projectYears = 2000...2100
+
     /// Creates a project; its week number comes from its start date.
     public func createProject(name: String, startDate: String, endDate: String? = nil, rehearsalSchedule: String? = nil,
                               concertInfo: String? = nil, notes: String? = nil, now: Date) throws(StoreError) -> Project {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.invalidInput, "a project needs a name") }
-        guard let start = CalendarDay(iso: startDate) else { throw StoreError(.invalidInput, "startDate must be a date YYYY-MM-DD") }
+        guard let start = CalendarDay(iso: startDate), Self.projectYears.contains(start.components.year) else {
+            throw StoreError(.invalidInput, "startDate must be a date YYYY-MM-DD from \(Self.projectYears.lowerBound) to \(Self.projectYears.upperBound)")
+        }
         if let endDate {
-            guard let end = CalendarDay(iso: endDate) else { throw StoreError(.invalidInput, "endDate must be a date YYYY-MM-DD") }
+            guard let end = CalendarDay(iso: endDate), Self.projectYears.contains(end.components.year) else {
+                throw StoreError(.invalidInput, "endDate must be a date YYYY-MM-DD from \(Self.projectYears.lowerBound) to \(Self.projectYears.upperBound)")
+            }
             guard end >= start else { throw StoreError(.invalidInput, "endDate is before startDate") }
         }
         var project = Project(name: name, startDate: startDate, endDate: endDate, weekNumber: start.isoWeek.week,

@@ -5,6 +5,18 @@ import StageSubCore
 /// Dates as GRDB stores them (`YYYY-MM-DD HH:MM:SS.SSS`, UTC), read without Foundation's calendar: for
 /// rows read by the hundred. Any other form goes through GRDB's own decoding, so nothing reads differently.
 enum StoredDate {
+    /// A date column by name that must be there and readable: a stored value that is no date is an error
+    /// for this read, never a crash (GRDB's subscripts stop the process on a value they cannot convert).
+    static func required(_ row: Row, _ column: String) throws -> Date {
+        guard let date = try optional(row, column) else { throw StoreError(.damaged, "a stored date (\(column)) is missing") }
+        return date
+    }
+
+    static func optional(_ row: Row, _ column: String) throws -> Date? {
+        guard let index = Array(row.columnNames).firstIndex(where: { $0.caseInsensitiveCompare(column) == .orderedSame }) else { throw StoreError(.damaged, "no column \(column)") }
+        return try decode(row, index)
+    }
+
     static func decode(_ row: Row, _ index: Int) throws -> Date? {
         if row.hasNull(atIndex: index) { return nil }
         // The text's bytes as SQLite holds them, without making a String.
