@@ -76,7 +76,7 @@ extension ServerState {
                      success: (200, sessionSchema), errors: [401, 403, 429]) { request, context, scope in
                 let input = try await JSON.decode(LoginInput.self, from: request)
                 let state = scope.state
-                switch try state.attemptLogin(username: input.username, password: input.password, request: request, context: context) {
+                switch try await state.attemptLogin(username: input.username, password: input.password, request: request, context: context) {
                 case .failure(let error): throw error
                 case .success(let session):
                     var response = JSON.response(state.sessionView(session.principal, token: session.token, expiresAt: session.expiresAt))

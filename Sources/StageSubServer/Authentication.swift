@@ -88,44 +88,61 @@ enum Authentication {
 }
 
 /// Failed logins, per account and per client address, kept in memory (a restart forgets them, which
-/// only ever helps a legitimate user). Beyond the limit, logins are refused until the window has passed
-/// since the last failure.
+/// only ever helps a legitimate user).
+/// - An account (however its name was typed: spaces, case, or its email) that failed `perAccount` times
+///   is refused until `window` has passed since its last failure.
+/// - An address that failed `perAddress` times is slowed, never refused: every further attempt from it
+///   waits a little longer (up to `maximumSlowdown`). Behind a proxy all users share one address, so a
+///   refusal there would let anyone lock every account of the appliance out with made-up names.
 final class LoginThrottle: Sendable {
     static let perAccount = 5
     static let perAddress = 20
     static let window: TimeInterval = 15 * 60
+    static let maximumSlowdown: Duration = .seconds(5)
+
+    enum Decision: Equatable {
+        case proceed(after: Duration)
+        case refuse(wait: TimeInterval)
+    }
 
     private let failures = Mutex<[String: [Date]]>([:])
     let clock: any WallClock
+    /// How much longer each failure beyond the address limit makes the next attempt wait.
+    let slowdownStep: Duration
 
-    init(clock: any WallClock) { self.clock = clock }
+    init(clock: any WallClock, slowdownStep: Duration = .milliseconds(500)) {
+        self.clock = clock
+        self.slowdownStep = slowdownStep
+    }
 
-    /// Seconds to wait, when this account or address has failed too often.
-    func wait(account: String, address: String?) -> TimeInterval? {
+    /// Whether an attempt for this account (its resolved key) from this address may go ahead, and after
+    /// how long.
+    func check(account: String, address: String?) -> Decision {
         let now = clock.now()
         return failures.withLock { table in
-            var longest: TimeInterval?
-            for (key, limit) in keys(account, address) {
-                let recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < Self.window }
-                table[key] = recent
-                if recent.count >= limit, let last = recent.last {
-                    longest = max(longest ?? 0, Self.window - now.timeIntervalSince(last))
-                }
+            func recent(_ key: String) -> [Date] {
+                let kept = (table[key] ?? []).filter { now.timeIntervalSince($0) < Self.window }
+                table[key] = kept.isEmpty ? nil : kept
+                return kept
             }
-            return longest
+            let accountFailures = recent("account:" + account)
+            if accountFailures.count >= Self.perAccount, let last = accountFailures.last {
+                return .refuse(wait: Self.window - now.timeIntervalSince(last))
+            }
+            let over = recent("address:" + (address ?? "unknown")).count - Self.perAddress + 1
+            guard over > 0 else { return .proceed(after: .zero) }
+            return .proceed(after: min(Self.maximumSlowdown, slowdownStep * over))
         }
     }
 
     func recordFailure(account: String, address: String?) {
         let now = clock.now()
-        failures.withLock { table in for (key, _) in keys(account, address) { table[key, default: []].append(now) } }
+        failures.withLock { table in
+            for key in ["account:" + account, "address:" + (address ?? "unknown")] { table[key, default: []].append(now) }
+        }
     }
 
     func recordSuccess(account: String) {
-        _ = failures.withLock { $0.removeValue(forKey: "account:" + account.lowercased()) }
-    }
-
-    private func keys(_ account: String, _ address: String?) -> [(String, Int)] {
-        [("account:" + account.lowercased(), Self.perAccount), ("address:" + (address ?? "unknown"), Self.perAddress)]
+        _ = failures.withLock { $0.removeValue(forKey: "account:" + account) }
     }
 }

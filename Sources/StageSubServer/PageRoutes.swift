@@ -103,7 +103,7 @@ extension ServerState {
             return loginPage(language: language, error: language == "en" ? "The form had expired; please try again."
                              : "Formuläret hade gått ut; försök igen.", status: .forbidden)
         }
-        switch try attemptLogin(username: form["username"] ?? "", password: form["password"] ?? "", request: request, context: context) {
+        switch try await attemptLogin(username: form["username"] ?? "", password: form["password"] ?? "", request: request, context: context) {
         case .success(let session):
             return HTML.redirect("/", headers: [.setCookie: Authentication.cookie(session.token, expires: session.expiresAt,
                                                                                   secure: configuration.secureCookies)])
@@ -112,14 +112,19 @@ extension ServerState {
         }
     }
 
-    /// One login attempt, throttled per account and per client address.
-    func attemptLogin(username: String, password: String, request: Request, context: AppRequestContext) throws -> Result<NewSession, APIError> {
-        let address = context.remoteAddress
-        if let wait = throttle.wait(account: username, address: address) {
+    /// One login attempt, throttled per account (as resolved, however the name was typed) and slowed per
+    /// client address.
+    func attemptLogin(username: String, password: String, request: Request, context: AppRequestContext) async throws -> Result<NewSession, APIError> {
+        let address = clientAddress(request, context)
+        let account = throttleKey(username)
+        switch throttle.check(account: account, address: address) {
+        case .refuse(let wait):
             metrics.recordFailedLogin()
             let minutes = Int((wait / 60).rounded(.up))
             return .failure(APIError(.tooManyRequests, "too many failed logins; try again in \(minutes) minute\(minutes == 1 ? "" : "s")",
                                      headers: [.retryAfter: String(Int(wait.rounded(.up)))]))
+        case .proceed(let delay):
+            if delay > .zero { try await Task.sleep(for: delay) }
         }
         let session: NewSession
         do {
@@ -128,7 +133,7 @@ extension ServerState {
             metrics.recordFailedLogin()
             switch error.code {
             case .unauthorised:
-                throttle.recordFailure(account: username, address: address)
+                throttle.recordFailure(account: account, address: address)
                 return .failure(APIError(.unauthorized, error.message))
             case .forbidden:
                 return .failure(APIError(.forbidden, error.message))
@@ -136,8 +141,30 @@ extension ServerState {
                 throw error
             }
         }
-        throttle.recordSuccess(account: username)
+        throttle.recordSuccess(account: account)
         return .success(session)
+    }
+
+    /// The key failures of a login name count under: the account it resolves to (by username or email,
+    /// spaces and case aside), or the name itself when it is no account.
+    func throttleKey(_ typed: String) -> String {
+        let name = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let user = (try? appliance.registry.user(named: name)) ?? (try? appliance.registry.user(named: name.lowercased())) ?? nil,
+           let id = user.id {
+            return "user:\(id)"
+        }
+        return "name:" + name.lowercased()
+    }
+
+    /// The client's address: the connection's, or, when the connection comes from a trusted proxy, the last
+    /// address that proxy put in `X-Forwarded-For` (what the proxy itself saw).
+    func clientAddress(_ request: Request, _ context: AppRequestContext) -> String? {
+        guard let peer = context.remoteAddress, configuration.trustedProxies.contains(peer),
+              let forwarded = request.headers[values: .init("X-Forwarded-For")!].last?.split(separator: ",").last else {
+            return context.remoteAddress
+        }
+        let address = forwarded.trimmingCharacters(in: .whitespaces)
+        return address.isEmpty ? context.remoteAddress : address
     }
 
     func homePage(_ request: Request) throws -> Response {

@@ -18,6 +18,10 @@ public struct ServerConfiguration: Sendable {
     public var maximumOpenOrchestras = 64
     /// How often the background service looks for due reminders and deadlines.
     public var dueWorkInterval: Duration = .seconds(30)
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (nobody else's is believed).
+    public var trustedProxies: [String] = []
+    /// How much longer each login failure beyond an address's limit makes the next attempt from it wait.
+    public var loginSlowdownStep: Duration = .milliseconds(500)
     /// A demo appliance (`serve --demo`): its clock can be moved forward by a person.
     public var demo = false
     /// How often the outboxes of orchestras that send by SMTP are delivered.
@@ -57,7 +61,7 @@ public final class ServerState: Sendable {
             self.clock = clock
         }
         self.pool = OrchestraPool(appliance: appliance, maximumOpen: configuration.maximumOpenOrchestras)
-        self.throttle = LoginThrottle(clock: clock)
+        self.throttle = LoginThrottle(clock: clock, slowdownStep: configuration.loginSlowdownStep)
         self.logger = logger
     }
 

@@ -19,7 +19,10 @@ extension StageSubCommand {
         @Option(help: ArgumentHelp("The address musicians' links start with (default http://HOST:PORT).", valueName: "url"))
         var publicURL: String?
         @Flag(help: "Mark the session cookie Secure (when TLS terminates in front of the appliance).") var secureCookies = false
-        @Flag(help: "Set up the demo orchestra when missing and print how to log in.") var demo = false
+        @Flag(help: "Set up the demo orchestra when missing and print how to log in; its clock can be moved forward.") var demo = false
+        @Option(help: ArgumentHelp("A reverse proxy whose X-Forwarded-For names the client (repeat for several; env STAGESUB_TRUSTED_PROXY, comma-separated).",
+                                   valueName: "address"))
+        var trustedProxy: [String] = []
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
@@ -33,6 +36,9 @@ extension StageSubCommand {
             configuration.publicURL = publicURL ?? environment["STAGESUB_PUBLIC_URL"]
             configuration.secureCookies = secureCookies
             configuration.demo = demo
+            configuration.trustedProxies = trustedProxy.isEmpty
+                ? (environment["STAGESUB_TRUSTED_PROXY"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                : trustedProxy
             let directory = appliance.directory
             var superadminPassword: String?
             if demo && !directory.isInitialised {

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
-import StageSubServer
+import Hummingbird
+import HummingbirdTesting
+@testable import StageSubServer
 import StageSubStore
 import Testing
 
@@ -80,6 +82,49 @@ struct AuthenticationTests {
             #expect(unknown.status == 401 && unknown.text.contains("wrong username or password"))
             let metrics = try await client.call(.get, "/metrics")
             #expect(metrics.text.contains("stagesub_failed_logins_total 8"))
+        }
+    }
+
+    @Test("The account limit holds however the name is typed: spaces, case, or the account's email")
+    func throttleBypasses() async throws {
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            for name in [" alpha-user", "alpha-user ", "ALPHA-USER", "user@alpha.test", " User@Alpha.test "] {
+                let reply = try await client.call(.post, "/api/v1/login", json: #"{"username":"\#(name)","password":"wrong-password!"}"#)
+                #expect(reply.status == 401, "\(name): \(reply.status)")
+            }
+            let locked = try await client.call(.post, "/api/v1/login", json: #"{"username":"alpha-user","password":"\#(Fixture.password)"}"#)
+            #expect(locked.status == 429)
+        }
+    }
+
+    @Test("Failures from one address for made-up names slow that address but never lock real accounts out")
+    func addressNeverLocksEveryone() async throws {
+        let fixture = try Fixture(loginSlowdownStep: .milliseconds(1))
+        try await fixture.test { client in
+            for i in 0..<(LoginThrottle.perAddress + 5) {
+                let reply = try await client.call(.post, "/api/v1/login", json: #"{"username":"made-up-\#(i)","password":"wrong-password!"}"#)
+                #expect(reply.status == 401)
+            }
+            // Every request of the router test comes from the same (unknown) address, as behind a proxy.
+            #expect(fixture.state.throttle.check(account: "name:someone", address: nil) != .proceed(after: .zero))
+            _ = try await client.login("alpha-user")
+            _ = try await client.login("beta-admin")
+        }
+    }
+
+    @Test("Behind a trusted proxy the client is the address it forwards; from anyone else X-Forwarded-For is ignored")
+    func trustedProxy() async throws {
+        for trusted in [true, false] {
+            let fixture = try Fixture(trustedProxies: trusted ? ["127.0.0.1"] : [])
+            try await fixture.application().test(.live) { client in
+                let reply = try await client.execute(uri: "/api/v1/login", method: .post,
+                                                     headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "203.0.113.9, 198.51.100.7"],
+                                                     body: ByteBuffer(string: #"{"username":"alpha-user","password":"\#(Fixture.password)"}"#))
+                #expect(reply.status == .ok)
+            }
+            let addresses = try fixture.appliance.query("SELECT clientAddress FROM session", orchestra: nil).rows.compactMap { $0.first ?? nil }
+            #expect(addresses == [trusted ? "198.51.100.7" : "127.0.0.1"], "trusted: \(trusted)")
         }
     }
 

@@ -26,7 +26,7 @@ final class Fixture: Sendable {
     let alphaKey: String
     let betaKey: String
 
-    init(demo: Bool = false) throws {
+    init(demo: Bool = false, trustedProxies: [String] = [], loginSlowdownStep: Duration = .milliseconds(500)) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("stagesub-server-\(UUID().uuidString)")
         let directory = DataDirectory(root: root.path, keyFile: nil)
         let clock = self.clock
@@ -36,6 +36,8 @@ final class Fixture: Sendable {
         var configuration = ServerConfiguration()
         configuration.publicURL = "http://stagesub.test"
         configuration.demo = demo
+        configuration.trustedProxies = trustedProxies
+        configuration.loginSlowdownStep = loginSlowdownStep
         state = ServerState(appliance: appliance, configuration: configuration, clock: clock)
         let appliance = self.appliance, state = self.state
 
