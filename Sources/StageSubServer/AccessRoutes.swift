@@ -124,6 +124,9 @@ extension ServerState {
                      access: .orchestra(.admin), success: (204, nil)) { _, _, scope in
                 let id = try scope.id(), slug = try scope.slug
                 guard let user = try scope.state.appliance.users(orchestra: slug).first(where: { $0.id == id }) else { throw APIError.notFound }
+                guard user.id != scope.principal?.user?.id else {
+                    throw APIError(.conflict, "you cannot disable your own account; ask another admin of the orchestra")
+                }
                 try scope.state.appliance.disableUser(user.username)
                 scope.log("disabled user \(user.username)")
                 return Response(status: .noContent)

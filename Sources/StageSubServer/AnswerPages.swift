@@ -146,9 +146,7 @@ enum AnswerPages {
             throw APIError(.notFound, "no such file for this link")
         }
         let contents = try gateway.file(id)
-        let safeName = contents.file.fileName.replacingOccurrences(of: "\"", with: "")
-        return Response(status: .ok, headers: [.contentType: contents.file.mimeType, .contentDisposition: "attachment; filename=\"\(safeName)\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: contents.data)))
+        return FileResponse.make(contents.file, data: contents.data)
     }
 
     /// The project as a calendar file, for a musician who accepted.

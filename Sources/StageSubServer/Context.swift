@@ -74,6 +74,12 @@ struct OutermostMiddleware: RouterMiddleware {
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.init("Cross-Origin-Opener-Policy")!] = "same-origin"
+        response.headers[.init("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+        if state.configuration.secureCookies {
+            // Only behind TLS (what --secure-cookies says): browsers then never try plain HTTP for a year.
+            response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000"
+        }
         if let offset = state.demoClock?.offsetSeconds, offset > 0 {
             // Every page and API answer of a moved demo appliance says so, so nobody mistakes its times for real ones.
             response.headers[.init("X-StageSub-Demo-Clock")!] = DemoClockRoutes.headerValue(offset: offset, now: state.clock.now())

@@ -49,14 +49,13 @@ enum JSON {
 
     /// Decodes a JSON body, naming the field and the problem when it does not fit.
     static func decode<T: APIInput>(_ type: T.Type, from request: Request, limit: Int = 1 << 20) async throws -> T {
-        let contentType = request.headers[.contentType] ?? ""
-        guard contentType.lowercased().hasPrefix("application/json") else {
-            throw APIError(.unsupportedMediaType, "send the body as JSON with Content-Type: application/json")
-        }
+        try HTTPMediaType.require(request, "application/json", hint: "JSON")
         let data = try await body(request, limit: limit)
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             throw APIError(.badRequest, "the body must be a JSON object")
         }
+        if let twice = DuplicateKeys.first(in: data) { throw APIError.badField(twice, "appears twice in the object") }
+        if let huge = hugeNumber(in: fields) { throw APIError.badField(huge, "the number is too large") }
         if let unknown = fields.keys.sorted().first(where: { !T.fields.contains($0) }) {
             throw APIError.badField(unknown, "unknown field (known: \(T.fields.joined(separator: ", ")))")
         }
@@ -71,19 +70,36 @@ enum JSON {
 
     /// A JSON object of string values (settings).
     static func decodeStringMap(from request: Request) async throws -> [String: String] {
-        guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("application/json") else {
-            throw APIError(.unsupportedMediaType, "send the body as JSON with Content-Type: application/json")
-        }
+        try HTTPMediaType.require(request, "application/json", hint: "JSON")
         let data = try await body(request, limit: 64 << 10)
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             throw APIError(.badRequest, "the body must be a JSON object")
         }
+        if let twice = DuplicateKeys.first(in: data) { throw APIError.badField(twice, "appears twice in the object") }
         var result: [String: String] = [:]
         for (key, value) in fields {
             guard let text = value as? String else { throw APIError.badField(key, "must be a string") }
             result[key] = text
         }
         return result
+    }
+
+    /// The path of a number no field can hold (beyond a 64-bit integer, or not finite), or nil: the decoder
+    /// would only say the body is not valid JSON, without naming the field.
+    static func hugeNumber(in value: Any, path: String = "") -> String? {
+        switch value {
+        case let object as [String: Any]:
+            for (key, inner) in object.sorted(by: { $0.key < $1.key }) {
+                if let found = hugeNumber(in: inner, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        case let array as [Any]:
+            for (index, inner) in array.enumerated() { if let found = hugeNumber(in: inner, path: "\(path)[\(index)]") { return found } }
+        case let number as NSNumber where !(number is Bool):
+            let double = number.doubleValue
+            if !double.isFinite || abs(double) >= 9.2e18 { return path }
+        default: break
+        }
+        return nil
     }
 
     static func describe(_ error: DecodingError) -> String {

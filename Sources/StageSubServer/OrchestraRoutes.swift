@@ -227,6 +227,7 @@ extension ServerState {
                                                    "ignoredColumns": Schema.array(Schema.string)])),
                      errors: [422], queryParameters: [("dryRun", Schema.boolean, "only check and report")]) { request, _, scope in
                 let dryRun = try Query(request: request).bool("dryRun")
+                try HTTPMediaType.require(request, "text/csv", hint: "CSV")
                 let data = try await JSON.body(request, limit: 5 << 20)
                 let report = try scope.gateway.importMusicians(data, dryRun: dryRun, now: scope.now)
                 struct Issue: Encodable { let line: Int; let message: String }
@@ -470,9 +471,7 @@ extension ServerState {
             },
             APIRoute(method: .get, path: "/api/v1/files/{id}", summary: "Download a file.", access: user, produces: "application/octet-stream") { _, _, scope in
                 let contents = try scope.gateway.file(try scope.id())
-                let safeName = contents.file.fileName.replacingOccurrences(of: "\"", with: "")
-                return Response(status: .ok, headers: [.contentType: contents.file.mimeType, .contentDisposition: "attachment; filename=\"\(safeName)\""],
-                                body: .init(byteBuffer: ByteBuffer(bytes: contents.data)))
+                return FileResponse.make(contents.file, data: contents.data)
             },
             APIRoute(method: .delete, path: "/api/v1/files/{id}", summary: "Delete a file.", access: user, success: (204, nil)) { _, _, scope in
                 try scope.gateway.deleteFile(try scope.id())
@@ -573,7 +572,12 @@ extension ServerState {
             },
             APIRoute(method: .get, path: "/api/v1/settings", summary: "The orchestra's settings.", access: user,
                      success: (200, Schema.map(Schema.string))) { _, _, scope in
-                JSON.response(try scope.gateway.settings().publicValues)
+                // How email leaves the appliance is the admins' business: users and API keys see none of it.
+                var values = try scope.gateway.settings().publicValues
+                if scope.principal?.role != .admin && scope.principal?.role != .superadmin {
+                    for key in OrchestraSettings.transportKeys { values.removeValue(forKey: key) }
+                }
+                return JSON.response(values)
             },
             APIRoute(method: .patch, path: "/api/v1/settings", summary: "Change settings (an object of key: value strings).", access: admin,
                      requestBody: Schema.map(Schema.string), success: (200, Schema.map(Schema.string))) { request, _, scope in

@@ -182,6 +182,17 @@ struct APIRoute: Sendable {
             let scope = try await Authentication.scope(for: route, request: request, context: context, state: state)
             return try await route.handler(request, context, scope)
         }
+        // HEAD answers as GET would, without the body (and, like GET, changes nothing), unless the table
+        // gives the path a HEAD of its own.
+        if method == .get && !state.activeRoutes.contains(where: { $0.method == .head && $0.path == path }) {
+            router.on(RouterPath(hummingbirdPath), method: .head) { request, context in
+                let scope = try await Authentication.scope(for: route, request: request, context: context, state: state)
+                var response = try await route.handler(request, context, scope)
+                if let length = response.body.contentLength { response.headers[.contentLength] = String(length) }
+                response.body = .init()
+                return response
+            }
+        }
     }
 }
 

@@ -26,7 +26,7 @@ final class Fixture: Sendable {
     let alphaKey: String
     let betaKey: String
 
-    init(demo: Bool = false, trustedProxies: [String] = [], loginSlowdownStep: Duration = .milliseconds(500)) throws {
+    init(demo: Bool = false, trustedProxies: [String] = [], loginSlowdownStep: Duration = .milliseconds(500), secureCookies: Bool = false) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("stagesub-server-\(UUID().uuidString)")
         let directory = DataDirectory(root: root.path, keyFile: nil)
         let clock = self.clock
@@ -37,6 +37,7 @@ final class Fixture: Sendable {
         configuration.publicURL = "http://stagesub.test"
         configuration.demo = demo
         configuration.trustedProxies = trustedProxies
+        configuration.secureCookies = secureCookies
         configuration.loginSlowdownStep = loginSlowdownStep
         state = ServerState(appliance: appliance, configuration: configuration, clock: clock)
         let appliance = self.appliance, state = self.state

@@ -45,6 +45,10 @@ extension Appliance {
             let others = try registry.users().filter { $0.role == .superadmin && $0.active && $0.id != user.id }
             if others.isEmpty { throw StoreError(.conflict, "\(user.username) is the last active superadmin; create another first") }
         }
+        if user.role == .admin, let orchestra = user.orchestraId {
+            let others = try registry.users(orchestraId: orchestra).filter { $0.role == .admin && $0.active && $0.id != user.id }
+            if others.isEmpty { throw StoreError(.conflict, "\(user.username) is the orchestra's last active admin; make another admin first") }
+        }
         try registry.setActive(false, user: user.id!, at: now())
         try registry.log("info", "user", "disabled \(user.username)", orchestraId: user.orchestraId, userId: user.id, at: now())
     }

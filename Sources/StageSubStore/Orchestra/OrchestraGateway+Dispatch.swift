@@ -113,7 +113,7 @@ extension OrchestraGateway {
     public func unreadableRequests() throws(StoreError) -> [Int64] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT id, deadlineAt, reminderDueAt FROM request WHERE status = 'pending' ORDER BY id").compactMap { row in
-                let readable = (try? StoredDate.required(row, "deadlineAt")) != nil && (try? StoredDate.optional(row, "reminderDueAt")) != nil
+                let readable = (try? (StoredDate.required(row, "deadlineAt"), StoredDate.optional(row, "reminderDueAt"))) != nil
                 return readable ? nil : row["id"] as Int64
             }
         }

@@ -9,10 +9,13 @@ extension OrchestraGateway {
         try read { db in
             // A request whose dates cannot be read is left out of the figures rather than failing them all.
             let requests = try Row.fetchAll(db, sql: "SELECT needId, musicianId, status, sentAt, respondedAt, bookedDirectly FROM request").compactMap { row in
-                guard let sentAt = try? StoredDate.required(row, "sentAt"), let respondedAt = try? StoredDate.optional(row, "respondedAt"),
-                      let status = RequestStatus(rawValue: row["status"]) else { return nil as StatisticsRequest? }
-                return StatisticsRequest(needId: row["needId"], musicianId: row["musicianId"], status: status, sentAt: sentAt,
-                                         respondedAt: respondedAt, bookedDirectly: row["bookedDirectly"])
+                // (`try?` would flatten a missing answer time into "unreadable": read both dates in one `do`.)
+                guard let status = RequestStatus(rawValue: row["status"]),
+                      let dates = try? (StoredDate.required(row, "sentAt"), StoredDate.optional(row, "respondedAt")) else {
+                    return nil as StatisticsRequest?
+                }
+                return StatisticsRequest(needId: row["needId"], musicianId: row["musicianId"], status: status, sentAt: dates.0,
+                                         respondedAt: dates.1, bookedDirectly: row["bookedDirectly"])
             }
             let needs = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, status FROM projectNeed").map {
                 ($0["id"] as Int64, $0["status"] as NeedStatus)
