@@ -112,6 +112,9 @@ enum OpenAPI {
             ("Message", Schema.object(["id": id, "type": text, "channel": Schema.enumeration(["email", "sms"]), "recipient": text,
                                        "subject": text, "body": text, "status": text])),
             ("Statistics", Schema.object(["needsOpen": id, "needsFilled": id, "pendingRequests": id, "musicians": Schema.array(Schema.object([:]))])),
+            ("AuditEntry", Schema.object(["id": id, "at": Schema.dateTime, "actorKind": Schema.enumeration(AuditEntry.ActorKind.allCases.map(\.rawValue)),
+                                          "actorId?": Schema.nullable(id), "actorName": text, "action": text, "target": text,
+                                          "clientAddress?": optionalText, "status": id])),
             ("Backup", Schema.object(["orchestra": text, "file": text, "sizeBytes": id])),
             ("Health", Schema.object(["orchestra": text, "opens": Schema.boolean, "quickCheck": text, "sizeBytes": id])),
         ]

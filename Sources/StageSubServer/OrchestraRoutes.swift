@@ -566,6 +566,21 @@ extension ServerState {
                 scope.log("queued message \(id) again")
                 return Response(status: .noContent)
             },
+            APIRoute(method: .get, path: "/api/v1/audit", summary: "Every change made in the orchestra, newest first: who, what, which record, when, from where.",
+                     access: admin, success: (200, Schema.page(of: "AuditEntry")),
+                     queryParameters: paging + [("actor", Schema.string, "username or API key name"),
+                                                ("action", Schema.string, "part of the action, e.g. needs or DELETE"),
+                                                ("from", Schema.date, "from this day (UTC)"), ("until", Schema.date, "before this day (UTC)")]) { request, _, scope in
+                let query = Query(request: request)
+                let (limit, offset) = try query.page()
+                func day(_ name: String) throws -> Date? {
+                    guard let text = query.string(name) else { return nil }
+                    guard let day = CalendarDay(iso: text) else { throw APIError.badField(name, "must be a date YYYY-MM-DD") }
+                    return Date(timeIntervalSince1970: TimeInterval(day.ordinal) * 86_400)
+                }
+                let filter = AuditFilter(actorName: query.string("actor"), action: query.string("action"), from: try day("from"), until: try day("until"))
+                return JSON.response(try scope.gateway.auditLog(filter, limit: limit, offset: offset))
+            },
             APIRoute(method: .get, path: "/api/v1/statistics", summary: "Needs open and filled, time to fill, answers per musician.", access: user,
                      success: (200, Schema.ref("Statistics"))) { _, _, scope in
                 JSON.response(try scope.gateway.statistics())

@@ -180,7 +180,9 @@ struct APIRoute: Sendable {
         let route = self
         router.on(RouterPath(hummingbirdPath), method: method) { request, context in
             let scope = try await Authentication.scope(for: route, request: request, context: context, state: state)
-            return try await route.handler(request, context, scope)
+            let response = try await route.handler(request, context, scope)
+            if route.method != .get && route.method != .head { state.audit(route, scope: scope, request: request, context: context, response: response) }
+            return response
         }
         // HEAD answers as GET would, without the body (and, like GET, changes nothing), unless the table
         // gives the path a HEAD of its own.
@@ -197,6 +199,26 @@ struct APIRoute: Sendable {
 }
 
 extension ServerState {
+    /// Records a change that succeeded in the orchestra's audit log: who (user, API key, or a superadmin
+    /// who entered), the route and the ids in its path, when, from where. Written after the change, in its
+    /// own transaction: a crash between the two can lose the entry, never the change.
+    func audit(_ route: APIRoute, scope: Scope, request: Request, context: AppRequestContext, response: Response) {
+        guard response.status.code < 400, let gateway = scope.gatewayIfAny, let principal = scope.principal else { return }
+        let kind: AuditEntry.ActorKind
+        let actorId: Int64?
+        switch principal.kind {
+        case .user(let user): (kind, actorId) = (user.role == .superadmin ? .superadmin : .user, user.id)
+        case .apiKey(let key): (kind, actorId) = (.apiKey, key.id)
+        }
+        let target = route.pathParameters.map { "\($0)=\(scope.parameters.get($0) ?? "")" }.joined(separator: " ")
+        let entry = AuditEntry(at: clock.now(), actorKind: kind, actorId: actorId, actorName: principal.actorName,
+                               action: "\(route.method.rawValue) \(route.path)", target: target,
+                               clientAddress: clientAddress(request, context), status: Int(response.status.code))
+        do { try gateway.recordAudit(entry) } catch {
+            context.logger.error("audit entry not written", metadata: ["action": "\(entry.action)", "error": "\(error.message)"])
+        }
+    }
+
     /// The methods a path answers to (for 405 and its `Allow` header).
     func allowedMethods(for path: String) -> [String]? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)

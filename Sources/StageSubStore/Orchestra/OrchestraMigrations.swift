@@ -43,6 +43,9 @@ public enum OrchestraMigrations {
         migrator.registerMigration("v5: A/B/C lists for every position, withdrawals and direct bookings, cancellation messages") { db in
             try OrchestraSchema.migrateToV5(db)
         }
+        migrator.registerMigration("v6: audit log") { db in
+            try OrchestraSchema.createAuditLog(db)
+        }
         return migrator
     }
 
