@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import ServiceLifecycle
 import StageSubCore
 import StageSubStore
@@ -60,6 +61,10 @@ public struct ScheduledBackupService: Service {
     /// Told of every orchestra's outcome (metrics).
     let onBackup: @Sendable (_ slug: String, _ succeeded: Bool, _ at: Date) -> Void
     let onPostBackupFailure: @Sendable () -> Void
+    /// A failed orchestra is tried again after this long, not at every check: a lasting problem (a full
+    /// disk) should not write an error into the log every minute.
+    public static let retryAfterFailure: TimeInterval = 15 * 60
+    private let failedAt = FailureMemory()
 
     /// What one pass did.
     public struct Pass: Sendable, Equatable {
@@ -91,8 +96,10 @@ public struct ScheduledBackupService: Service {
             return pass
         }
         for orchestra in orchestras where schedule.isDue(now: now, lastBackup: last[orchestra.slug], createdAt: orchestra.createdAt) {
+            if let failed = failedAt.date(orchestra.slug), now.timeIntervalSince(failed) < Self.retryAfterFailure { continue }
             do {
                 let result = try appliance.backup(orchestra.slug, keep: schedule.keep, reason: "scheduled")
+                failedAt.set(orchestra.slug, nil)
                 pass.backedUp.append(orchestra.slug)
                 pass.files.append(result.file)
                 onBackup(orchestra.slug, true, now)
@@ -100,6 +107,7 @@ public struct ScheduledBackupService: Service {
                                                             "removed": "\(result.removed.count)"])
                 if let command = schedule.postBackupCommand { runPostBackup(command, file: result.file, slug: orchestra.slug) }
             } catch {
+                failedAt.set(orchestra.slug, now)
                 pass.failed.append(orchestra.slug)
                 onBackup(orchestra.slug, false, now)
                 logger.error("scheduled backup failed", metadata: ["orchestra": "\(orchestra.slug)", "error": "\(error.message)"])
@@ -134,6 +142,13 @@ public struct ScheduledBackupService: Service {
             logger.error("post-backup command failed", metadata: ["orchestra": "\(slug)", "status": "\(process.terminationStatus)"])
         }
     }
+}
+
+/// When each orchestra's scheduled backup last failed (kept in memory: a restart tries again at once).
+final class FailureMemory: Sendable {
+    private let dates = Mutex<[String: Date]>([:])
+    func date(_ slug: String) -> Date? { dates.withLock { $0[slug] } }
+    func set(_ slug: String, _ date: Date?) { dates.withLock { $0[slug] = date } }
 }
 
 extension ServerState {

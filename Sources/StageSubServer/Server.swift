@@ -104,19 +104,16 @@ public final class ServerState: Sendable {
     /// Runs the server and the background services until SIGTERM or SIGINT, then closes every database.
     /// Under systemd (`NOTIFY_SOCKET`), says READY=1 once the port listens, pings the watchdog and says
     /// STOPPING=1 when the shutdown begins.
-    public func run(extraServices: [any Service] = []) async throws {
-        let notifier = SystemdNotifier()
-        let application = buildApplication { [configuration] in
-            notifier?.send("READY=1\nSTATUS=serving on \(configuration.host):\(configuration.port)")
+    public func run() async throws {
+        let systemd = SystemdNotifier().map { notifier in
+            SystemdNotifyService(notifier: notifier, status: "serving on \(configuration.host):\(configuration.port)",
+                                 watchdog: SystemdNotifier.watchdogInterval(), isHealthy: { [appliance] in appliance.registry.isReadable() },
+                                 logger: Logger(label: "stagesub.systemd"))
         }
-        var services: [any Service] = [application, dueWorkService(), deliveryService()] + extraServices
+        var services: [any Service] = [buildApplication { systemd?.listening() }, dueWorkService(), deliveryService()]
         if let backups = scheduledBackupService() { services.append(backups) }
-        if let notifier {
-            // Last in the group: graceful shutdown reaches it first, so STOPPING=1 goes out before the rest stops.
-            services.append(SystemdNotifyService(notifier: notifier, watchdog: SystemdNotifier.watchdogInterval(),
-                                                 isHealthy: { [appliance] in appliance.registry.isReadable() },
-                                                 logger: Logger(label: "stagesub.systemd")))
-        }
+        // Last in the group: graceful shutdown reaches it first, so STOPPING=1 goes out before the rest stops.
+        if let systemd { services.append(systemd) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         pool.closeAll()

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,20 +60,42 @@ public struct SystemdNotifier: Sendable {
     }
 }
 
-/// Tells systemd how the server is doing: the watchdog pings while the registry answers, and `STOPPING=1`
-/// as soon as a graceful shutdown begins. `READY=1` is sent by the HTTP application once it listens.
+/// Tells systemd how the server is doing: `READY=1` once the HTTP port listens (`listening()`), then
+/// watchdog pings while the registry answers, and `STOPPING=1` as soon as a graceful shutdown begins.
 struct SystemdNotifyService: Service {
     let notifier: SystemdNotifier
+    let status: String
     let watchdog: Duration?
     /// Whether the appliance is well enough to be pinged for (a hung registry should get it restarted).
     let isHealthy: @Sendable () -> Bool
     let logger: Logger
+    private let ready = ReadyFlag()
+
+    init(notifier: SystemdNotifier, status: String, watchdog: Duration?, isHealthy: @escaping @Sendable () -> Bool, logger: Logger) {
+        self.notifier = notifier
+        self.status = status
+        self.watchdog = watchdog
+        self.isHealthy = isHealthy
+        self.logger = logger
+    }
+
+    /// Called by the HTTP application once its port accepts connections.
+    func listening() {
+        ready.set()
+        notifier.send("READY=1\nSTATUS=\(status)")
+    }
 
     func run() async throws {
         if let watchdog {
             _ = try? await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
-                    if isHealthy() { notifier.send("WATCHDOG=1") } else { logger.error("registry unreadable: watchdog ping withheld") }
+                    if !ready.isSet {
+                        // Not listening yet: systemd's start timeout, not the watchdog, covers a slow start.
+                    } else if isHealthy() {
+                        notifier.send("WATCHDOG=1")
+                    } else {
+                        logger.error("registry unreadable: watchdog ping withheld")
+                    }
                     try await Task.sleep(for: watchdog)
                 }
             }
@@ -81,4 +104,11 @@ struct SystemdNotifyService: Service {
         }
         notifier.send("STOPPING=1")
     }
+}
+
+/// Set once, read often: whether the server has said READY=1.
+final class ReadyFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }

@@ -1,8 +1,7 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 import StageSubStore
 
 extension StageSubCommand {
@@ -78,15 +77,15 @@ struct ApplianceStatus: Encodable, Sendable {
 
     static func fetch(_ base: String, token: String?, now: Date) async -> ApplianceStatus {
         var status = ApplianceStatus(url: base)
-        guard let url = URL(string: base + "/metrics") else { status.error = "not a URL"; return status }
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        var request = HTTPClientRequest(url: base + "/metrics")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let code = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 16 << 20)
+            let code = Int(response.status.code)
             guard code == 200 else { status.error = code == 401 ? "token refused (401)" : "HTTP \(code)"; return status }
             status.reachable = true
-            status.read(PrometheusText.samples(String(decoding: data, as: UTF8.self)), now: now)
+            status.read(PrometheusText.samples(String(buffer: body)), now: now)
         } catch {
             status.error = "cannot connect"
         }

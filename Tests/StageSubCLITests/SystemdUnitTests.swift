@@ -63,6 +63,7 @@ struct SystemdUnitTests {
         // The moment READY=1 arrives, the port must already answer.
         let ready = listener.wait(for: "READY=1")
         #expect(ready.found)
+        #expect(ready.before.isEmpty, "nothing before READY=1 (the watchdog starts once the server listens): \(ready.before)")
         #expect(LoopbackHTTP.get(port: port, path: "/healthz")?.status == 200)
         #expect(listener.wait(for: "WATCHDOG=1").found)
         #expect(listener.wait(for: "WATCHDOG=1").found)

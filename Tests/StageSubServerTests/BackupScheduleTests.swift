@@ -94,11 +94,16 @@ struct BackupScheduleTests {
         #expect(failing.backedUp == ["alpha"])
         #expect(failing.failed == ["beta"])
         #expect(try appliance.registry.recentLog(limit: 5).contains { $0.message.contains("scheduled backup of beta failed") })
+        // A lasting failure is tried again a quarter of an hour later, not at every check.
+        clock.advance(by: 60)
+        #expect(service.runDue().failed.isEmpty)
+        clock.advance(by: ScheduledBackupService.retryAfterFailure)
+        #expect(service.runDue().failed == ["beta"])
         let metrics = try await Application(router: state.buildRouter()).test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
         }
         #expect(metrics.contains("stagesub_scheduled_backup_failing{orchestra=\"beta\"} 1"))
-        #expect(metrics.contains("stagesub_scheduled_backup_failures_total{orchestra=\"beta\"} 1"))
+        #expect(metrics.contains("stagesub_scheduled_backup_failures_total{orchestra=\"beta\"} 2"))
         #expect(metrics.contains("stagesub_scheduled_backup_failing{orchestra=\"alpha\"} 0"))
         let stamp = String(format: "%.3f", Self.local("2027-01-23 03:00").timeIntervalSince1970)
         #expect(metrics.contains("stagesub_backup_last_success_timestamp_seconds{orchestra=\"alpha\"} \(stamp)"))
