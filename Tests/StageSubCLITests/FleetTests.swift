@@ -103,24 +103,28 @@ struct FleetTests {
 
         // And fleet status: one row per appliance, the unreachable one named, exit 1 because of it.
         let fleet = folder.appendingPathComponent("fleet.txt")
+        let wrongToken = folder.appendingPathComponent("wrong-token")
+        try Data("not-the-token\n".utf8).write(to: wrongToken)
         try """
             # appliance  token file
             http://127.0.0.1:\(a.port)  \(token.path)
             http://127.0.0.1:\(b.port)/ \(token.path)
+            http://127.0.0.1:\(a.port)  \(wrongToken.path)
             http://127.0.0.1:\(LoopbackHTTP.freePort())
             """.write(to: fleet, atomically: true, encoding: .utf8)
         let table = try VersionTests.run(["fleet", "status", fleet.path])
         #expect(table.status == 1)
         let lines = table.out.split(separator: "\n").map(String.init)
-        #expect(lines.count == 4, "\(table.out)")
+        #expect(lines.count == 5, "\(table.out)")
         #expect(lines.first?.hasPrefix("APPLIANCE") == true)
         #expect(lines.contains { $0.contains(":\(a.port)") && $0.contains(" yes ") && $0.contains(" ok ") && $0.contains("never (demo)") })
         #expect(lines.contains { $0.contains(":\(b.port)") && $0.contains(" yes ") && $0.contains(" ok ") && $0.contains(" h ") })
+        #expect(lines[3].contains("no: token refused (401)"))
         #expect(lines.last?.contains("no: cannot connect") == true)
         #expect(!table.out.contains(tokenText) && !table.err.contains(tokenText))
         let json = try VersionTests.run(["fleet", "status", "--json", fleet.path])
         let rows = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]]
-        #expect(rows?.count == 3)
+        #expect(rows?.count == 4)
         #expect(rows?.first?["orchestras"] as? Int == 1)
         #expect(rows?.first?["version"] as? String == (try VersionTests.run(["--version"]).out.trimmingCharacters(in: .newlines)))
     }
