@@ -61,8 +61,6 @@ final class Metrics: Sendable {
 
     func recordPostBackupFailure() { table.withLock { $0.postBackupFailures += 1 } }
 
-    var snapshot: Table { table.withLock { $0 } }
-
     func recordDelivery(sent: Int, retrying: Int, failed: Int) {
         table.withLock { $0.delivered += sent; $0.deliveryRetries += retrying; $0.deliveryFailures += failed }
     }

@@ -24,8 +24,9 @@ extension ServerState {
                      errors: [401], produces: "text/plain") { request, _, scope in
                 let state = scope.state
                 try state.checkMetricsToken(request)
+                let orchestras = state.sampleOrchestras()  // opens each orchestra, so count the open ones after
                 let text = state.metrics.render(now: scope.now, openDatabases: state.pool.openSlugs.count,
-                                                orchestras: state.sampleOrchestras(), appliance: state.sampleAppliance())
+                                                orchestras: orchestras, appliance: state.sampleAppliance())
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
             },

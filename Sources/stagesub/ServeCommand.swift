@@ -113,7 +113,7 @@ extension StageSubCommand {
             let keepText = backupKeep.map(String.init) ?? environment["STAGESUB_BACKUP_KEEP"] ?? "14"
             guard let keep = Int(keepText), keep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
             schedule.keep = keep
-            schedule.postBackupCommand = postBackupCommand ?? environment["STAGESUB_POST_BACKUP_COMMAND"]
+            schedule.postBackupCommand = (postBackupCommand ?? environment["STAGESUB_POST_BACKUP_COMMAND"]).flatMap { $0.isEmpty ? nil : $0 }
             return schedule
         }
     }
