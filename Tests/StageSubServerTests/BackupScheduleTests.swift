@@ -42,6 +42,29 @@ struct BackupScheduleTests {
         #expect(backups == 7)
     }
 
+    @Test("a post-backup command that fails is counted on /metrics; the backup it was given stays")
+    func failingPostBackupCommand() async throws {
+        let fixture = try Fixture()
+        fixture.clock.set(Self.local("2027-01-15 09:00"))
+        var configuration = ServerConfiguration()
+        var schedule = BackupSchedule()
+        schedule.timeZone = Self.stockholm
+        schedule.postBackupCommand = "test -f \"$1\" && exit 3"
+        configuration.backupSchedule = schedule
+        let state = ServerState(appliance: fixture.appliance, configuration: configuration, clock: fixture.clock)
+        let service = try #require(state.scheduledBackupService())
+        fixture.clock.set(Self.local("2027-01-16 03:00"))
+        let pass = service.runDue()
+        #expect(pass.backedUp.count == 2)
+        #expect(pass.files.allSatisfy { FileManager.default.fileExists(atPath: $0.path) })
+        let metrics = try await Application(router: state.buildRouter()).test(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+        }
+        #expect(metrics.contains("stagesub_post_backup_command_failures_total 2"))
+        #expect(metrics.contains("stagesub_scheduled_backup_failing{orchestra=\"alpha\"} 0"))
+        state.pool.closeAll()
+    }
+
     @Test("the server backs up every orchestra at 03:00, keeps the newest N apart from pre-migration backups, ships each file, and reports a failure")
     func scheduledDay() async throws {
         let fixture = try Fixture()
