@@ -17,6 +17,9 @@ public struct BackupSchedule: Sendable, Equatable {
     /// Run through `/bin/sh -c` after each backup with the new file's path as `$1` (and in
     /// `STAGESUB_BACKUP_FILE`), to ship it off the box. Set on the command line only, never through the web.
     public var postBackupCommand: String?
+    /// A post-backup command still running after this long is stopped (with everything it started) and
+    /// counted as failed, so a hung upload cannot hold back the next night's backups.
+    public var postBackupTimeout: TimeInterval = 3600
 
     public init() {}
 
@@ -122,8 +125,10 @@ public struct ScheduledBackupService: Service {
     /// counted, and the backup stays (it is already complete on disk).
     func runPostBackup(_ command: String, file: URL, slug: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command, "stagesub-post-backup", file.path]
+        // coreutils' timeout runs the command in a process group of its own and stops the whole group.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["--kill-after=30", String(format: "%.1f", schedule.postBackupTimeout),
+                             "/bin/sh", "-c", command, "stagesub-post-backup", file.path]
         var environment = ProcessInfo.processInfo.environment
         environment["STAGESUB_BACKUP_FILE"] = file.path
         environment["STAGESUB_BACKUP_ORCHESTRA"] = slug
@@ -137,7 +142,10 @@ public struct ScheduledBackupService: Service {
             logger.error("post-backup command could not start", metadata: ["orchestra": "\(slug)"])
             return
         }
-        if process.terminationStatus != 0 {
+        if process.terminationStatus == 124 || process.terminationReason == .uncaughtSignal {
+            onPostBackupFailure()
+            logger.error("post-backup command timed out and was stopped", metadata: ["orchestra": "\(slug)"])
+        } else if process.terminationStatus != 0 {
             onPostBackupFailure()
             logger.error("post-backup command failed", metadata: ["orchestra": "\(slug)", "status": "\(process.terminationStatus)"])
         }

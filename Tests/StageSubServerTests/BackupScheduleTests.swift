@@ -42,14 +42,16 @@ struct BackupScheduleTests {
         #expect(backups == 7)
     }
 
-    @Test("a post-backup command that fails is counted on /metrics; the backup it was given stays")
-    func failingPostBackupCommand() async throws {
+    @Test("a post-backup command that fails, or hangs past its time limit, is counted on /metrics; the backup stays",
+          arguments: ["test -f \"$1\" && exit 3", "sleep 600"])
+    func failingPostBackupCommand(command: String) async throws {
         let fixture = try Fixture()
         fixture.clock.set(Self.local("2027-01-15 09:00"))
         var configuration = ServerConfiguration()
         var schedule = BackupSchedule()
         schedule.timeZone = Self.stockholm
-        schedule.postBackupCommand = "test -f \"$1\" && exit 3"
+        schedule.postBackupCommand = command
+        schedule.postBackupTimeout = 0.5  // the limit under test, not a wait for something to happen
         configuration.backupSchedule = schedule
         let state = ServerState(appliance: fixture.appliance, configuration: configuration, clock: fixture.clock)
         let service = try #require(state.scheduledBackupService())
