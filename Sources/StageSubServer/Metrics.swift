@@ -20,6 +20,12 @@ final class Metrics: Sendable {
         var delivered = 0
         var deliveryRetries = 0
         var deliveryFailures = 0
+        /// Per orchestra: when the background service last processed it without an error.
+        var dueWorkDone: [String: Date] = [:]
+        var scheduledBackupFailures: [String: Int] = [:]
+        /// Per orchestra: whether its latest scheduled backup failed.
+        var scheduledBackupFailing: [String: Bool] = [:]
+        var postBackupFailures = 0
     }
 
     private let table = Mutex(Table())
@@ -42,6 +48,19 @@ final class Metrics: Sendable {
         table.withLock { $0.lastDueWorkPass = date; $0.dueWorkFailures += failures }
     }
 
+    func recordDueWork(done slugs: [String], at date: Date) {
+        table.withLock { t in for slug in slugs { t.dueWorkDone[slug] = date } }
+    }
+
+    func recordScheduledBackup(_ slug: String, succeeded: Bool, at date: Date) {
+        table.withLock { t in
+            t.scheduledBackupFailing[slug] = !succeeded
+            if !succeeded { t.scheduledBackupFailures[slug, default: 0] += 1 }
+        }
+    }
+
+    func recordPostBackupFailure() { table.withLock { $0.postBackupFailures += 1 } }
+
     func recordDelivery(sent: Int, retrying: Int, failed: Int) {
         table.withLock { $0.delivered += sent; $0.deliveryRetries += retrying; $0.deliveryFailures += failed }
     }
@@ -49,7 +68,7 @@ final class Metrics: Sendable {
     var failedLogins: Int { table.withLock { $0.failedLogins } }
 
     /// The exposition text; `gauges` are sampled by the caller at scrape time.
-    func render(now: Date, openDatabases: Int, outboxDepth: [String: Int]) -> String {
+    func render(now: Date, openDatabases: Int, orchestras: [OrchestraSeries], appliance: ApplianceSeries) -> String {
         let t = table.withLock { $0 }
         var out = ""
         func label(_ value: String) -> String {
@@ -75,10 +94,6 @@ final class Metrics: Sendable {
         }
         out += "# HELP stagesub_open_orchestra_databases Orchestra databases open now.\n# TYPE stagesub_open_orchestra_databases gauge\n"
         out += "stagesub_open_orchestra_databases \(openDatabases)\n"
-        out += "# HELP stagesub_outbox_depth Messages waiting for delivery, per open orchestra.\n# TYPE stagesub_outbox_depth gauge\n"
-        for (slug, depth) in outboxDepth.sorted(by: { $0.key < $1.key }) {
-            out += "stagesub_outbox_depth{orchestra=\"\(label(slug))\"} \(depth)\n"
-        }
         out += "# HELP stagesub_due_work_lag_seconds Seconds since the background service last finished a pass (-1: none yet).\n"
         out += "# TYPE stagesub_due_work_lag_seconds gauge\n"
         out += "stagesub_due_work_lag_seconds \(t.lastDueWorkPass.map { max(0, now.timeIntervalSince($0)) } ?? -1)\n"
@@ -92,6 +107,7 @@ final class Metrics: Sendable {
         out += "stagesub_email_attempts_failed_total \(t.deliveryRetries)\n"
         out += "# HELP stagesub_emails_failed_total Emails given up (refused for good, or out of attempts).\n# TYPE stagesub_emails_failed_total counter\n"
         out += "stagesub_emails_failed_total \(t.deliveryFailures)\n"
+        out += Self.renderFleet(now: now, table: t, orchestras: orchestras, appliance: appliance)
         return out
     }
 }

@@ -19,16 +19,14 @@ extension ServerState {
                     ? JSON.response(["status": "ok"])
                     : JSON.response(["status": "registry unreadable"], status: .serviceUnavailable)
             },
-            APIRoute(method: .get, path: "/metrics", summary: "Prometheus metrics (text exposition format).", access: .anonymous,
-                     produces: "text/plain") { _, _, scope in
+            APIRoute(method: .get, path: "/metrics", summary: "Prometheus metrics (text exposition format); per-orchestra series. "
+                     + "With --metrics-token-file, only for `Authorization: Bearer <token>`.", access: .anonymous,
+                     errors: [401], produces: "text/plain") { request, _, scope in
                 let state = scope.state
-                var depth: [String: Int] = [:]
-                for slug in state.pool.openSlugs {
-                    if let orchestra = try? state.appliance.registry.orchestra(slug: slug), let gateway = try? state.gateway(orchestra) {
-                        depth[slug] = try? gateway.outboxDepth()
-                    }
-                }
-                let text = state.metrics.render(now: scope.now, openDatabases: state.pool.openSlugs.count, outboxDepth: depth)
+                try state.checkMetricsToken(request)
+                let orchestras = state.sampleOrchestras()  // opens each orchestra, so count the open ones after
+                let text = state.metrics.render(now: scope.now, openDatabases: state.pool.openSlugs.count,
+                                                orchestras: orchestras, appliance: state.sampleAppliance())
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
             },

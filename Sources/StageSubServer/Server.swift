@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable {
     public var demo = false
     /// How often the outboxes of orchestras that send by SMTP are delivered.
     public var deliveryInterval: Duration = .seconds(15)
+    /// Backups the server makes by itself; nil turns them off.
+    public var backupSchedule: BackupSchedule? = BackupSchedule()
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    public var metricsToken: String?
 
     public init() {}
 
@@ -47,6 +51,7 @@ public final class ServerState: Sendable {
     let throttle: LoginThrottle
     let maintenance = MaintenanceGate()
     let logger: Logger
+    let startedAt: Date
 
     public init(appliance: Appliance, configuration: ServerConfiguration = .init(), clock: any WallClock = SystemClock(),
                 logger: Logger = Logger(label: "stagesub")) {
@@ -63,6 +68,7 @@ public final class ServerState: Sendable {
         self.pool = OrchestraPool(appliance: appliance, maximumOpen: configuration.maximumOpenOrchestras)
         self.throttle = LoginThrottle(clock: clock, slowdownStep: configuration.loginSlowdownStep)
         self.logger = logger
+        self.startedAt = clock.now()
     }
 
     /// The gateway of an orchestra, opened through the pool (and refused while it is being restored).
@@ -84,8 +90,12 @@ public final class ServerState: Sendable {
     /// The background service reporting into this server's metrics.
     public func dueWorkService() -> DueWorkService {
         DueWorkService(pool: pool, clock: clock, interval: configuration.dueWorkInterval, answerBaseURL: configuration.baseURL,
-                       logger: Logger(label: "stagesub.due-work")) { [metrics] pass, at in
+                       logger: Logger(label: "stagesub.due-work")) { [metrics, appliance] pass, at in
             metrics.recordDueWorkPass(at: at, failures: pass.failures.count)
+            // Failures read "slug: reason"; every other active orchestra was processed in this pass.
+            let failed = Set(pass.failures.map { String($0.prefix { $0 != ":" }) })
+            let active = ((try? appliance.registry.orchestras()) ?? []).filter { $0.status == .active }.map(\.slug)
+            metrics.recordDueWork(done: active.filter { !failed.contains($0) }, at: at)
         }
     }
 
@@ -98,16 +108,28 @@ public final class ServerState: Sendable {
     }
 
     /// The HTTP application, ready for a `ServiceGroup` (graceful shutdown lets in-flight requests finish).
-    public func buildApplication() -> some ApplicationProtocol {
+    /// `onListening` runs once the port accepts connections.
+    public func buildApplication(onListening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
         Application(router: buildRouter(),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StageSub"),
+                    onServerRunning: { _ in await onListening() },
                     logger: logger)
     }
 
-    /// Runs the server and the background service until SIGTERM or SIGINT, then closes every database.
+    /// Runs the server and the background services until SIGTERM or SIGINT, then closes every database.
+    /// Under systemd (`NOTIFY_SOCKET`), says READY=1 once the port listens, pings the watchdog and says
+    /// STOPPING=1 when the shutdown begins.
     public func run() async throws {
-        let group = ServiceGroup(configuration: .init(services: [buildApplication(), dueWorkService(), deliveryService()],
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let systemd = SystemdNotifier().map { notifier in
+            SystemdNotifyService(notifier: notifier, status: "serving on \(configuration.host):\(configuration.port)",
+                                 watchdog: SystemdNotifier.watchdogInterval(), isHealthy: { [appliance] in appliance.registry.isReadable() },
+                                 logger: Logger(label: "stagesub.systemd"))
+        }
+        var services: [any Service] = [buildApplication { systemd?.listening() }, dueWorkService(), deliveryService()]
+        if let backups = scheduledBackupService() { services.append(backups) }
+        // Last in the group: graceful shutdown reaches it first, so STOPPING=1 goes out before the rest stops.
+        if let systemd { services.append(systemd) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         pool.closeAll()
     }

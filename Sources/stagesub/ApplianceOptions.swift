@@ -7,12 +7,21 @@ struct ApplianceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The data directory (env STAGESUB_DATA; default ./stagesub-data).", valueName: "dir"))
     var data: String?
 
-    @Option(name: .customLong("key-file"), help: ArgumentHelp("The master key file (env STAGESUB_KEY_FILE; default DATA/appliance.key).", valueName: "file"))
+    @Option(name: .customLong("key-file"), help: ArgumentHelp(
+        "The master key file (env STAGESUB_KEY_FILE; else $CREDENTIALS_DIRECTORY/master-key when systemd passes a credential; else DATA/appliance.key).",
+        valueName: "file"))
     var keyFile: String?
 
     var directory: DataDirectory {
         let environment = ProcessInfo.processInfo.environment
-        return DataDirectory(root: data ?? environment["STAGESUB_DATA"], keyFile: keyFile ?? environment["STAGESUB_KEY_FILE"])
+        return DataDirectory(root: data ?? environment["STAGESUB_DATA"],
+                             keyFile: keyFile ?? environment["STAGESUB_KEY_FILE"] ?? Self.credentialKeyFile(environment))
+    }
+
+    /// The key systemd hands over with `LoadCredential=master-key:…`, so it never has to live in the data directory.
+    static func credentialKeyFile(_ environment: [String: String]) -> String? {
+        guard let folder = environment["CREDENTIALS_DIRECTORY"], !folder.isEmpty else { return nil }
+        return URL(fileURLWithPath: folder).appendingPathComponent("master-key").path
     }
 
     func open() throws -> Appliance { try Appliance.open(directory) }

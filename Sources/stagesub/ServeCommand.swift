@@ -23,8 +23,26 @@ extension StageSubCommand {
         @Option(help: ArgumentHelp("A reverse proxy whose X-Forwarded-For names the client (repeat for several; env STAGESUB_TRUSTED_PROXY, comma-separated).",
                                    valueName: "address"))
         var trustedProxy: [String] = []
+        @Option(help: ArgumentHelp("Back up every orchestra daily at this time in the appliance's zone, or `off` (env STAGESUB_BACKUP_TIME; default 03:00).",
+                                   valueName: "HH:MM|off"))
+        var backupTime: String?
+        @Option(help: ArgumentHelp("Backups kept per orchestra by the schedule (env STAGESUB_BACKUP_KEEP; default 14).", valueName: "n"))
+        var backupKeep: Int?
+        @Option(help: ArgumentHelp("Run through /bin/sh -c after each scheduled backup, the new file as $1 (env STAGESUB_POST_BACKUP_COMMAND).",
+                                   valueName: "command"))
+        var postBackupCommand: String?
+        @Option(help: ArgumentHelp("Require `Authorization: Bearer <first line of FILE>` on /metrics (env STAGESUB_METRICS_TOKEN_FILE).",
+                                   valueName: "file"))
+        var metricsTokenFile: String?
 
         func run() async throws {
+            // A launcher may hand over SIGTERM/SIGINT blocked (a child inherits the mask; test runners do this):
+            // the server must still stop on them.
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGTERM)
+            sigaddset(&signals, SIGINT)
+            pthread_sigmask(SIG_UNBLOCK, &signals, nil)
             let environment = ProcessInfo.processInfo.environment
             var configuration = ServerConfiguration()
             configuration.host = host ?? environment["STAGESUB_HOST"] ?? "127.0.0.1"
@@ -39,6 +57,10 @@ extension StageSubCommand {
             configuration.trustedProxies = trustedProxy.isEmpty
                 ? (environment["STAGESUB_TRUSTED_PROXY"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 : trustedProxy
+            configuration.backupSchedule = try backupSchedule(environment)
+            if let file = metricsTokenFile ?? environment["STAGESUB_METRICS_TOKEN_FILE"] {
+                configuration.metricsToken = try readSecret(fromFile: file, what: "metrics token")
+            }
             let directory = appliance.directory
             var superadminPassword: String?
             if demo && !directory.isInitialised {
@@ -80,7 +102,26 @@ extension StageSubCommand {
                 say("Demo orchestra: log in at \(configuration.baseURLForLinks)/login as  demo / \(demoPassword)")
                 say("API: POST /api/v1/login with {\"username\":\"demo\",\"password\":\"…\"}; document at /api/v1/openapi.json")
             }
+            if let schedule = configuration.backupSchedule {
+                say("Scheduled backups: daily at \(String(format: "%02d:%02d", schedule.hour, schedule.minute)) "
+                    + "\(schedule.timeZone.identifier), newest \(schedule.keep) kept")
+            }
             try await state.run()
+        }
+
+        /// The schedule from the flags and their environment twins.
+        func backupSchedule(_ environment: [String: String]) throws -> BackupSchedule? {
+            var schedule = BackupSchedule()
+            let time = backupTime ?? environment["STAGESUB_BACKUP_TIME"] ?? "03:00"
+            if time == "off" { return nil }
+            guard let (hour, minute) = BackupSchedule.timeOfDay(time) else { throw ValidationError("--backup-time must be HH:MM (24-hour) or off") }
+            schedule.hour = hour
+            schedule.minute = minute
+            let keepText = backupKeep.map(String.init) ?? environment["STAGESUB_BACKUP_KEEP"] ?? "14"
+            guard let keep = Int(keepText), keep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
+            schedule.keep = keep
+            schedule.postBackupCommand = (postBackupCommand ?? environment["STAGESUB_POST_BACKUP_COMMAND"]).flatMap { $0.isEmpty ? nil : $0 }
+            return schedule
         }
     }
 }

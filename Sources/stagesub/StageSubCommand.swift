@@ -17,7 +17,7 @@ struct StageSubCommand: AsyncParsableCommand {
             """,
         version: StageSubVersion.current,
         subcommands: [Serve.self, Init.self, OrchestraCommand.self, UserCommand.self, Backup.self, Restore.self, Verify.self, SQL.self,
-                      Migrate.self, Rekey.self, Demo.self, ImportMusicians.self, Version.self])
+                      Migrate.self, Rekey.self, Demo.self, ImportMusicians.self, DoctorCommand.self, FleetCommand.self, Version.self])
 
     /// Exit codes as the operator expects them: 0 ok, 1 failure with one line on stderr, 2 bad usage.
     static func main() async {

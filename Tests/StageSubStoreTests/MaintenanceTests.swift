@@ -81,7 +81,10 @@ struct MaintenanceTests {
         let db = try pool.database("old")
         #expect(try db.read { db in try db.tableExists("setting") })
         #expect(try app.schemaVersion(of: "old") == OrchestraMigrations.currentVersion)
-        #expect(app.backupFiles("old").count == 1)
+        // The backup taken before migrating sits apart from the rotation (`--keep`, the schedule never remove it).
+        #expect(app.backupFiles("old").isEmpty)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: app.directory.preMigrationBackupFolder("old").path)
+        #expect(kept.count == 1 && kept[0].hasSuffix(".stagesub-backup"))
         #expect(try app.pendingMigrations().first?.pending == [])
     }
 

@@ -116,7 +116,8 @@ extension Appliance {
         }
         try SealedDatabase.close(pool)
         guard !pending.isEmpty else { return [] }
-        _ = try backup(slug, reason: "before migration")
+        let kept = directory.preMigrationBackupFolder(slug).appendingPathComponent("\(slug)-\(Self.fileStamp(now())).\(BackupFile.fileExtension)")
+        _ = try backup(slug, to: kept, reason: "before migration")
         let again = try openOrchestraDatabase(slug)
         do {
             try OrchestraMigrations.migrate(again)

@@ -118,7 +118,8 @@ extension Appliance {
         }
     }
 
-    func sizeOnDisk(_ slug: String) -> Int {
+    /// Bytes on disk of an orchestra's database and its WAL.
+    public func sizeOnDisk(_ slug: String) -> Int {
         let path = directory.orchestraDatabase(slug).path
         return ["", "-wal"].reduce(0) { sum, suffix in
             sum + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)

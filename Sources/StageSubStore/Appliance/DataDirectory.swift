@@ -30,6 +30,8 @@ public struct DataDirectory: Sendable, Equatable {
     public func orchestraKey(_ slug: String) -> URL { orchestraFolder(slug).appendingPathComponent("orchestra.key") }
     /// Where the orchestra's backups go by default.
     public func backupFolder(_ slug: String) -> URL { backups.appendingPathComponent(slug) }
+    /// Backups taken before a migration: kept apart, so no rotation (`--keep`, the schedule) ever removes them.
+    public func preMigrationBackupFolder(_ slug: String) -> URL { backupFolder(slug).appendingPathComponent("before-migration") }
 
     /// How far a demo appliance's clock was moved forward (seconds, as text); only `serve --demo` reads it.
     public var demoClockOffset: URL { root.appendingPathComponent("demo-clock-offset") }

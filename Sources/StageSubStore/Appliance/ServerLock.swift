@@ -24,6 +24,16 @@ public struct ServerLock: Sendable {
         close(fd)
     }
 
+    /// Whether a server holds the lock on `directory` right now.
+    public static func isHeld(_ directory: DataDirectory) -> Bool {
+        let fd = open(path(directory), O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) != 0 { return true }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
     /// Refuses an operation that replaces orchestra files while a server runs on the directory.
     public static func refuseWhileServing(_ directory: DataDirectory, what: String, instead: String) throws(StoreError) {
         let fd = open(path(directory), O_RDWR | O_CLOEXEC)
