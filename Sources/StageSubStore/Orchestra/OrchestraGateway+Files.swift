@@ -80,7 +80,8 @@ extension OrchestraGateway {
     /// A project's files, its own and its needs', oldest first (without their bytes).
     public func files(project id: Int64) throws(StoreError) -> [StoredFile] {
         try read { db in
-            try StoredFile.fetchAll(db, sql: "SELECT \(StoredFile.columns) FROM fileStorage WHERE projectId = ? ORDER BY id", arguments: [id])
+            guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
+            return try StoredFile.fetchAll(db, sql: "SELECT \(StoredFile.columns) FROM fileStorage WHERE projectId = ? ORDER BY id", arguments: [id])
         }
     }
 

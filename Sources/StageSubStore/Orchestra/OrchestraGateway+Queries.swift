@@ -148,9 +148,12 @@ extension OrchestraGateway {
     }
 
     /// Every request of a project, or of one need, newest first, with musicians' names.
+    /// An unknown project or need is not found (not an empty list).
     public func requestViews(project: Int64? = nil, need: Int64? = nil) throws(StoreError) -> [RequestView] {
         try read { db in
-            try RequestView.fetchAll(db, sql: """
+            if let project, try !Project.exists(db, key: project) { throw StoreError(.notFound, "no project \(project)") }
+            if let need, try !ProjectNeed.exists(db, key: need) { throw StoreError(.notFound, "no need \(need)") }
+            return try RequestView.fetchAll(db, sql: """
                 SELECT r.id, r.needId, r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.sentAt,
                        r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt
                 FROM request r JOIN musician m ON m.id = r.musicianId JOIN projectNeed n ON n.id = r.needId

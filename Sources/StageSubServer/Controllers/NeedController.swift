@@ -1,0 +1,168 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import StageSubCore
+import StageSubStore
+
+struct NeedInput: APIInput {
+    static let fields = ["positionId", "quantity", "rankingListId", "customListId", "strategy", "maxRecipients", "responseTimeHours",
+                         "requireLocalResidence"]
+    var positionId: Int64, quantity: Int, rankingListId: Int64?, customListId: Int64?, strategy: RequestStrategy
+    var maxRecipients: Int?, responseTimeHours: Int?, requireLocalResidence: Bool?
+}
+
+struct NeedChange: APIInput {
+    static let fields = ["quantity", "rankingListId", "customListId", "strategy", "maxRecipients", "responseTimeHours", "requireLocalResidence"]
+    var quantity: Int?, rankingListId: Int64?, customListId: Int64?, strategy: RequestStrategy?
+    var maxRecipients: Int?, responseTimeHours: Int?, requireLocalResidence: Bool?
+}
+
+struct BookInput: APIInput {
+    static let fields = ["musicianId"]
+    var musicianId: Int64
+}
+
+struct PlanView: Encodable {
+    struct Person: Encodable { let musicianId: Int64; let name: String; var conflictProjectId: Int64? = nil }
+    struct Passed: Encodable { let musicianId: Int64; let name: String; let reason: String; let detail: Int64? }
+    let needId: Int64
+    let ask: [Person]
+    let queue: [Person]
+    let passed: [Passed]
+    let accepted: Int
+    let pending: Int
+    let hold: String?
+
+    init(needId: Int64, plan: DispatchPlan, names: [Int64: String]) {
+        func name(_ id: Int64) -> String { names[id] ?? "musician \(id)" }
+        self.needId = needId
+        ask = plan.ask.map { Person(musicianId: $0, name: name($0), conflictProjectId: plan.conflictWarnings[$0]) }
+        queue = plan.queue.map { Person(musicianId: $0, name: name($0)) }
+        passed = plan.passed.map { entry in
+            let (reason, detail): (String, Int64?) = switch entry.reason {
+            case .notOnRoster: ("not on the roster", nil)
+            case .archived: ("archived", nil)
+            case .inactive: ("inactive", nil)
+            case .notQualified: ("not qualified for the position", nil)
+            case .notLocalResident: ("not a local resident", nil)
+            case .alreadyAsked(let need, let status): ("already asked in this project (\(status.rawValue))", need)
+            case .conflict(let project): ("busy in an overlapping project", project)
+            case .betterRankedElsewhere(let need): ("ranked better on another need's list", need)
+            case .waiting: ("waiting for a free slot", nil)
+            }
+            return Passed(musicianId: entry.musicianId, name: name(entry.musicianId), reason: reason, detail: detail)
+        }
+        accepted = plan.accepted
+        pending = plan.pending
+        hold = plan.hold.map { hold in
+            switch hold {
+            case .paused: "paused"
+            case .cancelled: "cancelled"
+            case .filled: "filled"
+            case .awaitingAnswers: "awaiting answers"
+            case .allSlotsPending: "every slot has a pending request"
+            case .listExhausted: "the list has nobody left to ask"
+            }
+        }
+    }
+
+    static func of(_ gateway: OrchestraGateway, need: Int64, plan: DispatchPlan) throws -> PlanView {
+        let ids = plan.ask + plan.queue + plan.passed.map(\.musicianId)
+        return PlanView(needId: need, plan: plan, names: try gateway.musicianNames(ids))
+    }
+}
+
+struct SentView: Encodable {
+    let needId: Int64
+    let sent: [Sent]
+    struct Sent: Encodable { let requestId: Int64; let musicianId: Int64 }
+    init(needId: Int64, _ result: DispatchResult) {
+        self.needId = needId
+        sent = result.sent.map { Sent(requestId: $0.requestId, musicianId: $0.musicianId) }
+    }
+}
+
+/// One need and its requests: edit, preview, send, pause, resume, cancel, book directly, withdrawals.
+struct NeedController {
+    var routes: [APIRoute] {
+        let user = RouteAccess.user
+        let pauseAndResume = [(true, "pause", "Ask nobody new (pending requests stay)."),
+                              (false, "resume", "Resume a paused need (asks the next at once).")].map { paused, verb, summary in
+            APIRoute(method: .post, path: "/api/v1/needs/{id}/\(verb)", summary: summary, access: user,
+                     success: (200, Schema.ref("Need")), errors: [409]) { _, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                _ = try gateway.setNeedPaused(paused, need: id, now: scope.now)
+                return JSON.response(try gateway.need(id))
+            }
+        }
+        return pauseAndResume + [
+            // Needs
+            APIRoute(method: .get, path: "/api/v1/needs/{id}", summary: "One need.", access: user, success: (200, Schema.ref("Need"))) { _, _, scope in
+                JSON.response(try scope.gateway.need(try scope.id()))
+            },
+            APIRoute(method: .patch, path: "/api/v1/needs/{id}", summary: "Change a need; once it has requests only the quantity may change.",
+                     access: user, requestBody: Schema.object(["quantity?": Schema.integer, "rankingListId?": Schema.integer, "customListId?": Schema.integer,
+                                                               "strategy?": Schema.enumeration(RequestStrategy.allCases.map(\.rawValue)),
+                                                               "maxRecipients?": Schema.nullable(Schema.integer), "responseTimeHours?": Schema.integer,
+                                                               "requireLocalResidence?": Schema.boolean], additional: false),
+                     success: (200, Schema.ref("Need")), errors: [409]) { request, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                let input = try await JSON.decode(NeedChange.self, from: request)
+                var need = try gateway.need(id)
+                if let v = input.quantity { need.quantity = v }
+                if let v = input.rankingListId { need.rankingListId = v; need.customRankingListId = nil }
+                if let v = input.customListId { need.customRankingListId = v; need.rankingListId = nil }
+                if let v = input.strategy { need.strategy = v }
+                if input.maxRecipients != nil { need.maxRecipients = input.maxRecipients }
+                if let v = input.responseTimeHours { need.responseTimeHours = v }
+                if let v = input.requireLocalResidence { need.requireLocalResidence = v }
+                _ = try gateway.updateNeed(need, now: scope.now)
+                return JSON.response(try gateway.need(id))
+            },
+            APIRoute(method: .get, path: "/api/v1/needs/{id}/preview", summary: "Who sending would ask now, the queue, and why others are passed over.",
+                     access: user, success: (200, Schema.ref("Plan"))) { _, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                return JSON.response(try PlanView.of(gateway, need: id, plan: try gateway.preview(need: id)))
+            },
+            APIRoute(method: .post, path: "/api/v1/needs/{id}/send", summary: "Send exactly what preview shows.", access: user,
+                     success: (200, Schema.ref("Sent"))) { _, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                let result = try gateway.send(need: id, now: scope.now)
+                scope.log("sent need \(id): \(result.sent.count) requests")
+                return JSON.response(SentView(needId: id, result))
+            },
+            APIRoute(method: .post, path: "/api/v1/needs/{id}/cancel", summary: "Cancel a need; pending musicians are told.", access: user,
+                     success: (200, Schema.ref("Need")), errors: [409]) { _, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                try gateway.cancelNeed(id, now: scope.now)
+                return JSON.response(try gateway.need(id))
+            },
+            APIRoute(method: .post, path: "/api/v1/needs/{id}/book", summary: "Book a musician directly (no request; confirmation sent).",
+                     access: user, requestBody: Schema.object(["musicianId": Schema.integer], additional: false),
+                     success: (200, Schema.ref("Need")), errors: [409]) { request, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                let input = try await JSON.decode(BookInput.self, from: request)
+                try gateway.bookDirectly(need: id, musician: input.musicianId, now: scope.now)
+                return JSON.response(try gateway.need(id))
+            },
+            APIRoute(method: .get, path: "/api/v1/needs/{id}/requests", summary: "The requests of a need, newest first.", access: user,
+                     success: (200, Schema.array(Schema.ref("Request")))) { _, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                return JSON.response(try gateway.requestViews(need: id))
+            },
+            // Requests
+            APIRoute(method: .get, path: "/api/v1/requests/{id}", summary: "One request.", access: user, success: (200, Schema.ref("Request"))) { _, _, scope in
+                JSON.response(try scope.gateway.request(try scope.id()))
+            },
+            APIRoute(method: .post, path: "/api/v1/requests/{id}/withdrawal", summary: "Record that a booked musician withdrew: the need reopens and the next is asked.",
+                     access: user, success: (200, Schema.ref("Sent")), errors: [409]) { _, _, scope in
+                let gateway = try scope.gateway, id = try scope.id()
+                let request = try gateway.request(id)
+                let result = try gateway.recordWithdrawal(request: id, now: scope.now)
+                scope.log("withdrawal recorded for request \(id)")
+                return JSON.response(SentView(needId: request.needId, result))
+            },
+        ]
+    }
+}
