@@ -120,8 +120,8 @@ extension ServerState {
                 scope.log("created user \(user.username)")
                 return JSON.response(Created(user: UserView(user, orchestra: slug), generatedPassword: generated), status: .created)
             },
-            APIRoute(method: .post, path: "/api/v1/users/{id}/disable", summary: "Disable a user of the orchestra (their sessions end).",
-                     access: .orchestra(.admin), success: (204, nil)) { _, _, scope in
+            APIRoute(method: .post, path: "/api/v1/users/{id}/disable", summary: "Disable a user of the orchestra (their sessions end); not yourself, not the last admin.",
+                     access: .orchestra(.admin), success: (204, nil), errors: [409]) { _, _, scope in
                 let id = try scope.id(), slug = try scope.slug
                 guard let user = try scope.state.appliance.users(orchestra: slug).first(where: { $0.id == id }) else { throw APIError.notFound }
                 guard user.id != scope.principal?.user?.id else {

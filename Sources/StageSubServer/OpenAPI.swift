@@ -45,6 +45,8 @@ enum OpenAPI {
                 if status == route.success.status, status != 204, status != 303 {
                     let schema = route.success.schema ?? Schema.string
                     response.append(("content", .object([(route.produces, .object([("schema", schema)]))])))
+                } else if let report = route.reportSchemas[status] {
+                    response.append(("content", .object([("application/json", .object([("schema", report)]))])))
                 } else if status >= 400, route.produces == "application/json" || route.path.hasPrefix("/api/") {
                     response.append(("content", .object([("application/json", .object([("schema", Schema.ref("Error"))]))])))
                 }
@@ -77,46 +79,68 @@ enum OpenAPI {
         ])
     }
 
+    /// The shapes the routes send, property by property (the tests check every response body against
+    /// them, objects closed: a property sent but not named here fails the suite).
     static var schemas: [(String, JSONValue)] {
         let id = Schema.integer, text = Schema.string, optionalText = Schema.nullable(Schema.string)
+        let optionalId = Schema.nullable(id), optionalMoment = Schema.nullable(Schema.dateTime), rate = Schema.nullable(Schema.number)
         return [
             ("Error", Schema.object(["error": Schema.object(["status": id, "message": text])])),
             ("Orchestra", Schema.object(["slug": text, "name": text, "status": Schema.enumeration(["pending", "active", "suspended"]), "plan": text,
-                                         "maxMusicians": id, "maxProjects": id, "contactName": text, "contactEmail": text, "createdAt": Schema.dateTime])),
-            ("Session", Schema.object(["user?": Schema.ref("User"), "orchestra?": Schema.ref("Orchestra"), "csrfToken?": text])),
+                                         "maxMusicians": id, "maxProjects": id, "contactName": text, "contactEmail": text, "createdAt": Schema.dateTime,
+                                         "schemaVersion?": optionalId, "sizeBytes?": optionalId, "users?": optionalId])),
+            ("Session", Schema.object(["user?": Schema.ref("User"), "orchestra?": Schema.ref("Orchestra"), "csrfToken?": text, "expiresAt?": optionalMoment])),
             ("User", Schema.object(["id": id, "username": text, "email": text, "role": Schema.enumeration(["superadmin", "admin", "user"]),
-                                    "active": Schema.boolean, "orchestra?": optionalText])),
+                                    "active": Schema.boolean, "orchestra?": optionalText, "lastLogin?": optionalMoment])),
             ("APIKey", Schema.object(["id": id, "name": text, "hint": text, "createdAt": Schema.dateTime, "key?": text])),
             ("Musician", Schema.object(["id": id, "firstName": text, "lastName": text, "email": text, "phone?": optionalText,
-                                        "preferredLanguage": Schema.enumeration(["sv", "en"]), "localResidence": Schema.boolean,
+                                        "preferredLanguage": Schema.enumeration(["sv", "en"]), "localResidence": Schema.boolean, "notes?": optionalText,
                                         "isActive": Schema.boolean, "isArchived": Schema.boolean, "positionIds?": Schema.array(id)])),
             ("InstrumentRecord", Schema.object(["id": id, "name": text, "nameEn": text, "displayOrder": id, "isArchived": Schema.boolean])),
             ("Position", Schema.object(["id": id, "instrumentId": id, "name": text, "nameEn": text, "hierarchyLevel": id, "isArchived": Schema.boolean])),
             ("Instrument", Schema.object(["instrument": Schema.ref("InstrumentRecord"), "positions": Schema.array(Schema.ref("Position"))])),
             ("RankingList", Schema.object(["id": id, "positionId": id, "listType": Schema.enumeration(["A", "B", "C"]), "description?": optionalText,
                                             "musicianIds": Schema.array(id), "usedByNeeds": Schema.array(id)])),
-            ("Project", Schema.object(["id": id, "name": text, "startDate": Schema.date, "endDate?": Schema.nullable(Schema.date), "weekNumber": id])),
-            ("Need", Schema.object(["id": id, "projectId": id, "positionId": id, "quantity": id,
-                                    "strategy": Schema.enumeration(RequestStrategy.allCases.map(\.rawValue)), "responseTimeHours": id,
-                                    "status": Schema.enumeration(NeedStatus.allCases.map(\.rawValue))])),
-            ("Plan", Schema.object(["needId": id, "ask": Schema.array(Schema.object(["musicianId": id, "name": text])),
-                                    "queue": Schema.array(Schema.object(["musicianId": id, "name": text])),
-                                    "passed": Schema.array(Schema.object(["musicianId": id, "name": text, "reason": text])),
-                                    "accepted": id, "pending": id])),
+            ("Project", Schema.object(["id": id, "name": text, "startDate": Schema.date, "endDate?": Schema.nullable(Schema.date), "weekNumber": id,
+                                       "rehearsalSchedule?": optionalText, "concertInfo?": optionalText, "notes?": optionalText,
+                                       "archivedAt?": optionalMoment, "createdAt": Schema.dateTime, "updatedAt": Schema.dateTime])),
+            ("Need", Schema.object(["id": id, "projectId": id, "positionId": id, "quantity": id, "rankingListId?": optionalId,
+                                    "customRankingListId?": optionalId, "strategy": Schema.enumeration(RequestStrategy.allCases.map(\.rawValue)),
+                                    "maxRecipients?": optionalId, "responseTimeHours": id, "requireLocalResidence": Schema.boolean,
+                                    "status": Schema.enumeration(NeedStatus.allCases.map(\.rawValue)), "createdAt": Schema.dateTime,
+                                    "updatedAt": Schema.dateTime, "sendingStartedAt?": optionalMoment])),
+            ("Plan", Schema.object(["needId": id,
+                                    "ask": Schema.array(Schema.object(["musicianId": id, "name": text, "conflictProjectId?": optionalId])),
+                                    "queue": Schema.array(Schema.object(["musicianId": id, "name": text, "conflictProjectId?": optionalId])),
+                                    "passed": Schema.array(Schema.object(["musicianId": id, "name": text, "reason": text, "detail?": optionalId])),
+                                    "accepted": id, "pending": id, "hold?": optionalText])),
             ("Sent", Schema.object(["needId": id, "sent": Schema.array(Schema.object(["requestId": id, "musicianId": id]))])),
             ("Request", Schema.object(["id": id, "needId": id, "musicianId": id, "musicianName": text,
                                        "status": Schema.enumeration(RequestStatus.allCases.map(\.rawValue)), "sentAt": Schema.dateTime,
-                                       "deadlineAt": Schema.dateTime])),
-            ("File", Schema.object(["id": id, "projectId": id, "fileName": text, "mimeType": text, "sizeBytes": id,
-                                    "sendWith": Schema.enumeration(["request", "confirmation"])])),
-            ("Message", Schema.object(["id": id, "type": text, "channel": Schema.enumeration(["email", "sms"]), "recipient": text,
-                                       "subject": text, "body": text, "status": text])),
-            ("Statistics", Schema.object(["needsOpen": id, "needsFilled": id, "pendingRequests": id, "musicians": Schema.array(Schema.object([:]))])),
+                                       "reminderSentAt?": optionalMoment, "deadlineAt": Schema.dateTime, "respondedAt?": optionalMoment,
+                                       "conflictProjectId?": optionalId, "withdrawnAt?": optionalMoment])),
+            ("File", Schema.object(["id": id, "projectId": id, "needId?": optionalId, "fileName": text, "mimeType": text, "sizeBytes": id,
+                                    "sendWith": Schema.enumeration(["request", "confirmation"]), "createdAt": Schema.dateTime])),
+            ("Message", Schema.object(["id": id, "requestId?": optionalId, "musicianId?": optionalId, "projectId?": optionalId,
+                                       "type": Schema.enumeration(MessageType.allCases.map(\.rawValue)),
+                                       "channel": Schema.enumeration(MessageChannel.allCases.map(\.rawValue)), "recipient": text,
+                                       "subject": text, "body": text, "status": Schema.enumeration(MessageStatus.allCases.map(\.rawValue)),
+                                       "attempts": id, "nextAttemptAt?": optionalMoment, "sentAt?": optionalMoment, "lastError?": optionalText,
+                                       "createdAt": Schema.dateTime])),
+            ("MusicianFigures", Schema.object(["musicianId": id, "name": text, "requests": id, "accepted": id, "declined": id, "timedOut": id,
+                                               "withdrawn": id, "bookedDirectly": id, "acceptanceRate?": rate, "responseRate?": rate,
+                                               "medianResponseHours?": rate])),
+            ("Statistics", Schema.object(["needsOpen": id, "needsFilled": id, "needsPaused": id, "needsCancelled": id, "medianHoursToFill?": rate,
+                                          "needsFilledWithDirectBooking": id, "pendingRequests": id, "acceptanceRate?": rate, "responseRate?": rate,
+                                          "musicians": Schema.array(Schema.ref("MusicianFigures"))])),
             ("AuditEntry", Schema.object(["id": id, "at": Schema.dateTime, "actorKind": Schema.enumeration(AuditEntry.ActorKind.allCases.map(\.rawValue)),
-                                          "actorId?": Schema.nullable(id), "actorName": text, "action": text, "target": text,
+                                          "actorId?": optionalId, "actorName": text, "action": text, "target": text,
                                           "clientAddress?": optionalText, "status": id])),
-            ("Backup", Schema.object(["orchestra": text, "file": text, "sizeBytes": id])),
-            ("Health", Schema.object(["orchestra": text, "opens": Schema.boolean, "quickCheck": text, "sizeBytes": id])),
+            ("ImportReport", Schema.object(["musicians": id, "committed": Schema.boolean,
+                                            "issues": Schema.array(Schema.object(["line": id, "message": text])), "ignoredColumns": Schema.array(text)])),
+            ("Backup", Schema.object(["orchestra": text, "file": text, "sizeBytes": id, "createdAt?": optionalMoment, "schemaVersion?": optionalId])),
+            ("Health", Schema.object(["orchestra": text, "status": text, "opens": Schema.boolean, "quickCheck": text, "schemaVersion?": optionalId,
+                                      "sizeBytes": id, "lastBackup?": optionalMoment])),
         ]
     }
 }

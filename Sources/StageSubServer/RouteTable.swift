@@ -150,6 +150,8 @@ struct APIRoute: Sendable {
     var success: (status: Int, schema: JSONValue?) = (200, nil)
     /// Other statuses this route answers with, besides those every route of its access level has.
     var errors: [Int] = []
+    /// Statuses among `errors` whose body is not an `Error` but this (e.g. an import's rejected rows).
+    var reportSchemas: [Int: JSONValue] = [:]
     var produces = "application/json"
     var queryParameters: [(name: String, schema: JSONValue, description: String)] = []
     let handler: Handler

@@ -162,7 +162,7 @@ extension ServerState {
             },
             APIRoute(method: .get, path: "/api/v1/admin/log", summary: "The appliance's latest log entries.", access: admin,
                      success: (200, Schema.array(Schema.object(["timestamp": Schema.dateTime, "level": Schema.string, "category": Schema.string,
-                                                                "message": Schema.string]))),
+                                                                "message": Schema.string, "orchestraId?": Schema.nullable(Schema.integer)]))),
                      queryParameters: [("limit", Schema.integer, "entries, 1–500 (default 100)")]) { request, _, scope in
                 let limit = try Query(request: request).int("limit", default: 100, range: 1...500)
                 struct Entry: Encodable { let timestamp: Date; let level: String; let category: String; let message: String; let orchestraId: Int64? }
@@ -191,7 +191,8 @@ extension ServerState {
     static func apiRoutes() -> [APIRoute] {
         accessRoutes() + orchestraRoutes() + superadminRoutes() + [
             APIRoute(method: .get, path: "/api/v1/openapi.json", summary: "This document.", access: .anonymous,
-                     success: (200, Schema.object(["openapi": Schema.string]))) { _, _, _ in
+                     success: (200, Schema.object(["openapi": Schema.string, "info": Schema.object([:]), "paths": Schema.object([:]),
+                                                   "components": Schema.object([:])]))) { _, _, _ in
                 Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                          body: .init(byteBuffer: ByteBuffer(bytes: OpenAPI.document)))
             },

@@ -142,7 +142,15 @@ struct Client: Sendable {
             buffer = ByteBuffer(string: body)
         }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: buffer)
-        return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+        let reply = Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+        // Every response the suite receives is checked against the published contract.
+        if method != .head {
+            for problem in ContractValidator.shared.problems(method: method.rawValue, uri: uri, status: reply.status,
+                                                             contentType: reply.headers[.contentType], body: reply.text) {
+                Issue.record("contract: \(problem)")
+            }
+        }
+        return reply
     }
 
     /// Logs in through the JSON API and returns the session's credentials.

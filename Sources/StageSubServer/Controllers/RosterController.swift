@@ -75,10 +75,7 @@ struct RosterController {
             },
             APIRoute(method: .post, path: "/api/v1/musicians/import", summary: "Import musicians from CSV (Excel, Swedish or English headers); dryRun=true only reports.",
                      access: user, requestBody: Schema.string, requestContentType: "text/csv",
-                     success: (200, Schema.object(["musicians": Schema.integer, "committed": Schema.boolean,
-                                                   "issues": Schema.array(Schema.object(["line": Schema.integer, "message": Schema.string])),
-                                                   "ignoredColumns": Schema.array(Schema.string)])),
-                     errors: [422], queryParameters: [("dryRun", Schema.boolean, "only check and report")]) { request, _, scope in
+                     success: (200, Schema.ref("ImportReport")), errors: [422], reportSchemas: [422: Schema.ref("ImportReport")], queryParameters: [("dryRun", Schema.boolean, "only check and report")]) { request, _, scope in
                 let dryRun = try Query(request: request).bool("dryRun")
                 try HTTPMediaType.require(request, "text/csv", hint: "CSV")
                 let data = try await JSON.body(request, limit: 5 << 20)
