@@ -25,6 +25,14 @@ extern "C" {
 #define SEALEDVFS_RESERVE_BYTES 40
 /// The name the VFS is registered under.
 #define SEALEDVFS_NAME "sealed"
+/// Format version 2 of the side files: a sealed database's WAL is `<db>-swal` and its rollback journal
+/// `<db>-sjournal`, names stock SQLite never looks for, so a stock client opening a sealed file can neither
+/// delete its log nor play back its journal. Version 1 (`-wal`, `-journal`; same bytes) is renamed on open.
+#define SEALEDVFS_SIDE_FORMAT 2
+/// The suffix of a sealed database's WAL (SQLite asks for `-wal`; the VFS stores it under this name).
+#define SEALEDVFS_WAL_SUFFIX "-swal"
+/// The suffix of a sealed database's rollback journal (SQLite asks for `-journal`).
+#define SEALEDVFS_JOURNAL_SUFFIX "-sjournal"
 
 /// Result codes of this API (SQLite result codes where one applies).
 typedef enum {
