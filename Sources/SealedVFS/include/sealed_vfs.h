@@ -87,6 +87,10 @@ uint64_t sealedvfs_memory_files_opened(void);
 /// instead of sealing the page again. For tests and benchmarks.
 uint64_t sealedvfs_pages_reused(void);
 
+/// How many pages this process has sealed (`opened` 0) or tried to open (`opened` 1) with
+/// XChaCha20-Poly1305 since it started: benchmarks multiply them by the cost of one operation.
+uint64_t sealedvfs_aead_operations(int opened);
+
 /// Wipes `len` bytes at `p` in a way the compiler cannot elide.
 void sealedvfs_wipe(void *p, size_t len);
 

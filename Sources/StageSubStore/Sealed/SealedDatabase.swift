@@ -190,6 +190,9 @@ public enum SealedDatabase {
         config.foreignKeysEnabled = true
         config.readonly = options.readonly
         config.maximumReaderCount = options.maximumReaderCount
+        // GRDB writes a transaction when it opens a pool and finds no `<db>-wal` (GRDB issue 102), and the
+        // sealed VFS keeps the log as `-swal`: so opening a pool while another writes must wait its turn.
+        config.busyMode = .timeout(10)
         let cache = options.cacheSizeKiB
         config.prepareDatabase { db in
             // Ask for the 40 reserved bytes before anything is written (ignored on an existing file).
