@@ -246,6 +246,14 @@ static int sv_open(const unsigned char *key, unsigned char *file_id, int *has_id
 // Files.
 
 typedef struct SvFile SvFile;
+// A page of the new layout being gathered: its offset, which pieces have arrived, its bytes.
+struct SvStaged {
+    sqlite3_int64 off;
+    int size;
+    uint64_t have[2];
+    unsigned char *page;
+};
+
 struct SvFile {
     sqlite3_file base;
     sqlite3_file *real;            // the root VFS's file, stored right after this struct
@@ -286,13 +294,12 @@ struct SvFile {
     unsigned char *tx_written;     // a bit per 512 bytes past tx_start this transaction wrote
     size_t tx_written_size;
     int tx_untracked;              // the bitmap could not grow: nothing past tx_start is trusted as unwritten
-    // SV_MAIN only: a page of a new, larger page size being assembled from writes of the old one ("Page
-    // size changes" below). stage_off < 0: none.
-    unsigned char *stage;
+    int tx_pages;                  // pages this write transaction has written to the file
+    // SV_MAIN only: pages of a new, larger page size being gathered from writes of the old one ("Page size
+    // changes" below).
+    struct SvStaged *staged;
+    int staged_count, staged_cap;
     int relayout;                  // the page size a page 1 being gathered announces, 0 when none
-    int stage_size;
-    sqlite3_int64 stage_off;
-    uint64_t stage_have[2];        // which pieces (of at most 128) have arrived
 };
 
 #define SV_ROUND8(n) (((n) + 7) & ~(size_t)7)
@@ -300,6 +307,7 @@ struct SvFile {
 static const sqlite3_io_methods sv_io_methods;
 static const sqlite3_io_methods sv_mem_methods;
 static void sv_mains_remove(SvFile *p);
+static int sv_read_relaid(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off, int layout);
 
 static unsigned char *sv_scratch(SvFile *p, size_t n) {
     if (p->scratch_size < n) {
@@ -395,6 +403,7 @@ static void sv_hole_fill(SvFile *p, sqlite3_int64 start, sqlite3_int64 end) {
 static void sv_tx_begin(SvFile *p, sqlite3_int64 size) {
     p->tx_start = size;
     p->tx_untracked = 0;
+    p->tx_pages = 0;
     if (p->tx_written) memset(p->tx_written, 0, p->tx_written_size);
 }
 
@@ -621,6 +630,8 @@ static int sv_read_resized_page1(SvFile *p, unsigned char *buf, int amt, int pgs
 
 static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
     if (sv_is_page_size(amt) && off % amt == 0) {
+        int layout = p->relayout ? p->relayout : p->page_size;
+        if (off > 0 && layout && layout != amt) return sv_read_relaid(p, buf, amt, off, layout);
         // A whole page, opened in place.
         int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
         if (rc == SQLITE_IOERR_SHORT_READ && !(off == 0 && buf[20] == SEALEDVFS_RESERVE_BYTES && sv_header_page_size(buf) &&
@@ -644,8 +655,9 @@ static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 of
         return SQLITE_OK;
     }
     // A slice of one page (SQLite reads parts of page 1 at open and at each transaction): read the whole
-    // page, open it, copy the slice.
-    if (!p->page_size) {
+    // page, open it, copy the slice. The page size is taken from the header each time: another connection
+    // may have changed it (VACUUM) since this one last looked.
+    {
         unsigned char h[24];
         int rc = p->real->pMethods->xRead(p->real, h, 24, 0);
         if (rc == SQLITE_IOERR_SHORT_READ) {  // an empty file: no database yet
@@ -850,6 +862,7 @@ static int sv_main_write_page(SvFile *p, const unsigned char *buf, int pgsz, sql
     if (rc == SQLITE_OK) {
         sv_hole_fill(p, off, off + pgsz);
         sv_tx_mark(p, off, off + pgsz);
+        p->tx_pages++;
         if (off + pgsz > p->size_seen) p->size_seen = off + pgsz;
     }
     return rc;
@@ -868,36 +881,116 @@ static int sv_main_write_page(SvFile *p, const unsigned char *buf, int pgsz, sql
 // The layout's page size is the one page 1 announced when last written or read (p->page_size), or the one
 // in the page 1 being written.
 
+// The page being gathered at `page_off`, or NULL.
+static struct SvStaged *sv_staged_find(SvFile *p, sqlite3_int64 page_off) {
+    for (int i = 0; i < p->staged_count; i++) {
+        if (p->staged[i].off == page_off) return &p->staged[i];
+    }
+    return NULL;
+}
+
+static void sv_staged_drop(SvFile *p, struct SvStaged *st) {
+    sodium_memzero(st->page, (size_t)st->size);
+    sqlite3_free(st->page);
+    *st = p->staged[--p->staged_count];
+}
+
 static int sv_main_write_piece(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off, int layout) {
     sqlite3_int64 page_off = off - off % layout;
     int pieces = layout / amt, index = (int)((off - page_off) / amt);
     if (pieces > 128) return sv_refuse(p, off, "a page-size change by more than 128 times");
-    if (p->stage_off != page_off || p->stage_size != layout) {
-        if (p->stage_off >= 0) return sv_refuse(p, off, "a page of a new page size left incomplete");
-        if (p->stage_size != layout) {
-            sqlite3_free(p->stage);
-            p->stage = sqlite3_malloc(layout);
-            p->stage_size = p->stage ? layout : 0;
-            if (!p->stage) return SQLITE_IOERR_NOMEM;
-        }
-        p->stage_off = page_off;
-        p->stage_have[0] = p->stage_have[1] = 0;
+    struct SvStaged *st = sv_staged_find(p, page_off);
+    if (st && st->size != layout) {
+        sv_staged_drop(p, st);
+        st = NULL;
     }
-    memcpy(p->stage + (off - page_off), buf, (size_t)amt);
-    p->stage_have[index / 64] |= (uint64_t)1 << (index % 64);
-    int have = __builtin_popcountll(p->stage_have[0]) + __builtin_popcountll(p->stage_have[1]);
-    if (have < pieces) return SQLITE_OK;
-    p->stage_off = -1;
-    int rc = sv_main_write_page(p, p->stage, layout, page_off);
-    sodium_memzero(p->stage, (size_t)layout);
+    if (!st) {
+        // Spilled pages can come out of order: any number of pages may be gathering at once.
+        if (p->staged_count == p->staged_cap) {
+            int cap = p->staged_cap ? 2 * p->staged_cap : 8;
+            struct SvStaged *a = sqlite3_realloc64(p->staged, (sqlite3_uint64)cap * sizeof *a);
+            if (!a) return SQLITE_IOERR_NOMEM;
+            p->staged = a;
+            p->staged_cap = cap;
+        }
+        st = &p->staged[p->staged_count];
+        st->page = sqlite3_malloc(layout);
+        if (!st->page) return SQLITE_IOERR_NOMEM;
+        st->off = page_off;
+        st->size = layout;
+        st->have[0] = st->have[1] = 0;
+        p->staged_count++;
+    }
+    memcpy(st->page + (off - page_off), buf, (size_t)amt);
+    st->have[index / 64] |= (uint64_t)1 << (index % 64);
+    if (__builtin_popcountll(st->have[0]) + __builtin_popcountll(st->have[1]) < pieces) return SQLITE_OK;
+    int rc = sv_main_write_page(p, st->page, layout, page_off);
+    sv_staged_drop(p, st);
     return rc;
+}
+
+// A whole-page read of `amt` bytes where the file's layout has pages of `layout` bytes (a page-size change
+// is under way, or just happened and this pager has not caught up). Smaller pages: each opened in turn.
+// Larger: a piece still being gathered is handed back from there; else the larger page, opened whole; else
+// the page as it was before the change (not yet overwritten). Every byte returned was authenticated.
+static int sv_read_relaid(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off, int layout) {
+    unsigned char *page = sv_scratch(p, (size_t)(layout > amt ? layout : amt));
+    if (!page) return SQLITE_IOERR_NOMEM;
+    if (layout < amt) {
+        for (int o = 0; o < amt; o += layout) {
+            int rc = p->real->pMethods->xRead(p->real, page, layout, off + o);
+            if (rc == SQLITE_IOERR_SHORT_READ) return sv_missing_page(p, buf, amt, off);
+            if (rc != SQLITE_OK || !sv_open_page(p, page, page, layout, (uint32_t)((off + o) / layout) + 1)) {
+                memset(buf, 0, (size_t)amt);
+                sv_fault(p, SQLITE_IOERR_DATA, off + o, "a page does not authenticate");
+                return SQLITE_IOERR_DATA;
+            }
+            memcpy(buf + o, page, (size_t)layout);
+        }
+        return SQLITE_OK;
+    }
+    sqlite3_int64 page_off = off - off % layout;
+    struct SvStaged *st = sv_staged_find(p, page_off);
+    int index = (int)((off - page_off) / amt);
+    if (st && st->size == layout && (st->have[index / 64] >> (index % 64) & 1)) {
+        memcpy(buf, st->page + (off - page_off), (size_t)amt);
+        return SQLITE_OK;
+    }
+    int rc = p->real->pMethods->xRead(p->real, page, layout, page_off);
+    if (rc == SQLITE_OK && sv_open_page(p, page, page, layout, (uint32_t)(page_off / layout) + 1)) {
+        memcpy(buf, page + (off - page_off), (size_t)amt);
+        return SQLITE_OK;
+    }
+    rc = p->real->pMethods->xRead(p->real, buf, amt, off);
+    if (rc == SQLITE_IOERR_SHORT_READ) return sv_missing_page(p, buf, amt, off);
+    if (rc != SQLITE_OK || !sv_open_page(p, buf, buf, amt, (uint32_t)(off / amt) + 1)) {
+        memset(buf, 0, (size_t)amt);
+        sv_fault(p, SQLITE_IOERR_DATA, off, "a page does not authenticate");
+        return SQLITE_IOERR_DATA;
+    }
+    return SQLITE_OK;
 }
 
 static int sv_main_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
     if (!sv_is_page_size(amt) || off % amt != 0) return sv_refuse(p, off, "a write that is not a whole page");
     int layout = p->relayout ? p->relayout : p->page_size;
-    if (off == 0 && buf[20] == SEALEDVFS_RESERVE_BYTES && sv_header_page_size(buf)) layout = sv_header_page_size(buf);
-    if (!layout || layout == amt) return sv_main_write_page(p, buf, amt, off);
+    if (off == 0 && buf[20] == SEALEDVFS_RESERVE_BYTES && sv_header_page_size(buf)) {
+        layout = sv_header_page_size(buf);
+        // Pages spilled before page 1 (a database larger than the page cache) were cut to the old size and
+        // cannot be re-cut: refuse, and the change rolls back whole.
+        if (p->page_size && layout != p->page_size && p->in_write && p->tx_pages > 0) {
+            return sv_refuse(p, off, "a page-size change after pages were spilled (raise cache_size for it)");
+        }
+    }
+    if (!layout || layout == amt) {
+        // A page of the layout carries zeros where its nonce and tag go: SQLite never uses the reserved bytes.
+        // Anything else is a slice of another layout, and sealing it would overwrite 40 bytes of it.
+        static const unsigned char zeros[SEALEDVFS_RESERVE_BYTES];
+        if (memcmp(buf + amt - SEALEDVFS_RESERVE_BYTES, zeros, SEALEDVFS_RESERVE_BYTES) != 0) {
+            return sv_refuse(p, off, "a page whose reserved bytes are not zero");
+        }
+        return sv_main_write_page(p, buf, amt, off);
+    }
     if (amt < layout) {
         if (off == 0) p->relayout = layout;  // until page 1 is sealed at that size
         return sv_main_write_piece(p, buf, amt, off, layout);
@@ -946,11 +1039,10 @@ static int sv_close(sqlite3_file *f) {
     p->wal_page_pgno = 0;
     sqlite3_free(p->tx_written);
     p->tx_written = NULL;
-    if (p->stage) {
-        sodium_memzero(p->stage, (size_t)p->stage_size);
-        sqlite3_free(p->stage);
-    }
-    p->stage = NULL;
+    while (p->staged_count > 0) sv_staged_drop(p, &p->staged[0]);
+    sqlite3_free(p->staged);
+    p->staged = NULL;
+    p->staged_cap = 0;
     sqlite3_free(p->side_name);  // after the root's close: it kept the pointer
     p->side_name = NULL;
     p->path = NULL;
@@ -978,8 +1070,8 @@ static int sv_truncate(sqlite3_file *f, sqlite3_int64 size) {
 }
 static int sv_sync(sqlite3_file *f, int flags) {
     SvFile *p = (SvFile *)f;
-    if (p->kind == SV_MAIN && p->stage_off >= 0) {
-        return sv_refuse(p, p->stage_off, "sync with a page of a new page size incomplete");  // Page size changes
+    if (p->kind == SV_MAIN && p->staged_count > 0) {
+        return sv_refuse(p, p->staged[0].off, "sync with a page of a new page size incomplete");  // Page size changes
     }
     return p->real->pMethods->xSync(p->real, flags);
 }
@@ -1193,6 +1285,12 @@ static char *sv_side_name(const char *name) {
     return NULL;
 }
 
+// Whether `name` is a WAL or journal name (so that a NULL from sv_side_name means out of memory).
+static int sv_is_side(const char *name) {
+    size_t n = strlen(name);
+    return (n > 4 && strcmp(name + n - 4, "-wal") == 0) || (n > 8 && strcmp(name + n - 8, "-journal") == 0);
+}
+
 // Format 1 → 2, on opening a sealed database: a WAL or journal still under SQLite's name is renamed, unless
 // one under the new name exists already (then the old one is left alone and logged). Runs before SQLite looks
 // for either; the appliance opens its databases with nothing of format 1 running.
@@ -1275,7 +1373,7 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
     SvFile *p = (SvFile *)f;
     memset(p, 0, sizeof *p);
     p->real = (sqlite3_file *)((char *)f + SV_ROUND8(sizeof(SvFile)));
-    p->mark_off = p->read_mark_off = p->image_end = p->stage_off = p->tx_start = -1;
+    p->mark_off = p->read_mark_off = p->image_end = p->tx_start = -1;
     if (flags & SQLITE_OPEN_MAIN_DB) {
         p->kind = SV_MAIN;
         p->db = p;
@@ -1295,7 +1393,7 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
         p->kind = (flags & SQLITE_OPEN_WAL) ? SV_WAL : SV_JOURNAL;
         p->db = db;
         p->side_name = sv_side_name(name);
-        if (!p->side_name) return SQLITE_CANTOPEN;
+        if (!p->side_name) return sv_is_side(name) ? SQLITE_NOMEM : SQLITE_CANTOPEN;
     }
     // The root keeps the name pointer for the file's life; a side name is ours, so it must not be parsed as
     // a URI (SQLite's URI parameters live after a name SQLite allocated, not after ours).
@@ -1327,12 +1425,14 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
 
 static int sv_delete(sqlite3_vfs *v, const char *name, int sync) {
     char *side = sv_side_name(name);
+    if (!side && sv_is_side(name)) return SQLITE_IOERR_NOMEM;  // never SQLite's own name instead
     int rc = sv_root->xDelete(sv_root, side ? side : name, sync);
     sqlite3_free(side);
     return rc;
 }
 static int sv_access(sqlite3_vfs *v, const char *name, int flags, int *out) {
     char *side = sv_side_name(name);
+    if (!side && sv_is_side(name)) return SQLITE_IOERR_NOMEM;
     int rc = sv_root->xAccess(sv_root, side ? side : name, flags, out);
     sqlite3_free(side);
     return rc;
