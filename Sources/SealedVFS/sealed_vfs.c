@@ -985,8 +985,9 @@ static int sv_main_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_i
     if (!layout || layout == amt) {
         // A page of the layout carries zeros where its nonce and tag go: SQLite never uses the reserved bytes.
         // Anything else is a slice of another layout, and sealing it would overwrite 40 bytes of it.
+        // (Page 1 is checked by sv_write_sealed, which names what is wrong with it.)
         static const unsigned char zeros[SEALEDVFS_RESERVE_BYTES];
-        if (memcmp(buf + amt - SEALEDVFS_RESERVE_BYTES, zeros, SEALEDVFS_RESERVE_BYTES) != 0) {
+        if (off != 0 && memcmp(buf + amt - SEALEDVFS_RESERVE_BYTES, zeros, SEALEDVFS_RESERVE_BYTES) != 0) {
             return sv_refuse(p, off, "a page whose reserved bytes are not zero");
         }
         return sv_main_write_page(p, buf, amt, off);

@@ -45,6 +45,17 @@ struct SuiteDefectTests {
         Self.expectIntact(path, pageSize: size, "after VACUUM to \(size)")
     }
 
+    @Test("a page-size change of a database larger than the page cache fails and rolls back whole")
+    func pageSizeChangeAfterSpill() throws {
+        let path = try V.folder().appendingPathComponent("big.db").path
+        let db = Self.makeRows(path, pageSize: 4096)
+        // Ten pages of cache: the VACUUM's copy spills old-size slices before page 1 names the new size.
+        #expect(V.exec(db, "PRAGMA cache_size=10; PRAGMA page_size=8192; VACUUM") != SQLITE_OK)
+        #expect(C.count(db) == 300)
+        sqlite3_close(db)
+        Self.expectIntact(path, pageSize: 4096, "after the refused VACUUM")
+    }
+
     @Test("an online backup into an existing sealed database of another page size", arguments: [1024, 16384])
     func backupAcrossPageSizes(from size: Int) throws {
         let dir = try V.folder()
