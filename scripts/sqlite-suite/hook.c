@@ -3,6 +3,7 @@
 // With SEALEDVFS_SUITE_KEY (64 hex digits) in the environment, the sealed VFS becomes SQLite's default VFS,
 // every database file gets that key, and every new connection asks for the 40 reserved bytes, as the store
 // does. Without it the same binary is the plain baseline, so the two runs differ only by the VFS.
+// SEALEDVFS_SUITE_NAMES=sqlite: side files under SQLite's names (see below).
 #define SEALEDVFS_TEST_HOOKS 1
 #include "../../Sources/SealedVFS/sealed_vfs.c"
 
@@ -13,6 +14,12 @@ int sealedvfs_test_key(unsigned char *out) {
     if (!suite_on) return 0;
     memcpy(out, suite_key, sizeof suite_key);
     return 1;
+}
+
+// SEALEDVFS_SUITE_NAMES=sqlite keeps SQLite's side-file names, which the suite reads and copies by name.
+int sealedvfs_test_sqlite_names(void) {
+    const char *v = getenv("SEALEDVFS_SUITE_NAMES");
+    return v && strcmp(v, "sqlite") == 0;
 }
 
 static int suite_connection(sqlite3 *db, char **err, const void *api) {
