@@ -233,4 +233,66 @@ struct CrashSafetyTests {
         #expect(V.exec(again, "PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK, "\(V.message(again))")
         sqlite3_close(again)
     }
+
+    // MARK: What an operator is told
+
+    /// Flips one byte at `offset` of the file at `path`.
+    static func flip(_ path: String, at offset: UInt64) throws {
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: offset)
+        var byte = try #require(try handle.read(upToCount: 1))
+        byte[0] ^= 0x40
+        try handle.seek(toOffset: offset)
+        try handle.write(contentsOf: byte)
+        try handle.close()
+    }
+
+    /// The extended result code of the first failing statement of `sql` on a fresh connection to `path`.
+    /// SQLite reads page 1 at open or at the first statement: either may be the one that fails.
+    static func failure(_ path: String, _ sql: String = "SELECT count(*) FROM t") -> (code: Int32, message: String) {
+        #expect(V.key.withUnsafeBufferPointer { sealedvfs_key_set(path, $0.baseAddress) } == 0)
+        let (opened, db) = V.open(path)
+        defer { sqlite3_close(db) }
+        if opened != SQLITE_OK { return (sqlite3_extended_errcode(db), V.message(db)) }
+        var stmt: OpaquePointer?
+        var rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nil)
+        if rc == SQLITE_OK {
+            repeat { rc = sqlite3_step(stmt) } while rc == SQLITE_ROW
+            sqlite3_finalize(stmt)
+        }
+        return (rc == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db), V.message(db))
+    }
+
+    @Test("a wrong key, a damaged page 1 and a damaged page N are three different errors")
+    func wrongKeyDamagedPageOneDamagedPageN() throws {
+        let dir = try V.folder()
+        let path = dir.appendingPathComponent("told.db").path
+        let db = Self.openSealed(path)
+        #expect(V.exec(db, "CREATE TABLE t(v); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 50) "
+                         + "INSERT INTO t SELECT printf('%.400c', 'x') FROM c") == SQLITE_OK)
+        sqlite3_close(db)
+        let pristine = try #require(Self.bytes(path))
+
+        try Self.flip(path, at: 4096 + 2000)  // page 2
+        #expect(Self.failure(path).code == SQLITE_IOERR | (32 << 8))  // SQLITE_IOERR_DATA, "disk I/O error"
+
+        try pristine.write(to: URL(fileURLWithPath: path))
+        try Self.flip(path, at: 2000)  // page 1, inside its sealed part: page 2 still authenticates
+        let pageOne = Self.failure(path)
+        #expect(pageOne.code == SQLITE_CORRUPT)
+        #expect(pageOne.message == "database disk image is malformed")
+
+        try pristine.write(to: URL(fileURLWithPath: path))
+        #expect(Self.failure(path).code == SQLITE_OK)
+        let wrong = [UInt8](repeating: 7, count: 32)
+        #expect(wrong.withUnsafeBufferPointer { sealedvfs_key_set(path, $0.baseAddress) } == 0)
+        let (rc, other) = V.open(path)
+        var stmt: OpaquePointer?
+        let prepared = rc == SQLITE_OK ? sqlite3_prepare_v2(other, "SELECT count(*) FROM t", -1, &stmt, nil) : rc
+        sqlite3_finalize(stmt)
+        #expect(prepared == SQLITE_NOTADB)
+        #expect(V.message(other) == "file is not a database")
+        sqlite3_close(other)
+        #expect(V.key.withUnsafeBufferPointer { sealedvfs_key_set(path, $0.baseAddress) } == 0)  // for later tests' sake
+    }
 }
