@@ -14,6 +14,11 @@
 //
 // A checkpoint copies pages from the WAL into the database; the sealed bytes a frame carries are written
 // as they are when the page is unchanged, instead of being sealed again (see "Checkpoint reuse" below).
+//
+// Sections below, each with the SQLite behaviour it relies on (docs/storage.md, "What the VFS relies on"):
+// "Unwritten pages" (zeros are never a sealed page), "Checkpoint reuse", "Page size changes", "Side-file
+// names" (format 2: <db>-swal, <db>-sjournal), "Under another shim". Every fault goes to sqlite3_log with
+// the file and offset (sv_fault).
 
 #include "sealed_vfs.h"
 

@@ -5,7 +5,9 @@
 // from its WAL frame, nonce included, to the database file). The associated data binds a format tag, the file
 // id (bytes 0-15 of page 1, random per file) and the page number. Page 1 keeps bytes 0-23 in plaintext
 // (file id, page size, versions, reserve) and binds bytes 16-23 too. WAL frames and rollback-journal
-// records carry sealed page images; temp files and statement journals are kept in memory only.
+// records carry sealed page images, in files named `<db>-swal` and `<db>-sjournal` so that stock SQLite
+// never mistakes them for its own; temp files and statement journals are kept in memory only. Faults are
+// reported through sqlite3_log with the file and the byte offset.
 //
 // This header deliberately does not include <sqlite3.h>: Swift code talks to SQLite through GRDB's own
 // module, and handles cross this boundary as `void *`.
