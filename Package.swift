@@ -90,7 +90,9 @@ let package = Package(
         .testTarget(name: "StageSubCoreTests", dependencies: ["StageSubCore"]),
         .testTarget(
             name: "SealedVFSTests",
-            dependencies: ["SealedVFS", .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+            dependencies: ["SealedVFS", .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            // Databases written by format 1 of the side files, to prove they still open (Fixtures/README.md).
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "StageSubStoreTests",
             dependencies: [

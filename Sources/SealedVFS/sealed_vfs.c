@@ -14,6 +14,11 @@
 //
 // A checkpoint copies pages from the WAL into the database; the sealed bytes a frame carries are written
 // as they are when the page is unchanged, instead of being sealed again (see "Checkpoint reuse" below).
+//
+// Sections below, each with the SQLite behaviour it relies on (docs/storage.md, "What the VFS relies on"):
+// "Unwritten pages" (zeros are never a sealed page), "Checkpoint reuse", "Page size changes", "Side-file
+// names" (format 2: <db>-swal, <db>-sjournal), "Under another shim". Every fault goes to sqlite3_log with
+// the file and offset (sv_fault).
 
 #include "sealed_vfs.h"
 
@@ -23,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SV_NONCE_BYTES 24
 #define SV_TAG_BYTES 16
@@ -31,6 +37,7 @@
 #define SV_FRAME_HDR 24
 #define SV_NONCE_POOL 32
 #define SV_MAX_PAGE 65536
+#define SV_MAX_HOLES 64
 
 static const unsigned char sv_format_tag[4] = {'S', 'S', 'V', '1'};
 static const unsigned char sv_sqlite_magic[16] = "SQLite format 3";
@@ -53,6 +60,7 @@ static sqlite3_vfs sv_vfs;            // ours, filled in by sealedvfs_register
 static volatile int sv_registered = 0;  // set once, under sv_init_mutex
 static uint64_t sv_memory_files = 0;    // files kept in memory, counted for tests
 static uint64_t sv_pages_reused = 0;    // database page writes that reused a WAL frame's sealed bytes
+static uint64_t sv_aead_ops[2] = {0, 0};  // pages sealed, pages opened (authentic or not): the crypto floor
 static pthread_mutex_t sv_init_mutex = PTHREAD_MUTEX_INITIALIZER;  // registration only; never held in xOpen
 static volatile uint32_t sv_fork_generation = 0;  // bumped in a forked child: nonce pools are refilled
 
@@ -61,6 +69,8 @@ static void sv_after_fork_child(void) { sv_fork_generation++; }
 uint64_t sealedvfs_memory_files_opened(void) { return __atomic_load_n(&sv_memory_files, __ATOMIC_RELAXED); }
 
 uint64_t sealedvfs_pages_reused(void) { return __atomic_load_n(&sv_pages_reused, __ATOMIC_RELAXED); }
+
+uint64_t sealedvfs_aead_operations(int opened) { return __atomic_load_n(&sv_aead_ops[opened ? 1 : 0], __ATOMIC_RELAXED); }
 
 void sealedvfs_wipe(void *p, size_t len) { sodium_memzero(p, len); }
 
@@ -76,6 +86,11 @@ static int sv_key_lookup(const char *path, unsigned char out[SEALEDVFS_KEY_BYTES
         }
     }
     pthread_mutex_unlock(&sv_mutex);
+#ifdef SEALEDVFS_TEST_HOOKS
+    // SQLite's own test suite (scripts/sqlite-suite): one key for every file. Never in the product build.
+    extern int sealedvfs_test_key(unsigned char *out);
+    if (!found) found = sealedvfs_test_key(out);
+#endif
     return found;
 }
 
@@ -188,6 +203,7 @@ static void sv_seal(const unsigned char *key, const unsigned char *file_id, cons
     unsigned char *n = dst + pgsz - SEALEDVFS_RESERVE_BYTES;
     unsigned char *tag = n + SV_NONCE_BYTES;
     memcpy(n, nonce, SV_NONCE_BYTES);
+    __atomic_add_fetch(&sv_aead_ops[0], 1, __ATOMIC_RELAXED);
     crypto_aead_xchacha20poly1305_ietf_encrypt_detached(dst + skip, tag, NULL, src + skip,
                                                         (unsigned long long)(pgsz - SEALEDVFS_RESERVE_BYTES - skip),
                                                         aad, aadlen, NULL, n, key);
@@ -213,6 +229,7 @@ static int sv_open(const unsigned char *key, unsigned char *file_id, int *has_id
     }
     unsigned char nt[SEALEDVFS_RESERVE_BYTES];
     memcpy(nt, src + pgsz - SEALEDVFS_RESERVE_BYTES, SEALEDVFS_RESERVE_BYTES);
+    __atomic_add_fetch(&sv_aead_ops[1], 1, __ATOMIC_RELAXED);
     if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(dst + skip, NULL, src + skip,
                                                             (unsigned long long)(pgsz - SEALEDVFS_RESERVE_BYTES - skip),
                                                             nt + SV_NONCE_BYTES, aad, aadlen, nt, key) != 0) {
@@ -234,6 +251,14 @@ static int sv_open(const unsigned char *key, unsigned char *file_id, int *has_id
 // Files.
 
 typedef struct SvFile SvFile;
+// A page of the new layout being gathered: its offset, which pieces have arrived, its bytes.
+struct SvStaged {
+    sqlite3_int64 off;
+    int size;
+    uint64_t have[2];
+    unsigned char *page;
+};
+
 struct SvFile {
     sqlite3_file base;
     sqlite3_file *real;            // the root VFS's file, stored right after this struct
@@ -244,7 +269,7 @@ struct SvFile {
     int has_file_id;               // SV_MAIN only
     int header_ok;                 // SV_MAIN only: a page 1 with 40 reserved bytes was read or written
     int is_new;                    // SV_MAIN only: the file was empty when opened (a database being created)
-    int page_size;                 // SV_MAIN only: from page 1, 0 until known
+    int page_size;                 // SV_MAIN: from page 1; SV_WAL: from the log header; 0 until known
     unsigned char *scratch;
     size_t scratch_size;
     unsigned char nonces[SV_NONCE_BYTES * SV_NONCE_POOL];
@@ -261,12 +286,33 @@ struct SvFile {
     int wal_page_size;             // the size wal_page was allocated for (0: not allocated)
     uint32_t wal_page_pgno;        // 0: nothing held
     unsigned char wal_page_id[SV_ID_BYTES];  // the file id the sealed bytes were authenticated under
+    const char *path;              // the file's name on disk, for fault messages (SQLite's or side_name)
+    SvFile *next_main;             // SV_MAIN only: the list of open main files (Under another shim)
+    char *side_name;               // SV_WAL, SV_JOURNAL: the name the file is stored under (format 2)
+    // SV_MAIN only: byte ranges [start, end) this connection knows hold no sealed page because it made them
+    // (see "Unwritten pages" below).
+    sqlite3_int64 holes[SV_MAX_HOLES][2];
+    int hole_count;
+    sqlite3_int64 size_seen;       // SV_MAIN only: the largest file size this connection has seen or made
+    int in_write;                  // SV_MAIN only: holds RESERVED or more (a rollback-mode write transaction)
+    sqlite3_int64 tx_start;        // SV_MAIN only: the file's size when that transaction began, -1 when none
+    unsigned char *tx_written;     // a bit per 512 bytes past tx_start this transaction wrote
+    size_t tx_written_size;
+    int tx_untracked;              // the bitmap could not grow: nothing past tx_start is trusted as unwritten
+    int tx_pages;                  // pages this write transaction has written to the file
+    // SV_MAIN only: pages of a new, larger page size being gathered from writes of the old one ("Page size
+    // changes" below).
+    struct SvStaged *staged;
+    int staged_count, staged_cap;
+    int relayout;                  // the page size a page 1 being gathered announces, 0 when none
 };
 
 #define SV_ROUND8(n) (((n) + 7) & ~(size_t)7)
 
 static const sqlite3_io_methods sv_io_methods;
 static const sqlite3_io_methods sv_mem_methods;
+static void sv_mains_remove(SvFile *p);
+static int sv_read_relaid(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off, int layout);
 
 static unsigned char *sv_scratch(SvFile *p, size_t n) {
     if (p->scratch_size < n) {
@@ -287,6 +333,121 @@ static const unsigned char *sv_next_nonce(SvFile *p) {
     }
     p->nonces_left--;
     return p->nonces + (size_t)p->nonces_left * SV_NONCE_BYTES;
+}
+
+// Reports a fault through sqlite3_log (the server log), naming the file and the byte offset. Never a key
+// or page content.
+static void sv_fault(const SvFile *p, int rc, sqlite3_int64 off, const char *what) {
+    sqlite3_log(rc, "sealedvfs: %s at offset %lld of %s", what, (long long)off, p->path ? p->path : "?");
+#ifdef SEALEDVFS_TEST_HOOKS
+    if (getenv("SEALEDVFS_SUITE_LOG")) fprintf(stderr, "sealedvfs: %s at offset %lld of %s\n", what, (long long)off, p->path ? p->path : "?");
+#endif
+}
+
+// A write the VFS will not make (it would put plaintext or an unsealable page on disk), logged.
+static int sv_refuse(const SvFile *p, sqlite3_int64 off, const char *what) {
+    sv_fault(p, SQLITE_IOERR_WRITE, off, what);
+    return SQLITE_IOERR_WRITE;
+}
+
+static int sv_all_zero(const unsigned char *b, size_t n) {
+    unsigned char acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= b[i];
+    return acc == 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Unwritten pages.
+//
+// A sealed page is never all zeros and never missing: it always carries a tag. So a page that reads as
+// zeros, or lies past the end of the file, is damage (a truncated file, a zeroed page), never a page of
+// zeros handed to SQLite — except where no sealed page was ever written. SQLite meets such places when
+// (docs/storage.md, "What the VFS relies on"):
+// - a write transaction reads a page it appended to the file and did not write (rollback mode: the pager
+//   reads any page up to its own database size, and a page it freed again may be left unwritten);
+// - a write past the end of the file, or an xTruncate that grows it, leaves a hole of zeros inside it.
+// The VFS trusts only what this connection did itself: it records those byte ranges ("holes") as it makes
+// them and forgets each page of them the moment it writes a sealed page there. Another connection, or the
+// same file after a reopen, sees the same zeros as damage: fail closed.
+
+// Records [start, end) (end < 0: open-ended), merged with the ranges it touches.
+static void sv_hole_add(SvFile *p, sqlite3_int64 start, sqlite3_int64 end) {
+    if (end >= 0 && end <= start) return;
+    for (int i = 0; i < p->hole_count; i++) {
+        sqlite3_int64 a = p->holes[i][0], b = p->holes[i][1];
+        if ((b >= 0 && b < start) || (end >= 0 && a > end)) continue;  // apart
+        if (a < start) start = a;
+        if (end >= 0 && (b < 0 || b > end)) end = b;
+        p->hole_count--;
+        p->holes[i][0] = p->holes[p->hole_count][0];
+        p->holes[i][1] = p->holes[p->hole_count][1];
+        i = -1;  // merged: look again
+    }
+    if (p->hole_count == SV_MAX_HOLES) return;  // not recorded: those zeros will read as damage (fail closed)
+    p->holes[p->hole_count][0] = start;
+    p->holes[p->hole_count][1] = end;
+    p->hole_count++;
+}
+
+// Forgets [start, end): a sealed page was just written there.
+static void sv_hole_fill(SvFile *p, sqlite3_int64 start, sqlite3_int64 end) {
+    for (int i = 0; i < p->hole_count; i++) {
+        sqlite3_int64 a = p->holes[i][0], b = p->holes[i][1];
+        if ((b >= 0 && b <= start) || a >= end) continue;
+        p->hole_count--;
+        p->holes[i][0] = p->holes[p->hole_count][0];
+        p->holes[i][1] = p->holes[p->hole_count][1];
+        i--;
+        sv_hole_add(p, a, start < a ? a : start);
+        if (b < 0 || b > end) sv_hole_add(p, end, b);
+    }
+}
+
+// A rollback-mode write transaction: everything past the file's size at its start is unwritten until it
+// writes there. A bit per 512 bytes (the smallest page) records what it wrote, however scattered.
+static void sv_tx_begin(SvFile *p, sqlite3_int64 size) {
+    p->tx_start = size;
+    p->tx_untracked = 0;
+    p->tx_pages = 0;
+    if (p->tx_written) memset(p->tx_written, 0, p->tx_written_size);
+}
+
+static void sv_tx_end(SvFile *p) { p->tx_start = -1; }
+
+static void sv_tx_mark(SvFile *p, sqlite3_int64 off, sqlite3_int64 end) {
+    if (p->tx_start < 0 || end <= p->tx_start) return;
+    if (off < p->tx_start) off = p->tx_start;
+    sqlite3_int64 first = (off - p->tx_start) / 512, last = (end - p->tx_start - 1) / 512;
+    size_t need = (size_t)(last / 8) + 1;
+    if (need > p->tx_written_size) {
+        size_t size = p->tx_written_size ? p->tx_written_size : 1024;
+        while (size < need) size *= 2;
+        unsigned char *b = sqlite3_realloc64(p->tx_written, size);
+        if (!b) {
+            p->tx_untracked = 1;  // fail closed
+            return;
+        }
+        memset(b + p->tx_written_size, 0, size - p->tx_written_size);
+        p->tx_written = b;
+        p->tx_written_size = size;
+    }
+    for (sqlite3_int64 u = first; u <= last; u++) p->tx_written[u / 8] |= (unsigned char)(1 << (u % 8));
+}
+
+static int sv_tx_unwritten(const SvFile *p, sqlite3_int64 off, sqlite3_int64 end) {
+    if (p->tx_start < 0 || p->tx_untracked || off < p->tx_start) return 0;
+    for (sqlite3_int64 u = (off - p->tx_start) / 512; u <= (end - p->tx_start - 1) / 512; u++) {
+        if ((size_t)(u / 8) < p->tx_written_size && (p->tx_written[u / 8] & (1 << (u % 8)))) return 0;
+    }
+    return 1;
+}
+
+static int sv_in_hole(const SvFile *p, sqlite3_int64 start, sqlite3_int64 end) {
+    if (sv_tx_unwritten(p, start, end)) return 1;
+    for (int i = 0; i < p->hole_count; i++) {
+        if (p->holes[i][0] <= start && (p->holes[i][1] < 0 || p->holes[i][1] >= end)) return 1;
+    }
+    return 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -352,18 +513,24 @@ static const unsigned char *sv_kept_wal_page(SvFile *db, const unsigned char *sr
 static int sv_write_sealed(SvFile *p, const unsigned char *src, int pgsz, uint32_t pgno, sqlite3_int64 off) {
     SvFile *db = p->db;
     if (pgno == 1) {
-        if (src[20] != SEALEDVFS_RESERVE_BYTES || sv_header_page_size(src) != pgsz) return SQLITE_IOERR_WRITE;
+        if (src[20] != SEALEDVFS_RESERVE_BYTES || sv_header_page_size(src) != pgsz) {
+            return sv_refuse(p, off, "page 1 without 40 reserved bytes, or not of its header's page size");
+        }
+        // SQLite rounds 512 up to 1024 when the reserve is asked for first, but writes 512-byte pages when
+        // the page size was set first; it then refuses to open the file (usable size below 480).
+        if (pgsz - SEALEDVFS_RESERVE_BYTES < 480) return sv_refuse(p, off, "512-byte pages leave too little room beside 40 reserved bytes");
         if (!db->has_file_id) {
             randombytes_buf(db->file_id, SV_ID_BYTES);
             db->has_file_id = 1;
         }
         db->header_ok = 1;
         db->page_size = pgsz;
+        db->relayout = 0;
     } else if (!db->header_ok) {
         // Before page 1 is known, only a database being created may be written: a large VACUUM INTO spills
         // later pages before page 1. Its page 1 is still checked when it comes, so a file laid out without
         // the reserve never becomes a database; and every page is sealed either way.
-        if (!db->is_new) return SQLITE_IOERR_WRITE;
+        if (!db->is_new) return sv_refuse(p, off, "a page before any page 1 of an existing file");
         if (!db->has_file_id) {
             randombytes_buf(db->file_id, SV_ID_BYTES);
             db->has_file_id = 1;
@@ -401,72 +568,181 @@ static int sv_open_page(SvFile *p, const unsigned char *src, unsigned char *dst,
     return 1;
 }
 
-// Learns the database's page size from the plaintext bytes 16-23 of the file. Returns SQLITE_OK,
-// SQLITE_IOERR_SHORT_READ for an empty or short file, or SQLITE_NOTADB when the header is not sealed.
-static int sv_main_learn_page_size(SvFile *p) {
-    if (p->page_size) return SQLITE_OK;
-    unsigned char h[24];
-    int rc = p->real->pMethods->xRead(p->real, h, 24, 0);
-    if (rc != SQLITE_OK) return rc;
-    int pgsz = sv_header_page_size(h);
-    if (!pgsz || h[20] != SEALEDVFS_RESERVE_BYTES) return SQLITE_NOTADB;
-    p->page_size = pgsz;
-    return SQLITE_OK;
-}
-
-// A read past the end of the file is a page not written yet (zeros, as SQLite expects); a page cut short
-// is damage, never data: its bytes cannot be authenticated.
-static int sv_short_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
+// A read that found no page, or only part of one, at `off`: zeros where this connection knows no sealed page
+// was ever written (an empty file, or a hole it made: "Unwritten pages"), damage otherwise. A file cut
+// short is never read as zeros: SQLite would take them for a page (in WAL mode it takes the database size
+// from the log, not from the file).
+static int sv_missing_page(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
     sqlite3_int64 size = 0;
     memset(buf, 0, (size_t)amt);
-    if (p->real->pMethods->xFileSize(p->real, &size) != SQLITE_OK || size > off) return SQLITE_IOERR_DATA;
-    return SQLITE_IOERR_SHORT_READ;
+    if (p->real->pMethods->xFileSize(p->real, &size) != SQLITE_OK) return SQLITE_IOERR_DATA;
+    if (size <= off && (size == 0 || sv_in_hole(p, off, off + amt))) return SQLITE_IOERR_SHORT_READ;
+    sv_fault(p, SQLITE_IOERR_DATA, off, size > off ? "a page cut short (file truncated?)" : "a page missing (file truncated?)");
+    return SQLITE_IOERR_DATA;
+}
+
+// Page 1 failed authentication. Wrong key or damaged page 1? Page 2 tells (its file id is page 1's
+// plaintext bytes 0-15): when it authenticates the key is right and page 1 is damaged (SQLITE_CORRUPT,
+// "database disk image is malformed"); otherwise SQLITE_NOTADB, "file is not a database", as for any wrong
+// key. A one-page database cannot tell the two apart and says NOTADB.
+static int sv_page1_fault(SvFile *p, const unsigned char *h) {
+    SvFile *db = p->db;
+    int pgsz = sv_header_page_size(h);
+    if (db == p && pgsz && h[20] == SEALEDVFS_RESERVE_BYTES) {
+        unsigned char *page = sqlite3_malloc(pgsz);
+        if (page) {
+            unsigned char id[SV_ID_BYTES];
+            int has_id = 1;
+            memcpy(id, h, SV_ID_BYTES);
+            int ok = p->real->pMethods->xRead(p->real, page, pgsz, pgsz) == SQLITE_OK &&
+                     sv_open(db->key, id, &has_id, page, page, pgsz, 2);
+            sodium_memzero(page, (size_t)pgsz);
+            sqlite3_free(page);
+            if (ok) {
+                sv_fault(p, SQLITE_CORRUPT, 0, "page 1 is damaged (page 2 authenticates: the key is right)");
+                return SQLITE_CORRUPT;
+            }
+        }
+    }
+    sv_fault(p, SQLITE_NOTADB, 0, "page 1 does not authenticate (wrong key, or pages 1 and 2 damaged)");
+    return SQLITE_NOTADB;
+}
+
+// Page 1 read with another page size than its header announces (`pgsz`): a connection whose pager still has
+// its default size because it opened before the file was created reads it once that way, then takes the
+// size from the header and reads again. Plain SQLite hands over the first `amt` bytes of the file; so does
+// this, authenticated: page 1 opened at its own size, and the whole pages after it that `amt` covers.
+static int sv_read_resized_page1(SvFile *p, unsigned char *buf, int amt, int pgsz) {
+    unsigned char *page = sv_scratch(p, (size_t)pgsz);
+    if (!page) return SQLITE_IOERR_NOMEM;
+    for (sqlite3_int64 o = 0; o < amt; o += pgsz) {
+        int n = amt - o < pgsz ? (int)(amt - o) : pgsz;
+        int rc = p->real->pMethods->xRead(p->real, page, pgsz, o);
+        if (rc == SQLITE_IOERR_SHORT_READ && o > 0) {
+            memset(buf + o, 0, (size_t)(amt - o));  // past the end, as plain SQLite would read it
+            return SQLITE_IOERR_SHORT_READ;
+        }
+        if (rc != SQLITE_OK || !sv_open_page(p, page, page, pgsz, (uint32_t)(o / pgsz) + 1)) {
+            memset(buf, 0, (size_t)amt);
+            if (o == 0) return sv_page1_fault(p, page);
+            sv_fault(p, SQLITE_IOERR_DATA, o, "a page does not authenticate");
+            return SQLITE_IOERR_DATA;
+        }
+        memcpy(buf + o, page, (size_t)n);
+    }
+    return SQLITE_OK;
 }
 
 static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
     if (sv_is_page_size(amt) && off % amt == 0) {
+        int layout = p->relayout ? p->relayout : p->page_size;
+        if (off > 0 && layout && layout != amt) return sv_read_relaid(p, buf, amt, off, layout);
         // A whole page, opened in place.
         int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
-        if (rc == SQLITE_IOERR_SHORT_READ) return sv_short_read(p, buf, amt, off);
-        if (rc != SQLITE_OK) return rc;
+        if (rc == SQLITE_IOERR_SHORT_READ && !(off == 0 && buf[20] == SEALEDVFS_RESERVE_BYTES && sv_header_page_size(buf) &&
+                                               sv_header_page_size(buf) < amt)) {
+            return sv_missing_page(p, buf, amt, off);
+        }
+        if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
         uint32_t pgno = (uint32_t)(off / amt) + 1;
+        if (pgno == 1 && sv_header_page_size(buf) && sv_header_page_size(buf) != amt && buf[20] == SEALEDVFS_RESERVE_BYTES) {
+            return sv_read_resized_page1(p, buf, amt, sv_header_page_size(buf));
+        }
         if (!sv_open_page(p, buf, buf, amt, pgno)) {
+            if (sv_all_zero(buf, (size_t)amt) && sv_in_hole(p, off, off + amt)) return SQLITE_OK;  // Unwritten pages
+            unsigned char h[24];
+            memcpy(h, buf, sizeof h);
             memset(buf, 0, (size_t)amt);
-            return pgno == 1 ? SQLITE_NOTADB : SQLITE_IOERR_DATA;
+            if (pgno == 1) return sv_page1_fault(p, h);
+            sv_fault(p, SQLITE_IOERR_DATA, off, "a page does not authenticate");
+            return SQLITE_IOERR_DATA;
         }
         return SQLITE_OK;
     }
     // A slice of one page (SQLite reads parts of page 1 at open and at each transaction): read the whole
-    // page, open it, copy the slice.
-    int rc = sv_main_learn_page_size(p);
-    if (rc == SQLITE_IOERR_SHORT_READ) {
-        memset(buf, 0, (size_t)amt);
-        return rc;
+    // page, open it, copy the slice. The page size is taken from the header each time: another connection
+    // may have changed it (VACUUM) since this one last looked.
+    {
+        unsigned char h[24];
+        int rc = p->real->pMethods->xRead(p->real, h, 24, 0);
+        if (rc == SQLITE_IOERR_SHORT_READ) {  // an empty file: no database yet
+            memset(buf, 0, (size_t)amt);
+            return rc;
+        }
+        if (rc != SQLITE_OK) return rc;
+        if (sv_all_zero(h, sizeof h) && off == 0) {
+            // A page 1 never written: a new database's first transaction spilled later pages and was
+            // interrupted. SQLite learns nothing from zeros and rolls its hot journal back; without one,
+            // its full read of page 1 that follows fails authentication as usual.
+            memset(buf, 0, (size_t)amt);
+            return SQLITE_OK;
+        }
+        int pgsz = sv_header_page_size(h);
+        if (!pgsz || h[20] != SEALEDVFS_RESERVE_BYTES) return SQLITE_NOTADB;
+        p->page_size = pgsz;
     }
-    if (rc != SQLITE_OK) return rc;
     int pgsz = p->page_size;
     sqlite3_int64 first = off / pgsz;
     if ((off + amt - 1) / pgsz != first) return SQLITE_IOERR_READ;
     unsigned char *page = sv_scratch(p, (size_t)pgsz);
     if (!page) return SQLITE_IOERR_NOMEM;
-    rc = p->real->pMethods->xRead(p->real, page, pgsz, first * pgsz);
+    int rc = p->real->pMethods->xRead(p->real, page, pgsz, first * pgsz);
     if (rc == SQLITE_IOERR_SHORT_READ) {
         if (first == 0) {
             memset(buf, 0, (size_t)amt);
+            sv_fault(p, SQLITE_NOTADB, 0, "page 1 cut short");
             return SQLITE_NOTADB;
         }
-        return sv_short_read(p, buf, amt, off);
+        return sv_missing_page(p, buf, amt, off);
     }
     if (rc != SQLITE_OK) return rc;
     if (!sv_open_page(p, page, page, pgsz, (uint32_t)first + 1)) {
         memset(buf, 0, (size_t)amt);
-        return first == 0 ? SQLITE_NOTADB : SQLITE_IOERR_DATA;
+        if (first == 0) return sv_page1_fault(p, page);
+        sv_fault(p, SQLITE_IOERR_DATA, first * pgsz, "a page does not authenticate");
+        return SQLITE_IOERR_DATA;
     }
     memcpy(buf, page + (off - first * pgsz), (size_t)amt);
     return SQLITE_OK;
 }
 
+// The start of a page image smaller than the log's page size: a connection whose pager has another page size
+// (it opened before the file was created) reads page 1 from the log once that way (wal.c reads at most its
+// own size of a frame). Opened whole at the log's page size, the first `amt` bytes returned.
+static int sv_wal_read_slice(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
+    unsigned char h[SV_WAL_HDR];
+    if (p->real->pMethods->xRead(p->real, h, SV_WAL_HDR, 0) != SQLITE_OK) return SQLITE_IOERR_READ;
+    sqlite3_int64 pgsz = sv_get32(h + 8);
+    if (!sv_is_page_size(pgsz) || amt >= pgsz || off < SV_WAL_HDR || (off - SV_WAL_HDR) % (pgsz + SV_FRAME_HDR) != SV_FRAME_HDR) {
+        return SQLITE_IOERR_READ;
+    }
+    unsigned char *frame = sv_scratch(p, (size_t)pgsz + SV_FRAME_HDR);
+    if (!frame) return SQLITE_IOERR_NOMEM;
+    int rc = p->real->pMethods->xRead(p->real, frame, (int)pgsz + SV_FRAME_HDR, off - SV_FRAME_HDR);
+    if (rc != SQLITE_OK || !sv_open_page(p, frame + SV_FRAME_HDR, frame + SV_FRAME_HDR, (int)pgsz, sv_get32(frame))) {
+        memset(buf, 0, (size_t)amt);
+        sv_fault(p, SQLITE_IOERR_DATA, off, "a WAL frame does not authenticate");
+        return SQLITE_IOERR_DATA;
+    }
+    memcpy(buf, frame + SV_FRAME_HDR, (size_t)amt);
+    return SQLITE_OK;
+}
+
+// The log's page size from its header (read once per open file, kept up to date as the header is written),
+// or 0 while the log has no header.
+static int sv_wal_page_size(SvFile *p) {
+    if (!p->page_size) {
+        unsigned char h[SV_WAL_HDR];
+        if (p->real->pMethods->xRead(p->real, h, SV_WAL_HDR, 0) == SQLITE_OK && sv_is_page_size(sv_get32(h + 8))) {
+            p->page_size = (int)sv_get32(h + 8);
+        }
+    }
+    return p->page_size;
+}
+
 static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
+    int walsz = sv_wal_page_size(p);
+    if (walsz && amt < walsz && amt > SV_WAL_HDR) return sv_wal_read_slice(p, buf, amt, off);
     if (off >= SV_WAL_HDR && sv_is_page_size(amt) && (off - SV_WAL_HDR) % (amt + SV_FRAME_HDR) == SV_FRAME_HDR) {
         // A page image: read its frame header along with it to learn the page number. A checkpoint reads
         // frames this way, so the image is kept for the database write that follows (Checkpoint reuse).
@@ -481,24 +757,30 @@ static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off
         uint32_t pgno = sv_get32(frame);
         if (!sv_open_page(p, frame + SV_FRAME_HDR, buf, amt, pgno)) {
             memset(buf, 0, (size_t)amt);
+            sv_fault(p, SQLITE_IOERR_DATA, off, "a WAL frame does not authenticate");
             return SQLITE_IOERR_DATA;
         }
         sv_keep_wal_page(p->db, frame + SV_FRAME_HDR, buf, amt, pgno);
         return SQLITE_OK;
     }
     if (off >= SV_WAL_HDR && sv_is_page_size(amt - SV_FRAME_HDR) && (off - SV_WAL_HDR) % amt == 0) {
-        // A whole frame, as recovery and checksum rewriting read them. An unauthentic frame reads as zeros:
-        // its checksum then fails and SQLite treats it as the torn tail of the log, as after a crash.
+        // A whole frame, as recovery and checksum rewriting read them. An unauthentic frame must end recovery
+        // there, as a torn tail does after a crash. Zeroing its image is not enough: SQLite checksums the
+        // plaintext, and a torn frame whose page was all zeros would still match. So its salt is changed as
+        // well: recovery compares a frame's salt with the log header's before anything else and stops at
+        // the first that differs, whatever the image (wal.c, walDecodeFrame).
         int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
         if (rc != SQLITE_OK) return rc;
         int pgsz = amt - SV_FRAME_HDR;
         if (!sv_open_page(p, buf + SV_FRAME_HDR, buf + SV_FRAME_HDR, pgsz, sv_get32(buf))) {
             memset(buf + SV_FRAME_HDR, 0, (size_t)pgsz);
+            buf[8] ^= 0xff;  // salt-1: never the header's
+            sv_fault(p, SQLITE_IOERR_DATA, off, "a WAL frame does not authenticate; the log ends before it");
         }
         return SQLITE_OK;
     }
     if (amt <= SV_WAL_HDR) return p->real->pMethods->xRead(p->real, buf, amt, off);  // headers only
-    return SQLITE_IOERR_READ;
+    return sv_wal_read_slice(p, buf, amt, off);
 }
 
 static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
@@ -517,7 +799,9 @@ static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_in
         // SQLite checksums the page as it holds it; pages it got from this VFS have zero reserved bytes, and
         // recovery will see zeros there. A page with anything else (copied in from elsewhere) is refused.
         static const unsigned char zeros[SEALEDVFS_RESERVE_BYTES];
-        if (memcmp(buf + amt - SEALEDVFS_RESERVE_BYTES, zeros, SEALEDVFS_RESERVE_BYTES) != 0) return SQLITE_IOERR_WRITE;
+        if (memcmp(buf + amt - SEALEDVFS_RESERVE_BYTES, zeros, SEALEDVFS_RESERVE_BYTES) != 0) {
+            return sv_refuse(p, off, "a page image whose reserved bytes are not zero");
+        }
         return sv_write_sealed(p, buf, amt, pgno, off);
     }
     if (amt == SV_FRAME_HDR && off >= SV_WAL_HDR) {
@@ -525,8 +809,11 @@ static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_in
         p->mark_pgno = sv_get32(buf);
         return p->real->pMethods->xWrite(p->real, buf, amt, off);
     }
-    if (off == 0 && amt == SV_WAL_HDR) return p->real->pMethods->xWrite(p->real, buf, amt, off);
-    return SQLITE_IOERR_WRITE;  // a partial page image would be plaintext on disk
+    if (off == 0 && amt == SV_WAL_HDR) {
+        if (sv_is_page_size(sv_get32(buf + 8))) p->page_size = (int)sv_get32(buf + 8);
+        return p->real->pMethods->xWrite(p->real, buf, amt, off);
+    }
+    return sv_refuse(p, off, "a write that is not a whole page image");  // it would be plaintext on disk
 }
 
 static int sv_journal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off) {
@@ -535,6 +822,7 @@ static int sv_journal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64
         if (rc != SQLITE_OK) return rc;
         if (!sv_open_page(p, buf, buf, amt, p->read_mark_pgno)) {
             memset(buf, 0, (size_t)amt);
+            sv_fault(p, SQLITE_IOERR_DATA, off, "a journal record does not authenticate; rollback stopped");
             return SQLITE_IOERR_DATA;  // never roll back with data that is not authentic
         }
         return SQLITE_OK;
@@ -567,6 +855,159 @@ static int sv_journal_write(SvFile *p, const unsigned char *buf, int amt, sqlite
     return p->real->pMethods->xWrite(p->real, buf, amt, off);
 }
 
+// Seals and writes one whole page of the file's layout, keeping Unwritten pages up to date.
+static int sv_main_write_page(SvFile *p, const unsigned char *buf, int pgsz, sqlite3_int64 off) {
+    if (off > p->size_seen) {
+        // Past the end of the file as last seen: a write beyond the end leaves a hole (Unwritten pages).
+        sqlite3_int64 size = 0;
+        if (p->real->pMethods->xFileSize(p->real, &size) != SQLITE_OK) return SQLITE_IOERR_WRITE;
+        if (off > size) sv_hole_add(p, size, off);
+    }
+    int rc = sv_write_sealed(p, buf, pgsz, (uint32_t)(off / pgsz) + 1, off);
+    if (rc == SQLITE_OK) {
+        sv_hole_fill(p, off, off + pgsz);
+        sv_tx_mark(p, off, off + pgsz);
+        p->tx_pages++;
+        if (off + pgsz > p->size_seen) p->size_seen = off + pgsz;
+    }
+    return rc;
+}
+
+// Page size changes.
+//
+// `PRAGMA page_size=N; VACUUM` (rollback mode) and an online backup between databases of different page
+// sizes lay the file out anew through the destination's pager, which still has the old page size
+// (backup.c, backupOnePage): each old-size page it writes holds a slice of the new layout, and page 1's
+// header already names the new size. Sealing is per page of the layout, so the VFS re-cuts the writes:
+// - a write larger than the layout's page size holds several whole pages: each is sealed on its own;
+// - a smaller one is a piece of one page: the pieces are gathered (the pager writes them in page order)
+//   and the page is sealed when the last arrives. Nothing is written until then, so a page is never half
+//   sealed; a sync with a page still incomplete is an error.
+// The layout's page size is the one page 1 announced when last written or read (p->page_size), or the one
+// in the page 1 being written.
+
+// The page being gathered at `page_off`, or NULL.
+static struct SvStaged *sv_staged_find(SvFile *p, sqlite3_int64 page_off) {
+    for (int i = 0; i < p->staged_count; i++) {
+        if (p->staged[i].off == page_off) return &p->staged[i];
+    }
+    return NULL;
+}
+
+static void sv_staged_drop(SvFile *p, struct SvStaged *st) {
+    sodium_memzero(st->page, (size_t)st->size);
+    sqlite3_free(st->page);
+    *st = p->staged[--p->staged_count];
+}
+
+static int sv_main_write_piece(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off, int layout) {
+    sqlite3_int64 page_off = off - off % layout;
+    int pieces = layout / amt, index = (int)((off - page_off) / amt);
+    if (pieces > 128) return sv_refuse(p, off, "a page-size change by more than 128 times");
+    struct SvStaged *st = sv_staged_find(p, page_off);
+    if (st && st->size != layout) {
+        sv_staged_drop(p, st);
+        st = NULL;
+    }
+    if (!st) {
+        // Spilled pages can come out of order: any number of pages may be gathering at once.
+        if (p->staged_count == p->staged_cap) {
+            int cap = p->staged_cap ? 2 * p->staged_cap : 8;
+            struct SvStaged *a = sqlite3_realloc64(p->staged, (sqlite3_uint64)cap * sizeof *a);
+            if (!a) return SQLITE_IOERR_NOMEM;
+            p->staged = a;
+            p->staged_cap = cap;
+        }
+        st = &p->staged[p->staged_count];
+        st->page = sqlite3_malloc(layout);
+        if (!st->page) return SQLITE_IOERR_NOMEM;
+        st->off = page_off;
+        st->size = layout;
+        st->have[0] = st->have[1] = 0;
+        p->staged_count++;
+    }
+    memcpy(st->page + (off - page_off), buf, (size_t)amt);
+    st->have[index / 64] |= (uint64_t)1 << (index % 64);
+    if (__builtin_popcountll(st->have[0]) + __builtin_popcountll(st->have[1]) < pieces) return SQLITE_OK;
+    int rc = sv_main_write_page(p, st->page, layout, page_off);
+    sv_staged_drop(p, st);
+    return rc;
+}
+
+// A whole-page read of `amt` bytes where the file's layout has pages of `layout` bytes (a page-size change
+// is under way, or just happened and this pager has not caught up). Smaller pages: each opened in turn.
+// Larger: a piece still being gathered is handed back from there; else the larger page, opened whole; else
+// the page as it was before the change (not yet overwritten). Every byte returned was authenticated.
+static int sv_read_relaid(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off, int layout) {
+    unsigned char *page = sv_scratch(p, (size_t)(layout > amt ? layout : amt));
+    if (!page) return SQLITE_IOERR_NOMEM;
+    if (layout < amt) {
+        for (int o = 0; o < amt; o += layout) {
+            int rc = p->real->pMethods->xRead(p->real, page, layout, off + o);
+            if (rc == SQLITE_IOERR_SHORT_READ) return sv_missing_page(p, buf, amt, off);
+            if (rc != SQLITE_OK || !sv_open_page(p, page, page, layout, (uint32_t)((off + o) / layout) + 1)) {
+                memset(buf, 0, (size_t)amt);
+                sv_fault(p, SQLITE_IOERR_DATA, off + o, "a page does not authenticate");
+                return SQLITE_IOERR_DATA;
+            }
+            memcpy(buf + o, page, (size_t)layout);
+        }
+        return SQLITE_OK;
+    }
+    sqlite3_int64 page_off = off - off % layout;
+    struct SvStaged *st = sv_staged_find(p, page_off);
+    int index = (int)((off - page_off) / amt);
+    if (st && st->size == layout && (st->have[index / 64] >> (index % 64) & 1)) {
+        memcpy(buf, st->page + (off - page_off), (size_t)amt);
+        return SQLITE_OK;
+    }
+    int rc = p->real->pMethods->xRead(p->real, page, layout, page_off);
+    if (rc == SQLITE_OK && sv_open_page(p, page, page, layout, (uint32_t)(page_off / layout) + 1)) {
+        memcpy(buf, page + (off - page_off), (size_t)amt);
+        return SQLITE_OK;
+    }
+    rc = p->real->pMethods->xRead(p->real, buf, amt, off);
+    if (rc == SQLITE_IOERR_SHORT_READ) return sv_missing_page(p, buf, amt, off);
+    if (rc != SQLITE_OK || !sv_open_page(p, buf, buf, amt, (uint32_t)(off / amt) + 1)) {
+        memset(buf, 0, (size_t)amt);
+        sv_fault(p, SQLITE_IOERR_DATA, off, "a page does not authenticate");
+        return SQLITE_IOERR_DATA;
+    }
+    return SQLITE_OK;
+}
+
+static int sv_main_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
+    if (!sv_is_page_size(amt) || off % amt != 0) return sv_refuse(p, off, "a write that is not a whole page");
+    int layout = p->relayout ? p->relayout : p->page_size;
+    if (off == 0 && buf[20] == SEALEDVFS_RESERVE_BYTES && sv_header_page_size(buf)) {
+        layout = sv_header_page_size(buf);
+        // Pages spilled before page 1 (a database larger than the page cache) were cut to the old size and
+        // cannot be re-cut: refuse, and the change rolls back whole.
+        if (p->page_size && layout != p->page_size && p->in_write && p->tx_pages > 0) {
+            return sv_refuse(p, off, "a page-size change after pages were spilled (raise cache_size for it)");
+        }
+    }
+    if (!layout || layout == amt) {
+        // A page of the layout carries zeros where its nonce and tag go: SQLite never uses the reserved bytes.
+        // Anything else is a slice of another layout, and sealing it would overwrite 40 bytes of it.
+        // (Page 1 is checked by sv_write_sealed, which names what is wrong with it.)
+        static const unsigned char zeros[SEALEDVFS_RESERVE_BYTES];
+        if (off != 0 && memcmp(buf + amt - SEALEDVFS_RESERVE_BYTES, zeros, SEALEDVFS_RESERVE_BYTES) != 0) {
+            return sv_refuse(p, off, "a page whose reserved bytes are not zero");
+        }
+        return sv_main_write_page(p, buf, amt, off);
+    }
+    if (amt < layout) {
+        if (off == 0) p->relayout = layout;  // until page 1 is sealed at that size
+        return sv_main_write_piece(p, buf, amt, off, layout);
+    }
+    for (int o = 0; o < amt; o += layout) {
+        int rc = sv_main_write_page(p, buf + o, layout, off + o);
+        if (rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+}
+
 static int sv_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
     SvFile *p = (SvFile *)f;
     switch (p->kind) {
@@ -579,9 +1020,7 @@ static int sv_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
 static int sv_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
     SvFile *p = (SvFile *)f;
     switch (p->kind) {
-    case SV_MAIN:
-        if (sv_is_page_size(amt) && off % amt == 0) return sv_write_sealed(p, buf, amt, (uint32_t)(off / amt) + 1, off);
-        return SQLITE_IOERR_WRITE;
+    case SV_MAIN: return sv_main_write(p, buf, amt, off);
     case SV_WAL: return sv_wal_write(p, buf, amt, off);
     default: return sv_journal_write(p, buf, amt, off);
     }
@@ -589,6 +1028,7 @@ static int sv_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off
 
 static int sv_close(sqlite3_file *f) {
     SvFile *p = (SvFile *)f;
+    if (p->kind == SV_MAIN) sv_mains_remove(p);
     int rc = p->real->pMethods ? p->real->pMethods->xClose(p->real) : SQLITE_OK;
     sodium_memzero(p->key, sizeof p->key);
     if (p->scratch) {
@@ -603,15 +1043,42 @@ static int sv_close(sqlite3_file *f) {
     p->wal_page = NULL;
     p->wal_page_size = 0;
     p->wal_page_pgno = 0;
+    sqlite3_free(p->tx_written);
+    p->tx_written = NULL;
+    while (p->staged_count > 0) sv_staged_drop(p, &p->staged[0]);
+    sqlite3_free(p->staged);
+    p->staged = NULL;
+    p->staged_cap = 0;
+    sqlite3_free(p->side_name);  // after the root's close: it kept the pointer
+    p->side_name = NULL;
+    p->path = NULL;
     return rc;
 }
 
 static int sv_truncate(sqlite3_file *f, sqlite3_int64 size) {
     SvFile *p = (SvFile *)f;
-    return p->real->pMethods->xTruncate(p->real, size);
+    sqlite3_int64 before = 0;
+    if (p->kind == SV_MAIN && p->real->pMethods->xFileSize(p->real, &before) != SQLITE_OK) return SQLITE_IOERR_TRUNCATE;
+    int rc = p->real->pMethods->xTruncate(p->real, size);
+    if (rc != SQLITE_OK || p->kind != SV_MAIN) return rc;
+    if (size > before) sv_hole_add(p, before, size);  // grown with zeros (a checkpoint does this): Unwritten pages
+    if (size > p->size_seen) p->size_seen = size;
+    if (size == 0) {
+        // Emptied (a hot journal of a new database rolled back): it is being created again, under the same
+        // file id so that other connections' view of it stays valid.
+        p->is_new = 1;
+        p->header_ok = 0;
+        p->page_size = 0;
+        p->hole_count = 0;
+        p->size_seen = 0;
+    }
+    return SQLITE_OK;
 }
 static int sv_sync(sqlite3_file *f, int flags) {
     SvFile *p = (SvFile *)f;
+    if (p->kind == SV_MAIN && p->staged_count > 0) {
+        return sv_refuse(p, p->staged[0].off, "sync with a page of a new page size incomplete");  // Page size changes
+    }
     return p->real->pMethods->xSync(p->real, flags);
 }
 static int sv_file_size(sqlite3_file *f, sqlite3_int64 *size) {
@@ -620,10 +1087,24 @@ static int sv_file_size(sqlite3_file *f, sqlite3_int64 *size) {
 }
 static int sv_lock(sqlite3_file *f, int level) {
     SvFile *p = (SvFile *)f;
-    return p->real->pMethods->xLock(p->real, level);
+    int rc = p->real->pMethods->xLock(p->real, level);
+    if (rc == SQLITE_OK && p->kind == SV_MAIN && level >= SQLITE_LOCK_RESERVED && !p->in_write) {
+        // A write transaction in rollback mode starts: the pages it appends beyond today's end, until it
+        // writes them, were never sealed (Unwritten pages). WAL mode never takes this lock for writing.
+        sqlite3_int64 size = 0;
+        if (p->real->pMethods->xFileSize(p->real, &size) == SQLITE_OK) {
+            sv_tx_begin(p, size);
+            p->in_write = 1;
+        }
+    }
+    return rc;
 }
 static int sv_unlock(sqlite3_file *f, int level) {
     SvFile *p = (SvFile *)f;
+    if (p->kind == SV_MAIN && level <= SQLITE_LOCK_SHARED && p->in_write) {
+        sv_tx_end(p);
+        p->in_write = 0;
+    }
     return p->real->pMethods->xUnlock(p->real, level);
 }
 static int sv_check_reserved_lock(sqlite3_file *f, int *out) {
@@ -671,9 +1152,25 @@ static int sv_shm_unmap(sqlite3_file *f, int del) {
 
 // Version 2: shared memory for WAL, and no xFetch, so SQLite never asks for a memory mapping.
 static const sqlite3_io_methods sv_io_methods = {
-    2, sv_close, sv_read, sv_write, sv_truncate, sv_sync, sv_file_size, sv_lock, sv_unlock,
-    sv_check_reserved_lock, sv_file_control, sv_sector_size, sv_device_characteristics,
-    sv_shm_map, sv_shm_lock, sv_shm_barrier, sv_shm_unmap, NULL, NULL,
+    .iVersion = 2,                         // shared memory yes; xFetch/xUnfetch (version 3) no
+    .xClose = sv_close,                    // wipes the key, scratch, kept WAL page and staged page
+    .xRead = sv_read,                      // opens page images; Unwritten pages; faults logged
+    .xWrite = sv_write,                    // seals page images; refuses anything that would be plaintext
+    .xTruncate = sv_truncate,              // records growth as Unwritten pages; empty = being created again
+    .xSync = sv_sync,                      // refuses while a page of a new page size is half gathered
+    .xFileSize = sv_file_size,             // as the root: the sealed file is as long as SQLite's
+    .xLock = sv_lock,                      // as the root; RESERVED starts a write transaction's pages
+    .xUnlock = sv_unlock,                  // as the root; SHARED or less ends them
+    .xCheckReservedLock = sv_check_reserved_lock,  // as the root
+    .xFileControl = sv_file_control,       // MMAP_SIZE answered 0; the rest to the root
+    .xSectorSize = sv_sector_size,         // as the root
+    .xDeviceCharacteristics = sv_device_characteristics,  // adds POWERSAFE_OVERWRITE (whole WAL images)
+    .xShmMap = sv_shm_map,                 // the -shm index holds no page content: as the root
+    .xShmLock = sv_shm_lock,
+    .xShmBarrier = sv_shm_barrier,
+    .xShmUnmap = sv_shm_unmap,
+    .xFetch = NULL,                        // never a mapping of sealed bytes
+    .xUnfetch = NULL,
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -752,10 +1249,124 @@ static int sv_mem_device_characteristics(sqlite3_file *f) {
 }
 
 static const sqlite3_io_methods sv_mem_methods = {
-    1, sv_mem_close, sv_mem_read, sv_mem_write, sv_mem_truncate, sv_mem_sync, sv_mem_file_size,
-    sv_mem_lock, sv_mem_lock, sv_mem_check_reserved_lock, sv_mem_file_control, sv_mem_sector_size,
-    sv_mem_device_characteristics, NULL, NULL, NULL, NULL, NULL, NULL,
+    .iVersion = 1,                         // no shared memory: SQLite never opens a WAL for a temp file
+    .xClose = sv_mem_close,                // wipes the bytes
+    .xRead = sv_mem_read,                  // past the end: zeros and SHORT_READ, as SQLite expects
+    .xWrite = sv_mem_write,
+    .xTruncate = sv_mem_truncate,          // only shrinks (growing happens by writing)
+    .xSync = sv_mem_sync,                  // nothing to flush
+    .xFileSize = sv_mem_file_size,
+    .xLock = sv_mem_lock,                  // one connection owns a temp file: no locking
+    .xUnlock = sv_mem_lock,
+    .xCheckReservedLock = sv_mem_check_reserved_lock,
+    .xFileControl = sv_mem_file_control,   // none understood
+    .xSectorSize = sv_mem_sector_size,
+    .xDeviceCharacteristics = sv_mem_device_characteristics,  // memory: atomic, safe append, sequential
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Side-file names (format 2, SEALEDVFS_SIDE_FORMAT).
+//
+// Stock SQLite opening a sealed file fails on page 1 ("file is not a database"), but only after it looked
+// for `<db>-wal` and `<db>-journal`: on close it deletes a log in which it finds no valid frame (its frame
+// checksums cover the plaintext it cannot see), and it plays back a hot journal it cannot read, truncating
+// the file. So the VFS stores them as `<db>-swal` and `<db>-sjournal`. No stock client ever opens those: a
+// side file's name is its database's name plus "-wal" or "-journal", and neither name ends that way.
+// SQLite itself still asks for "-wal" and "-journal"; xOpen, xAccess and xDelete translate. The bytes are
+// unchanged from format 1, which used SQLite's names: a database of format 1 is moved over when opened.
+
+static const char *const sv_sqlite_suffix[2] = {"-wal", "-journal"};
+static const char *const sv_sealed_suffix[2] = {SEALEDVFS_WAL_SUFFIX, SEALEDVFS_JOURNAL_SUFFIX};
+
+// Whether `name` is a WAL or journal name (so that a NULL from sv_side_name means out of memory).
+static int sv_is_side(const char *name) {
+    size_t n = strlen(name);
+    return (n > 4 && strcmp(name + n - 4, "-wal") == 0) || (n > 8 && strcmp(name + n - 8, "-journal") == 0);
+}
+
+// The name the VFS stores SQLite's side file `name` under (sqlite3_malloc'd), or NULL when `name` does not
+// end in "-wal" or "-journal" (a super-journal, or no side file at all).
+static char *sv_side_name(const char *name) {
+    size_t n = strlen(name);
+#ifdef SEALEDVFS_TEST_HOOKS
+    // SQLite's test suite reads, copies and deletes `test.db-wal` by name: scripts/sqlite-suite can keep
+    // SQLite's names (format 1) to test everything else. Never in the product build.
+    extern int sealedvfs_test_sqlite_names(void);
+    if (sealedvfs_test_sqlite_names() && sv_is_side(name)) return sqlite3_mprintf("%s", name);
+#endif
+    for (int i = 0; i < 2; i++) {
+        size_t k = strlen(sv_sqlite_suffix[i]);
+        if (n > k && strcmp(name + n - k, sv_sqlite_suffix[i]) == 0) {
+            return sqlite3_mprintf("%.*s%s", (int)(n - k), name, sv_sealed_suffix[i]);
+        }
+    }
+    return NULL;
+}
+
+// Format 1 → 2, on opening a sealed database: a WAL or journal still under SQLite's name is renamed, unless
+// one under the new name exists already (then the old one is left alone and logged). Runs before SQLite looks
+// for either; the appliance opens its databases with nothing of format 1 running.
+static void sv_migrate_side_files(const char *db) {
+#ifdef SEALEDVFS_TEST_HOOKS
+    extern int sealedvfs_test_sqlite_names(void);
+    if (sealedvfs_test_sqlite_names()) return;
+#endif
+    for (int i = 0; i < 2; i++) {
+        char *old = sqlite3_mprintf("%s%s", db, sv_sqlite_suffix[i]);
+        char *now = sqlite3_mprintf("%s%s", db, sv_sealed_suffix[i]);
+        if (old && now && access(old, F_OK) == 0) {
+            if (access(now, F_OK) == 0) {
+                sqlite3_log(SQLITE_WARNING, "sealedvfs: %s left alone: %s exists", old, now);
+            } else if (rename(old, now) != 0) {
+                sqlite3_log(SQLITE_WARNING, "sealedvfs: cannot rename %s to %s", old, now);
+            }
+        }
+        sqlite3_free(old);
+        sqlite3_free(now);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Under another shim.
+//
+// A WAL or journal must find its own connection's main file (its key, file id and checkpoint state).
+// sqlite3_database_file_object returns the pager's file, which is ours only when the sealed VFS is on top;
+// under a shim (SQLite's crash VFS, testvfs, devsym, or any wrapper) it is the shim's. Every shim seen passes
+// SQLite's name pointer down unchanged, and that name lives in the pager's own filename block, so the main
+// file SQLite opened under exactly that pointer is the one: no other connection can share it.
+
+static pthread_mutex_t sv_mains_mutex = PTHREAD_MUTEX_INITIALIZER;
+static SvFile *sv_mains = NULL;
+
+static void sv_mains_add(SvFile *p) {
+    pthread_mutex_lock(&sv_mains_mutex);
+    p->next_main = sv_mains;
+    sv_mains = p;
+    pthread_mutex_unlock(&sv_mains_mutex);
+}
+
+static void sv_mains_remove(SvFile *p) {
+    pthread_mutex_lock(&sv_mains_mutex);
+    for (SvFile **pp = &sv_mains; *pp; pp = &(*pp)->next_main) {
+        if (*pp == p) {
+            *pp = p->next_main;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&sv_mains_mutex);
+}
+
+// The main file a WAL or journal named `name` belongs to, or NULL.
+static SvFile *sv_main_of(sqlite3_filename name) {
+    SvFile *db = (SvFile *)sqlite3_database_file_object(name);
+    if (db && db->base.pMethods == &sv_io_methods) return db;  // the sealed VFS is on top
+    const char *main_name = sqlite3_filename_database(name);
+    pthread_mutex_lock(&sv_mains_mutex);
+    for (db = sv_mains; db && db->path != main_name; db = db->next_main) {
+    }
+    pthread_mutex_unlock(&sv_mains_mutex);
+    return db;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // The VFS.
@@ -778,7 +1389,7 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
     SvFile *p = (SvFile *)f;
     memset(p, 0, sizeof *p);
     p->real = (sqlite3_file *)((char *)f + SV_ROUND8(sizeof(SvFile)));
-    p->mark_off = p->read_mark_off = p->image_end = -1;
+    p->mark_off = p->read_mark_off = p->image_end = p->tx_start = -1;
     if (flags & SQLITE_OPEN_MAIN_DB) {
         p->kind = SV_MAIN;
         p->db = p;
@@ -793,27 +1404,54 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
             }
         }
     } else {
-        SvFile *db = (SvFile *)sqlite3_database_file_object(name);
-        if (!db || db->base.pMethods != &sv_io_methods) return SQLITE_CANTOPEN;
+        SvFile *db = sv_main_of(name);
+        if (!db) return SQLITE_CANTOPEN;
         p->kind = (flags & SQLITE_OPEN_WAL) ? SV_WAL : SV_JOURNAL;
         p->db = db;
+        p->side_name = sv_side_name(name);
+        if (!p->side_name) return sv_is_side(name) ? SQLITE_NOMEM : SQLITE_CANTOPEN;
     }
-    int rc = sv_root->xOpen(sv_root, name, p->real, flags, out_flags);
+    // The root keeps the name pointer for the file's life; a side name is ours, so it must not be parsed as
+    // a URI (SQLite's URI parameters live after a name SQLite allocated, not after ours).
+    int rc = p->side_name ? sv_root->xOpen(sv_root, p->side_name, p->real, flags & ~SQLITE_OPEN_URI, out_flags)
+                          : sv_root->xOpen(sv_root, name, p->real, flags, out_flags);
     if (rc != SQLITE_OK) {
         sodium_memzero(p->key, sizeof p->key);
+        sqlite3_free(p->side_name);
+        p->side_name = NULL;
         return rc;
     }
     p->base.pMethods = &sv_io_methods;
+    p->path = p->side_name ? p->side_name : name;
     if (p->kind == SV_MAIN) {
         sqlite3_int64 size = 0;
-        if (p->real->pMethods->xFileSize(p->real, &size) == SQLITE_OK && size == 0) p->is_new = 1;
+        if (p->real->pMethods->xFileSize(p->real, &size) == SQLITE_OK) {
+            if (size == 0) p->is_new = 1;
+            p->size_seen = size;
+        }
+        unsigned char h[24];
+        if (size >= 24 && p->real->pMethods->xRead(p->real, h, 24, 0) == SQLITE_OK && h[20] == SEALEDVFS_RESERVE_BYTES &&
+            sv_header_page_size(h) && memcmp(h, sv_sqlite_magic, 16) != 0) {
+            sv_migrate_side_files(name);  // only a sealed file's side files: a plain database keeps its own
+        }
+        sv_mains_add(p);
     }
     return SQLITE_OK;
 }
 
-static int sv_delete(sqlite3_vfs *v, const char *name, int sync) { return sv_root->xDelete(sv_root, name, sync); }
+static int sv_delete(sqlite3_vfs *v, const char *name, int sync) {
+    char *side = sv_side_name(name);
+    if (!side && sv_is_side(name)) return SQLITE_IOERR_NOMEM;  // never SQLite's own name instead
+    int rc = sv_root->xDelete(sv_root, side ? side : name, sync);
+    sqlite3_free(side);
+    return rc;
+}
 static int sv_access(sqlite3_vfs *v, const char *name, int flags, int *out) {
-    return sv_root->xAccess(sv_root, name, flags, out);
+    char *side = sv_side_name(name);
+    if (!side && sv_is_side(name)) return SQLITE_IOERR_NOMEM;
+    int rc = sv_root->xAccess(sv_root, side ? side : name, flags, out);
+    sqlite3_free(side);
+    return rc;
 }
 static int sv_full_pathname(sqlite3_vfs *v, const char *name, int n, char *out) {
     return sv_root->xFullPathname(sv_root, name, n, out);
@@ -847,6 +1485,9 @@ int sealedvfs_register(int make_default) {
             rc = SEALEDVFS_ERROR;
         } else {
             memset(&sv_vfs, 0, sizeof sv_vfs);
+            // Version 2 (xCurrentTimeInt64); no xSetSystemCall (version 3): nothing here replaces system calls.
+            // Every slot but xOpen, xDelete, xAccess (side-file names) and xRandomness (libsodium's CSPRNG)
+            // is the root's.
             sv_vfs.iVersion = 2;
             sv_vfs.szOsFile = (int)(SV_ROUND8(sizeof(SvFile)) + (size_t)sv_root->szOsFile);
             sv_vfs.mxPathname = sv_root->mxPathname;
@@ -936,10 +1577,46 @@ int sealedvfs_verify_file(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTE
 // additional VFS whose key comes from the `hexkey` URI parameter. The library links the same shared
 // libsqlite3 as the shell, so SQLite is called directly rather than through the extension routine table.
 
+//
+// Temp storage. SQLite opens a connection's temp files (sorts, temp tables, statement journals) through that
+// connection's own VFS: a sealed file ATTACHed to a connection of the shell or a script would spill them in
+// plaintext into TMPDIR. So the extension keeps the temp storage of the connection that loads it, and of
+// every connection the process opens afterwards, in memory, and refuses a PRAGMA that would move it back to
+// disk, saying why on stderr and through sqlite3_log. A SQLite built to keep temp files on disk whatever the
+// PRAGMA says (SQLITE_TEMP_STORE=0) cannot be helped: there the extension refuses every ATTACH.
+
+static const char sv_temp_reason[] =
+    "sealedvfs: temp storage stays in memory: a sealed database's sorts and temp tables must not reach the disk";
+
+static int sv_ext_authorizer(void *arg, int action, const char *a, const char *b, const char *db, const char *trigger) {
+    int refuse = 0;
+    if (action == SQLITE_PRAGMA && a && sqlite3_stricmp(a, "temp_store") == 0 && b) {
+        refuse = sqlite3_stricmp(b, "memory") != 0 && strcmp(b, "2") != 0;
+    } else if (action == SQLITE_ATTACH) {
+        refuse = sqlite3_compileoption_used("TEMP_STORE=0");
+    }
+    if (!refuse) return SQLITE_OK;
+    fprintf(stderr, "%s\n", sv_temp_reason);
+    sqlite3_log(SQLITE_AUTH, "%s", sv_temp_reason);
+    return SQLITE_DENY;
+}
+
+static int sv_ext_connection(sqlite3 *db, char **err, const void *api) {
+    if (sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL) != SQLITE_OK) {
+        if (err) *err = sqlite3_mprintf("%s (PRAGMA temp_store=MEMORY failed)", sv_temp_reason);
+        return SQLITE_ERROR;
+    }
+    sqlite3_set_authorizer(db, sv_ext_authorizer, NULL);
+    return SQLITE_OK;
+}
+
 int sqlite3_sealedvfs_init(sqlite3 *db, char **err, const void *api) {
     if (sealedvfs_register(0) != SEALEDVFS_OK) {
         if (err) *err = sqlite3_mprintf("sealedvfs: cannot register the sealed VFS");
         return SQLITE_ERROR;
     }
+    int rc = sv_ext_connection(db, err, api);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_auto_extension((void (*)(void))sv_ext_connection);  // every later connection (the shell's .open)
     return SQLITE_OK_LOAD_PERMANENTLY;
 }

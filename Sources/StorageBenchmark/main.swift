@@ -510,7 +510,7 @@ func run(_ kind: Kind, round: Int, in directory: String, work: Workload, options
     }
     defer {
         if kind == .sealed { _ = sealedvfs_key_remove(path) }
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in ["", SEALEDVFS_WAL_SUFFIX, "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     var db = Connection(path: path, vfs: kind.vfs, options: options)

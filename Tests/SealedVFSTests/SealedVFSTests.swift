@@ -193,7 +193,7 @@ struct SealedVFSTests {
         #expect(Self.text(db, "PRAGMA integrity_check") == "ok")
         sqlite3_close(db)  // the last connection: checkpoints and deletes the WAL
 
-        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + SEALEDVFS_WAL_SUFFIX))
         let (rc, report) = Self.verify(path)
         #expect(rc == 0 && report.bad_pages == 0)
         let (rc2, again) = Self.open(path)
@@ -219,7 +219,7 @@ struct SealedVFSTests {
         #expect(Self.rows(reader).count == 399)
 
         // Flip one sealed byte of the last frame (the newest image of its page, so a checkpoint copies it).
-        let wal = try #require(FileHandle(forUpdatingAtPath: path + "-wal"))
+        let wal = try #require(FileHandle(forUpdatingAtPath: path + SEALEDVFS_WAL_SUFFIX))
         let size = try wal.seekToEnd()
         let frame = size - 4096 - 24
         #expect(frame >= 32 && (frame - 32) % (4096 + 24) == 0)
@@ -319,6 +319,22 @@ struct SealedVFSTests {
                                     "SELECT secret FROM t"])
         #expect(wrong.status != 0)
         #expect(wrong.err.contains("file is not a database"))
+    }
+
+    @Test("the extension keeps a loading connection's temp storage in memory, so an ATTACHed sealed file never spills plaintext")
+    func extensionKeepsTempInMemory() throws {
+        let library = try #require(Self.extensionPath, "libSealedVFS.so not built: run `swift build` before `swift test`")
+        let dir = try Self.folder()
+        let path = dir.appendingPathComponent("attached.db").path
+        try Self.makeSealed(at: path)
+        // A plain shell connection (Debian's default keeps temp files on disk) attaches the sealed file.
+        let attach = "ATTACH 'file:\(path)?vfs=sealed&hexkey=\(Self.hexKey)' AS s;"
+        let run = try Self.shell([":memory:", "-cmd", ".load \(library)", attach + " PRAGMA temp_store; SELECT secret FROM s.t ORDER BY 1"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out == "2\nSolist: Anna Lind\n")  // 2: MEMORY
+        let refused = try Self.shell([":memory:", "-cmd", ".load \(library)", "PRAGMA temp_store=FILE; " + attach])
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("temp storage stays in memory"))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SealedVFS
 import Testing
 @testable import StageSubStore
 
@@ -27,7 +28,7 @@ struct CrashTests {
 
     /// A rollback journal SQLite must play back on the next open (its header carries the magic number).
     static func hasHotJournal(_ path: String) -> Bool {
-        guard let magic = try? readBytes(at: 0, count: 8, fromFileAt: path + "-journal") else { return false }
+        guard let magic = try? readBytes(at: 0, count: 8, fromFileAt: path + SEALEDVFS_JOURNAL_SUFFIX) else { return false }
         return magic == Data([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7])
     }
 

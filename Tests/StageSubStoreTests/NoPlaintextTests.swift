@@ -98,7 +98,7 @@ struct NoPlaintextTests {
             // PERSIST keeps the journal file after each commit, so its last content can be scanned too.
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = PERSIST") }
             #expect(try Self.workload(queue, mmap: scenario.mmap, scan: scan), "the sort did not spill to a temp file")
-            #expect(FileManager.default.fileExists(atPath: path + "-journal"))
+            #expect(FileManager.default.fileExists(atPath: path + SEALEDVFS_JOURNAL_SUFFIX))
             try queue.close()
         }
         try scan("close")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SealedVFS
 import Testing
 @testable import StageSubStore
 
@@ -109,7 +110,7 @@ struct TamperTests {
         // Keep a writer open so the log stays; update every row so every page of the table is in the log.
         let writer = try SealedDatabase.open(at: path, key: key)
         try writer.write { db in try db.execute(sql: "UPDATE musician SET note = note || ' (bekräftad)'") }
-        let wal = path + "-wal"
+        let wal = path + SEALEDVFS_WAL_SUFFIX
         let frameSize = Self.pageSize + 24
         let frames = ((try FileManager.default.attributesOfItem(atPath: wal)[.size] as! Int) - 32) / frameSize
         #expect(frames > 3)
@@ -132,13 +133,13 @@ struct TamperTests {
         let copyDir = try TemporaryDirectory()
         let copy = copyDir.path("orchestra.db")
         try FileManager.default.copyItem(atPath: path, toPath: copy)
-        try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
+        try FileManager.default.copyItem(atPath: path + SEALEDVFS_WAL_SUFFIX, toPath: copy + SEALEDVFS_WAL_SUFFIX)
         try writer.close()
 
         let frameSize = Self.pageSize + 24
-        let walSize = try FileManager.default.attributesOfItem(atPath: copy + "-wal")[.size] as! Int
+        let walSize = try FileManager.default.attributesOfItem(atPath: copy + SEALEDVFS_WAL_SUFFIX)[.size] as! Int
         let frames = (walSize - 32) / frameSize
-        try flipByte(at: 32 + (frames - 1) * frameSize + 24 + 1000, inFileAt: copy + "-wal")
+        try flipByte(at: 32 + (frames - 1) * frameSize + 24 + 1000, inFileAt: copy + SEALEDVFS_WAL_SUFFIX)
         // The update's commit frame is damaged, so the update never happened; the rows are as first written.
         #expect(try Self.readAll(copy, key).get() == rows)
     }

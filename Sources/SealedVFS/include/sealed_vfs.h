@@ -5,7 +5,9 @@
 // from its WAL frame, nonce included, to the database file). The associated data binds a format tag, the file
 // id (bytes 0-15 of page 1, random per file) and the page number. Page 1 keeps bytes 0-23 in plaintext
 // (file id, page size, versions, reserve) and binds bytes 16-23 too. WAL frames and rollback-journal
-// records carry sealed page images; temp files and statement journals are kept in memory only.
+// records carry sealed page images, in files named `<db>-swal` and `<db>-sjournal` so that stock SQLite
+// never mistakes them for its own; temp files and statement journals are kept in memory only. Faults are
+// reported through sqlite3_log with the file and the byte offset.
 //
 // This header deliberately does not include <sqlite3.h>: Swift code talks to SQLite through GRDB's own
 // module, and handles cross this boundary as `void *`.
@@ -25,6 +27,14 @@ extern "C" {
 #define SEALEDVFS_RESERVE_BYTES 40
 /// The name the VFS is registered under.
 #define SEALEDVFS_NAME "sealed"
+/// Format version 2 of the side files: a sealed database's WAL is `<db>-swal` and its rollback journal
+/// `<db>-sjournal`, names stock SQLite never looks for, so a stock client opening a sealed file can neither
+/// delete its log nor play back its journal. Version 1 (`-wal`, `-journal`; same bytes) is renamed on open.
+#define SEALEDVFS_SIDE_FORMAT 2
+/// The suffix of a sealed database's WAL (SQLite asks for `-wal`; the VFS stores it under this name).
+#define SEALEDVFS_WAL_SUFFIX "-swal"
+/// The suffix of a sealed database's rollback journal (SQLite asks for `-journal`).
+#define SEALEDVFS_JOURNAL_SUFFIX "-sjournal"
 
 /// Result codes of this API (SQLite result codes where one applies).
 typedef enum {
@@ -78,6 +88,10 @@ uint64_t sealedvfs_memory_files_opened(void);
 /// frame the page had just been read and authenticated from (a checkpoint copying an unchanged page back)
 /// instead of sealing the page again. For tests and benchmarks.
 uint64_t sealedvfs_pages_reused(void);
+
+/// How many pages this process has sealed (`opened` 0) or tried to open (`opened` 1) with
+/// XChaCha20-Poly1305 since it started: benchmarks multiply them by the cost of one operation.
+uint64_t sealedvfs_aead_operations(int opened);
 
 /// Wipes `len` bytes at `p` in a way the compiler cannot elide.
 void sealedvfs_wipe(void *p, size_t len);

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SealedVFS
 
 extension Appliance {
     /// What `createOrchestra` made.
@@ -121,7 +122,7 @@ extension Appliance {
     /// Bytes on disk of an orchestra's database and its WAL.
     public func sizeOnDisk(_ slug: String) -> Int {
         let path = directory.orchestraDatabase(slug).path
-        return ["", "-wal"].reduce(0) { sum, suffix in
+        return ["", SEALEDVFS_WAL_SUFFIX].reduce(0) { sum, suffix in
             sum + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
         }
     }

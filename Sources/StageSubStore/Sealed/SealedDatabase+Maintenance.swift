@@ -93,7 +93,7 @@ extension SealedDatabase {
             throw translate(error, path: path)
         }
         do {
-            if FileManager.default.fileExists(atPath: path + "-wal") {
+            if FileManager.default.fileExists(atPath: path + SEALEDVFS_WAL_SUFFIX) {
                 throw StoreError(.io, "cannot re-encrypt \(path) while it is open elsewhere; stop the server first")
             }
             let report = try verify(at: staging, key: newKey)
@@ -101,7 +101,7 @@ extension SealedDatabase {
                 throw StoreError(.damaged, "the re-encrypted copy of \(path) failed verification; the database is unchanged")
             }
             try fsync(path: staging)
-            for suffix in ["-wal", "-shm"] { unlink(staging + suffix) }
+            for suffix in [SEALEDVFS_WAL_SUFFIX, "-shm"] { unlink(staging + suffix) }
             try beforeSwap(fileId(at: staging))
             guard rename(staging, path) == 0 else {
                 throw StoreError(.io, "cannot move the re-encrypted database into place: \(String(cString: strerror(errno)))")
@@ -116,9 +116,10 @@ extension SealedDatabase {
         try register(key: newKey, for: path)
     }
 
-    /// Removes a database file and its companions, ignoring the ones that are not there.
+    /// Removes a database file and its companions (under today's names and format 1's), ignoring the ones
+    /// that are not there.
     static func removeDatabaseFiles(at path: String) {
-        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+        for suffix in ["", SEALEDVFS_WAL_SUFFIX, "-shm", SEALEDVFS_JOURNAL_SUFFIX, "-wal", "-journal"] { unlink(path + suffix) }
     }
 
     /// Flushes a file or folder to stable storage.

@@ -190,6 +190,9 @@ public enum SealedDatabase {
         config.foreignKeysEnabled = true
         config.readonly = options.readonly
         config.maximumReaderCount = options.maximumReaderCount
+        // GRDB writes a transaction when it opens a pool and finds no `<db>-wal` (GRDB issue 102), and the
+        // sealed VFS keeps the log as `-swal`: so opening a pool while another writes must wait its turn.
+        config.busyMode = .timeout(10)
         let cache = options.cacheSizeKiB
         config.prepareDatabase { db in
             // Ask for the 40 reserved bytes before anything is written (ignored on an existing file).
@@ -219,7 +222,9 @@ public enum SealedDatabase {
         if let error = error as? DatabaseError {
             switch error.extendedResultCode {
             case .SQLITE_NOTADB:
-                return StoreError(.wrongKey, "cannot open \(path): wrong key, or page 1 of the file is damaged", underlying: error)
+                // The VFS says SQLITE_CORRUPT for a damaged page 1 when page 2 proves the key right; only a
+                // one-page file cannot tell the two apart.
+                return StoreError(.wrongKey, "cannot open \(path): wrong key", underlying: error)
             case .SQLITE_IOERR_DATA:
                 return StoreError(.damaged, "\(path) is damaged: a page failed authentication", underlying: error)
             case .SQLITE_CANTOPEN:

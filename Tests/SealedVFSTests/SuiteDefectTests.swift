@@ -1,0 +1,138 @@
+import Foundation
+import GRDBSQLite
+import SealedVFS
+import Testing
+
+/// The defects SQLite's own test suite found over the sealed VFS (issue 16, part 2), each as plain SQLite
+/// behaves: page-size changes, a reader older than its file, a new database's interrupted first transaction.
+@Suite("SQLite behaviours the suite found broken")
+struct SuiteDefectTests {
+    typealias V = SealedVFSTests
+    typealias C = CrashSafetyTests
+
+    init() {
+        #expect(sealedvfs_register(0) == 0)
+    }
+
+    /// A rollback-mode database of `pageSize` with 300 rows of 300 bytes.
+    static func makeRows(_ path: String, pageSize: Int) -> OpaquePointer? {
+        let db = C.openSealed(path)
+        #expect(V.exec(db, "PRAGMA page_size=\(pageSize)") == SQLITE_OK)
+        #expect(V.exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 300) "
+                         + "INSERT INTO t SELECT i, printf('%.300c', 'x') FROM c") == SQLITE_OK, "\(V.message(db))")
+        return db
+    }
+
+    /// Reopens `path` and checks what a user would: the page size, every row, integrity, every page authentic.
+    static func expectIntact(_ path: String, pageSize: Int, _ comment: Comment) {
+        let db = C.openSealed(path)
+        #expect(V.text(db, "PRAGMA page_size") == "\(pageSize)", comment)
+        #expect(C.count(db) == 300, comment)
+        #expect(V.text(db, "PRAGMA integrity_check") == "ok", comment)
+        sqlite3_close(db)
+        let (rc, report) = V.verify(path)
+        #expect(rc == 0 && report.bad_pages == 0 && report.page_size == UInt32(pageSize), comment)
+    }
+
+    @Test("PRAGMA page_size then VACUUM changes the page size of a sealed rollback-mode database", arguments: [1024, 16384])
+    func vacuumChangesPageSize(to size: Int) throws {
+        let path = try V.folder().appendingPathComponent("vacuum.db").path
+        let db = Self.makeRows(path, pageSize: 4096)
+        #expect(V.exec(db, "PRAGMA page_size=\(size); VACUUM") == SQLITE_OK, "\(V.message(db))")
+        #expect(V.text(db, "PRAGMA page_size") == "\(size)")
+        #expect(C.count(db) == 300)
+        sqlite3_close(db)
+        Self.expectIntact(path, pageSize: size, "after VACUUM to \(size)")
+    }
+
+    @Test("a page-size change of a database larger than the page cache fails and rolls back whole")
+    func pageSizeChangeAfterSpill() throws {
+        let path = try V.folder().appendingPathComponent("big.db").path
+        let db = Self.makeRows(path, pageSize: 4096)
+        // Ten pages of cache: the VACUUM's copy spills old-size slices before page 1 names the new size.
+        #expect(V.exec(db, "PRAGMA cache_size=10; PRAGMA page_size=8192; VACUUM") != SQLITE_OK)
+        #expect(C.count(db) == 300)
+        sqlite3_close(db)
+        Self.expectIntact(path, pageSize: 4096, "after the refused VACUUM")
+    }
+
+    @Test("an online backup into an existing sealed database of another page size", arguments: [1024, 16384])
+    func backupAcrossPageSizes(from size: Int) throws {
+        let dir = try V.folder()
+        let source = Self.makeRows(dir.appendingPathComponent("source.db").path, pageSize: size)
+        let destPath = dir.appendingPathComponent("dest.db").path
+        let dest = C.openSealed(destPath)
+        #expect(V.exec(dest, "CREATE TABLE old(x); INSERT INTO old VALUES (1)") == SQLITE_OK)
+        let backup = sqlite3_backup_init(dest, "main", source, "main")
+        #expect(sqlite3_backup_step(backup, -1) == SQLITE_DONE, "\(V.message(dest))")
+        #expect(sqlite3_backup_finish(backup) == SQLITE_OK)
+        #expect(C.count(dest) == 300)
+        sqlite3_close(dest)
+        sqlite3_close(source)
+        Self.expectIntact(destPath, pageSize: size, "after a backup from \(size)")
+    }
+
+    @Test("a connection opened before its file existed reads it once another created it", arguments: [false, true], [1024, 8192])
+    func readerOlderThanItsFile(wal: Bool, pageSize: Int) throws {
+        let path = try V.folder().appendingPathComponent("early.db").path
+        let reader = C.openSealed(path)  // the file does not exist yet: the pager keeps its default page size
+        let writer = C.openSealed(path)
+        #expect(V.exec(writer, "PRAGMA page_size=\(pageSize)") == SQLITE_OK)
+        #expect(V.exec(writer, (wal ? "PRAGMA journal_mode=WAL; " : "") + "CREATE TABLE t(x); INSERT INTO t VALUES (42)") == SQLITE_OK)
+        #expect(V.text(reader, "SELECT x FROM t") == "42", "\(V.message(reader))")
+        sqlite3_close(reader)
+        sqlite3_close(writer)
+    }
+
+    @Test("a new database whose first transaction was interrupted after spilling pages rolls back to empty")
+    func interruptedFirstTransaction() throws {
+        let dir = try V.folder()
+        let path = dir.appendingPathComponent("new.db").path
+        let db = C.openSealed(path)
+        // A tiny cache: pages 2…N reach the file before page 1 does; the copy is what a kill -9 leaves.
+        #expect(V.exec(db, "PRAGMA cache_size=5; BEGIN; CREATE TABLE t(v); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 300) "
+                         + "INSERT INTO t SELECT printf('%.800c', 'x') FROM c") == SQLITE_OK, "\(V.message(db))")
+        let copy = dir.appendingPathComponent("killed.db").path
+        try C.crashCopy(path, to: copy, suffixes: [C.journalSuffix])
+        sqlite3_close(db)
+        let head = try #require(C.bytes(copy)).prefix(4096)
+        #expect(head.allSatisfy { $0 == 0 }, "page 1 was written: the case is not set up")
+
+        let again = C.openSealed(copy)
+        #expect(V.text(again, "SELECT count(*) FROM sqlite_master") == "0", "\(V.message(again))")
+        #expect(V.exec(again, "CREATE TABLE u(x); INSERT INTO u VALUES (1)") == SQLITE_OK, "\(V.message(again))")
+        #expect(V.text(again, "PRAGMA integrity_check") == "ok")
+        sqlite3_close(again)
+        #expect(V.verify(copy).rc == 0)
+    }
+
+    @Test("a hole the pager left inside the file reads as zeros for that connection; any other zeros are damage")
+    func holeLeftByThePager() throws {
+        let path = try V.folder().appendingPathComponent("hole.db").path
+        let db = Self.makeRows(path, pageSize: 4096)
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        #expect(sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK)
+        let io = try #require(file?.pointee.pMethods?.pointee)
+        var size: sqlite3_int64 = 0
+        #expect(io.xFileSize(file, &size) == SQLITE_OK)
+        // As the pager does when a page it allocated stays unwritten while a later one is written: the page
+        // after the end is skipped, the next one written. (A page image: reserved bytes zero.)
+        var page = [UInt8](repeating: 0x5a, count: 4096)
+        for i in 4056..<4096 { page[i] = 0 }
+        #expect(io.xWrite(file, &page, 4096, size + 4096) == SQLITE_OK)
+        var back = [UInt8](repeating: 1, count: 4096)
+        #expect(io.xRead(file, &back, 4096, size) == SQLITE_OK)
+        #expect(back.allSatisfy { $0 == 0 })
+        #expect(io.xRead(file, &back, 4096, size + 4096) == SQLITE_OK)
+        #expect(back == page)
+
+        // Another connection never saw that hole made: to it, those zeros are damage, like zeroed pages.
+        let other = C.openSealed(path)
+        #expect(C.count(other) == 300)
+        var otherFile: UnsafeMutablePointer<sqlite3_file>?
+        #expect(sqlite3_file_control(other, "main", SQLITE_FCNTL_FILE_POINTER, &otherFile) == SQLITE_OK)
+        #expect(io.xRead(otherFile, &back, 4096, size) == SQLITE_IOERR | (32 << 8))
+        sqlite3_close(other)
+        sqlite3_close(db)
+    }
+}
