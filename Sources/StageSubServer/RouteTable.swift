@@ -224,9 +224,14 @@ extension ServerState {
     /// The methods a path answers to (for 405 and its `Allow` header).
     func allowedMethods(for path: String) -> [String]? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        let methods = apiRouteShapes.filter { shape in
+        let matching = apiRouteShapes.filter { shape in
             shape.parts.count == parts.count && zip(shape.parts, parts).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-        }.map(\.method)
+        }
+        // The router takes a literal segment before a parameter (`/musicians/import`, not `/musicians/{id}`):
+        // only the most literal shapes are this path's.
+        let literals = { (shape: (method: String, parts: [Substring])) in shape.parts.filter { !$0.hasPrefix("{") }.count }
+        let best = matching.map(literals).max() ?? 0
+        let methods = matching.filter { literals($0) == best }.map(\.method)
         return methods.isEmpty ? nil : Array(Set(methods)).sorted()
     }
 
