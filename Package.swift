@@ -63,7 +63,6 @@ let package = Package(
             dependencies: [
                 "StageSubStore", "StageSubCore", "StageSubMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(

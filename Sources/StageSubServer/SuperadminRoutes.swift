@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import HTTPTypes
 import NIOCore
@@ -107,14 +106,7 @@ extension ServerState {
                 let backups = try appliance.lastBackups()
                 var views: [HealthView] = []
                 for orchestra in try appliance.registry.orchestras() {
-                    var opens = false, check = "not run"
-                    do {
-                        let database = try state.pool.database(orchestra.slug)
-                        opens = true
-                        check = try database.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer" }
-                    } catch {
-                        check = (error as? StoreError)?.message ?? "the database could not be read"
-                    }
+                    let (opens, check) = state.pool.quickCheck(orchestra.slug)
                     let summary = summaries[orchestra.slug]
                     views.append(HealthView(orchestra: orchestra.slug, status: orchestra.status.rawValue, opens: opens, quickCheck: check,
                                             schemaVersion: summary?.schemaVersion, sizeBytes: summary?.sizeBytes ?? 0, lastBackup: backups[orchestra.slug]))

@@ -39,10 +39,11 @@ struct IsolationTests {
                 (.apiKey(fixture.alphaKey), .user), (try await client.login("admin"), .superadmin),
             ]
             var checked = 0
-            for route in ServerState.routes where !Self.routesThatEndTheSession.contains(route.path) && !route.path.hasSuffix("/restore")
-                && route.path != "/api/v1/login" && !route.path.hasSuffix("/suspend") && !route.path.hasSuffix("/enter")
-                && !route.path.hasSuffix("/leave") {
-                for (credentials, role) in roles {
+            for route in ServerState.routes where !Self.routesThatEndTheSession.contains(route.path) && route.path != "/api/v1/login" {
+                // Restore, suspend, enter and leave would change what the rest of the matrix stands on: every
+                // role but the superadmin is checked (and refused); the superadmin's own use has its own tests.
+                let changesTheGround = ["/restore", "/suspend", "/enter", "/leave"].contains { route.path.hasSuffix($0) }
+                for (credentials, role) in roles where !(changesTheGround && role == .superadmin) {
                     for other in [false, true] {
                         let path = Self.fill(route, fixture: fixture, other: other, backupFile: backup)
                         let reply = try await client.call(route.method, path + (route.requestContentType == "text/csv" ? "?dryRun=true" : ""),

@@ -65,4 +65,16 @@ public final class OrchestraPool: @unchecked Sendable {
         }
         for pool in all { try? SealedDatabase.close(pool) }
     }
+
+    /// Whether an orchestra's database opens, and what SQLite's quick check says of it (or why it could
+    /// not run), for the superadmin's health view.
+    public func quickCheck(_ slug: String) -> (opens: Bool, result: String) {
+        let database: DatabasePool
+        do { database = try self.database(slug) } catch { return (false, error.message) }
+        do {
+            return (true, try database.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer" })
+        } catch {
+            return (true, "the database could not be read")
+        }
+    }
 }
