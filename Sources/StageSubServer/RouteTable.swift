@@ -242,6 +242,18 @@ extension ServerState {
     /// Every route of the appliance, pages and API: the router and the OpenAPI document are made from it.
     static let routes: [APIRoute] = pageRoutes() + apiRoutes()
 
+    /// The JSON API: one controller per resource group, and the document that describes them.
+    static func apiRoutes() -> [APIRoute] {
+        AccessController().routes + orchestraRoutes() + SuperadminController().routes + [
+            APIRoute(method: .get, path: "/api/v1/openapi.json", summary: "This document.", access: .anonymous,
+                     success: (200, Schema.object(["openapi": Schema.string, "info": Schema.object([:]), "paths": Schema.object([:]),
+                                                   "components": Schema.object([:])]))) { _, _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: OpenAPI.document)))
+            },
+        ]
+    }
+
     /// The routes this server answers: every route, and on a demo appliance its clock.
     var activeRoutes: [APIRoute] { Self.routes + (demoClock == nil ? [] : Self.demoRoutes()) }
 }

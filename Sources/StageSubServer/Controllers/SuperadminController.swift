@@ -13,8 +13,9 @@ struct HealthView: Encodable {
     let orchestra: String, status: String, opens: Bool, quickCheck: String, schemaVersion: Int?, sizeBytes: Int, lastBackup: Date?
 }
 
-extension ServerState {
-    static func superadminRoutes() -> [APIRoute] {
+/// The appliance as a superadmin runs it: orchestras, entering one, statistics, health, backups, the log.
+struct SuperadminController {
+    var routes: [APIRoute] {
         let admin = Access.superadmin
         let orchestraBody = Schema.object([
             "slug?": Schema.string, "name?": Schema.string, "adminEmail?": Schema.string, "adminUsername?": Schema.string,
@@ -118,7 +119,7 @@ extension ServerState {
                 let appliance = scope.state.appliance
                 var views: [BackupView] = []
                 for orchestra in try appliance.registry.orchestras() {
-                    for file in appliance.backupFiles(orchestra.slug).reversed() { views.append(backupView(orchestra.slug, file)) }
+                    for file in appliance.backupFiles(orchestra.slug).reversed() { views.append(Self.backupView(orchestra.slug, file)) }
                 }
                 return JSON.response(views)
             },
@@ -127,11 +128,11 @@ extension ServerState {
                 let slug = try scope.string("slug")
                 let result = try scope.state.appliance.backup(slug, reason: "api")
                 scope.log("backed up \(slug)")
-                return JSON.response(backupView(slug, result.file), status: .created)
+                return JSON.response(Self.backupView(slug, result.file), status: .created)
             },
             APIRoute(method: .get, path: "/api/v1/admin/backups/{slug}/{file}", summary: "Download a backup file.", access: admin,
                      produces: "application/octet-stream") { _, _, scope in
-                let file = try backupFile(scope)
+                let file = try Self.backupFile(scope)
                 guard let data = FileManager.default.contents(atPath: file.path) else { throw APIError.notFound }
                 return Response(status: .ok, headers: [.contentType: "application/octet-stream",
                                                        .contentDisposition: "attachment; filename=\"\(file.lastPathComponent)\""],
@@ -141,7 +142,7 @@ extension ServerState {
                      summary: "Restore this backup over its orchestra (verified first; the current one is kept until the swap succeeds).",
                      access: admin, success: (200, Schema.object(["orchestra": Schema.string, "schemaVersion": Schema.integer, "migrated": Schema.integer])),
                      errors: [409, 503]) { _, _, scope in
-                let slug = try scope.string("slug"), file = try backupFile(scope)
+                let slug = try scope.string("slug"), file = try Self.backupFile(scope)
                 let state = scope.state
                 let result = try state.maintenance.during(slug) {
                     state.pool.release(slug)
@@ -178,16 +179,5 @@ extension ServerState {
         _ = try scope.state.appliance.orchestra(slug)
         guard let file = scope.state.appliance.backupFiles(slug).first(where: { $0.lastPathComponent == name }) else { throw APIError.notFound }
         return file
-    }
-
-    static func apiRoutes() -> [APIRoute] {
-        accessRoutes() + orchestraRoutes() + superadminRoutes() + [
-            APIRoute(method: .get, path: "/api/v1/openapi.json", summary: "This document.", access: .anonymous,
-                     success: (200, Schema.object(["openapi": Schema.string, "info": Schema.object([:]), "paths": Schema.object([:]),
-                                                   "components": Schema.object([:])]))) { _, _, _ in
-                Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                         body: .init(byteBuffer: ByteBuffer(bytes: OpenAPI.document)))
-            },
-        ]
     }
 }

@@ -67,8 +67,9 @@ struct APIKeyView: Encodable {
     }
 }
 
-extension ServerState {
-    static func accessRoutes() -> [APIRoute] {
+/// Logging in and out, the caller's session and password, and an orchestra's users and API keys.
+struct AccessController {
+    var routes: [APIRoute] {
         let sessionSchema = Schema.ref("Session")
         return [
             APIRoute(method: .post, path: "/api/v1/login", summary: "Log in with username (or email) and password; sets the session cookie.",
@@ -79,7 +80,7 @@ extension ServerState {
                 switch try await state.attemptLogin(username: input.username, password: input.password, request: request, context: context) {
                 case .failure(let error): throw error
                 case .success(let session):
-                    var response = JSON.response(state.sessionView(session.principal, token: session.token, expiresAt: session.expiresAt))
+                    var response = JSON.response(Self.sessionView(session.principal, token: session.token, expiresAt: session.expiresAt))
                     response.headers[.setCookie] = Authentication.cookie(session.token, expires: session.expiresAt, secure: state.configuration.secureCookies)
                     return response
                 }
@@ -90,7 +91,7 @@ extension ServerState {
             },
             APIRoute(method: .get, path: "/api/v1/session", summary: "Who is logged in, their orchestra, and the CSRF token for changes.",
                      access: .authenticated, success: (200, sessionSchema)) { request, _, scope in
-                JSON.response(scope.state.sessionView(try scope.principal.unwrap(), token: Authentication.sessionToken(request), expiresAt: nil))
+                JSON.response(Self.sessionView(try scope.principal.unwrap(), token: Authentication.sessionToken(request), expiresAt: nil))
             },
             APIRoute(method: .post, path: "/api/v1/session/password", summary: "Change your password; every session of yours ends, log in again.",
                      access: .authenticated, requestBody: Schema.object(["currentPassword": Schema.string, "newPassword": Schema.string], additional: false),
@@ -150,7 +151,8 @@ extension ServerState {
         ]
     }
 
-    func sessionView(_ principal: Principal, token: String?, expiresAt: Date?) -> SessionView {
+    /// What a session looks like to its caller.
+    static func sessionView(_ principal: Principal, token: String?, expiresAt: Date?) -> SessionView {
         SessionView(user: principal.user.map { UserView($0, orchestra: principal.orchestra?.slug) },
                     orchestra: principal.orchestra.map { OrchestraView($0, summary: nil) },
                     csrfToken: token.map(Authentication.csrfToken), expiresAt: expiresAt)
