@@ -84,6 +84,12 @@ struct EngineAPITests {
                     #expect(!reply.text.lowercased().contains(word), "\(reply.text)")
                 }
             }
+            // A musician with a position that does not exist is refused whole: nobody half-made on the roster.
+            let halfMade = try await client.call(.post, "/api/v1/musicians", as: user,
+                                                 json: #"{"firstName":"Ulla","lastName":"Ek","email":"ulla@alpha.test","positionIds":[424242]}"#)
+            #expect(halfMade.status == 400 && halfMade.text.contains("positionIds") && halfMade.text.contains("424242"), "\(halfMade.text)")
+            let found = try await client.call(.get, "/api/v1/musicians?search=ulla", as: user)
+            #expect(found.json?["total"] as? Int == 0)
             let csv = "Förnamn;Efternamn;E-post;Lokalt boende;Skostorlek\nEva;Ek;eva@alpha.test;ja;42\n"
             let dry = try await client.call(.post, "/api/v1/musicians/import?dryRun=true", as: user, json: csv, contentType: "text/csv")
             #expect(dry.status == 200 && dry.json?["ignoredColumns"] as? [String] == ["Skostorlek"], "\(dry.text)")

@@ -69,8 +69,7 @@ struct RosterController {
                                         preferredLanguage: input.preferredLanguage ?? "sv", localResidence: input.localResidence ?? false,
                                         notes: input.notes, now: scope.now)
                 musician.isActive = input.isActive ?? true
-                let created = try gateway.createMusician(musician)
-                if let positions = input.positionIds { try gateway.setQualifications(musician: created.id!, positions: Set(positions)) }
+                let created = try gateway.createMusician(musician, positions: input.positionIds.map(Set.init))
                 return JSON.response(MusicianView(musician: created, positionIds: try gateway.qualifications(musician: created.id!)), status: .created)
             },
             APIRoute(method: .post, path: "/api/v1/musicians/import", summary: "Import musicians from CSV (Excel, Swedish or English headers); dryRun=true only reports.",
@@ -105,8 +104,7 @@ struct RosterController {
                 if let v = input.localResidence { musician.localResidence = v }
                 if let v = input.notes { musician.notes = v }
                 if let v = input.isActive { musician.isActive = v }
-                try gateway.updateMusician(musician, now: scope.now)
-                if let positions = input.positionIds { try gateway.setQualifications(musician: id, positions: Set(positions)) }
+                try gateway.updateMusician(musician, positions: input.positionIds.map(Set.init), now: scope.now)
                 return JSON.response(MusicianView(musician: try gateway.musician(id), positionIds: try gateway.qualifications(musician: id)))
             },
             APIRoute(method: .post, path: "/api/v1/musicians/{id}/archive", summary: "Archive a musician (never asked again; history kept).",

@@ -52,7 +52,8 @@ public final class OrchestraGateway: Sendable {
     // MARK: Roster
 
     /// Adds a musician. A duplicate email or phone is refused, naming the musician who has it.
-    public func createMusician(_ musician: Musician) throws(StoreError) -> Musician {
+    /// With `positions`, their qualifications are set in the same transaction: all of it or nothing.
+    public func createMusician(_ musician: Musician, positions: Set<Int64>? = nil) throws(StoreError) -> Musician {
         var musician = musician
         try Self.validate(musician)
         return try write { db in
@@ -62,12 +63,14 @@ public final class OrchestraGateway: Sendable {
                 throw StoreError(.limitReached, "the orchestra's plan allows \(max) musicians on the roster; archive someone or ask for a larger plan")
             }
             try musician.insert(db)
+            if let positions { try Self.writeQualifications(musician: musician.id!, positions, in: db) }
             return musician
         }
     }
 
-    /// Saves changes to a musician (same duplicate rules).
-    public func updateMusician(_ musician: Musician, now: Date) throws(StoreError) {
+    /// Saves changes to a musician (same duplicate rules), and with `positions` their qualifications, in
+    /// one transaction.
+    public func updateMusician(_ musician: Musician, positions: Set<Int64>? = nil, now: Date) throws(StoreError) {
         var musician = musician
         try Self.validate(musician)
         musician.updatedAt = now
@@ -75,6 +78,7 @@ public final class OrchestraGateway: Sendable {
             guard try Musician.exists(db, key: musician.id) else { throw StoreError(.notFound, "no musician \(musician.id ?? 0)") }
             try Self.refuseDuplicates(musician, in: db)
             try musician.update(db)
+            if let positions { try Self.writeQualifications(musician: musician.id!, positions, in: db) }
         }
     }
 
@@ -102,10 +106,21 @@ public final class OrchestraGateway: Sendable {
     /// Replaces a musician's qualifications.
     public func setQualifications(musician id: Int64, positions: Set<Int64>) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "DELETE FROM qualification WHERE musicianId = ?", arguments: [id])
-            for position in positions.sorted() {
-                try db.execute(sql: "INSERT INTO qualification(musicianId, positionId) VALUES (?, ?)", arguments: [id, position])
-            }
+            guard try Musician.exists(db, key: id) else { throw StoreError(.notFound, "no musician \(id)") }
+            try Self.writeQualifications(musician: id, positions, in: db)
+        }
+    }
+
+    /// Replaces a musician's qualifications; an id that is no position is refused by name of the field.
+    static func writeQualifications(musician id: Int64, _ positions: Set<Int64>, in db: Database) throws {
+        let known = Set(try Int64.fetchAll(db, sql: "SELECT id FROM position WHERE id IN (SELECT value FROM json_each(?))",
+                                           arguments: [jsonArray(positions)]))
+        if let unknown = positions.sorted().first(where: { !known.contains($0) }) {
+            throw StoreError(.invalidInput, "positionIds: there is no position \(unknown)")
+        }
+        try db.execute(sql: "DELETE FROM qualification WHERE musicianId = ?", arguments: [id])
+        for position in positions.sorted() {
+            try db.execute(sql: "INSERT INTO qualification(musicianId, positionId) VALUES (?, ?)", arguments: [id, position])
         }
     }
 
