@@ -37,8 +37,7 @@ extension OrchestraGateway {
     /// `smsOnRequest`, `smsOnReminder`) and the musician has a phone number. Inside quiet hours it waits
     /// in the outbox until the window ends; the email does not wait.
     func queueSMS(_ type: MessageType, request: SubstituteRequest, musician: Musician, project: Int64?, values: [String: String],
-                  now: Date, in db: Database) throws {
-        let settings = try settings(in: db)
+                  settings: OrchestraSettings, now: Date, in db: Database) throws {
         let wanted = switch type {
         case .request: settings.smsOnRequest
         case .reminder: settings.smsOnReminder
@@ -71,7 +70,8 @@ extension OrchestraGateway {
         let files = try StoredFile.fetchAll(db, sql: """
             SELECT \(StoredFile.columns) FROM fileStorage WHERE sendWith = ? AND (needId = ? OR (needId IS NULL AND projectId = ?)) ORDER BY id
             """, arguments: [sheet, need.id, project.id])
-        let deadline = Self.formatMoment(request.deadlineAt, timeZone: try settings(in: db).timeZone)
+        let settings = try settings(in: db)  // once per message: the email and its SMS twin share it
+        let deadline = Self.formatMoment(request.deadlineAt, timeZone: settings.timeZone)
         let empty = type == .confirmation ? (english ? "Information will follow" : "Information kommer senare")
                                            : (english ? "See the attached information" : "Se bifogad information")
         let values: [String: String] = [
@@ -92,7 +92,7 @@ extension OrchestraGateway {
             sentAt: nil, lastError: nil, createdAt: now)
         try message.insert(db)
         if type == .request || type == .confirmation { try attach(files, to: message.id!, in: db) }
-        try queueSMS(type, request: request, musician: musician, project: project.id, values: values, now: now, in: db)
+        try queueSMS(type, request: request, musician: musician, project: project.id, values: values, settings: settings, now: now, in: db)
     }
 
     /// `yyyy-MM-dd HH:mm` in the orchestra's time zone. Formatters are costly to make: one per zone, used
