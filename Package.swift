@@ -23,6 +23,9 @@ let package = Package(
         // `stagesub fleet status` reads other appliances' /metrics (HTTPS too) without Foundation's URLSession,
         // which would link libcurl into the binary and the .deb's dependencies.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The staff interface's HTML, escaped by the template engine; file uploads from its forms.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(
@@ -57,12 +60,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The staff interface's templates, CSS and JavaScript, compiled into the binary (Resources/README.md).
+        .target(name: "StageSubResources", path: "Resources", resources: [.embedInCode("templates"), .embedInCode("static")]),
         // HTTP: login, roles, the JSON API and its OpenAPI document, musicians' answer pages, health, metrics.
         .target(
             name: "StageSubServer",
             dependencies: [
-                "StageSubStore", "StageSubCore", "StageSubMail",
+                "StageSubStore", "StageSubCore", "StageSubMail", "StageSubResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(

@@ -54,12 +54,20 @@ enum Authentication {
                 throw APIError(.forbidden, "missing or wrong X-CSRF-Token header (it comes with the login response and GET /api/v1/session)")
             }
         }
-        switch route.access {
+        return try authorise(principal, for: route.access, parameters: parameters, state: state, language: nil)
+    }
+
+    /// The scope a principal gets for a route's access rule, or a 403 saying why not (in the page's
+    /// language for pages; the API answers in English).
+    static func authorise(_ principal: Principal, for access: Access, parameters: Parameters, state: ServerState,
+                          language: Language?) throws -> Scope {
+        let words = language?.words
+        switch access {
         case .anonymous, .authenticated:
             return Scope(state: state, principal: principal, orchestra: principal.orchestra,
                          gatewayIfAny: nil, parameters: parameters)
         case .superadmin:
-            guard principal.role == .superadmin else { throw APIError(.forbidden, "only a superadmin may do this") }
+            guard principal.role == .superadmin else { throw APIError(.forbidden, words?[.onlySuperadmin] ?? "only a superadmin may do this") }
             return Scope(state: state, principal: principal, orchestra: nil, gatewayIfAny: nil, parameters: parameters)
         case .orchestra(let minimum):
             guard let orchestra = principal.orchestra else {
@@ -72,7 +80,7 @@ enum Authentication {
             case (.superadmin, .superadmin): allowed = true
             default: allowed = false
             }
-            guard allowed else { throw APIError(.forbidden, "only an admin of the orchestra may do this") }
+            guard allowed else { throw APIError(.forbidden, words?[.onlyAdmin] ?? "only an admin of the orchestra may do this") }
             return Scope(state: state, principal: principal, orchestra: orchestra, gatewayIfAny: try state.gateway(orchestra),
                          parameters: parameters)
         }

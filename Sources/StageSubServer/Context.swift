@@ -129,7 +129,7 @@ struct OutermostMiddleware: RouterMiddleware {
             for field in headers { response.headers.append(field) }
             return response
         }
-        var response = HTML.errorPage(status: status, message: message, language: HTML.language(of: request))
+        var response = ErrorPages.response(status: status, message: message, request: request, requestId: context.requestId, state: state)
         for field in headers { response.headers.append(field) }
         return response
     }

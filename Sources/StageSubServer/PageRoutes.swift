@@ -5,7 +5,8 @@ import NIOCore
 import StageSubCore
 import StageSubStore
 
-/// Routes that are not JSON: the login page, the home page, musicians' answer pages, health and metrics.
+/// Routes that are not JSON but belong to the API document: musicians' answer pages, health and metrics.
+/// (The staff interface's pages are `WebPages`; they are for people and not in the document.)
 /// They are in the same table as the API, so the OpenAPI document lists them too.
 extension ServerState {
     static let loginCSRFCookie = "stagesub_login_csrf"
@@ -30,29 +31,6 @@ extension ServerState {
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
             },
-            APIRoute(method: .get, path: "/login", summary: "The login page.", access: .anonymous, produces: html) { request, _, scope in
-                scope.state.loginPage(language: HTML.language(of: request), error: nil, status: .ok)
-            },
-            APIRoute(method: .post, path: "/login", summary: "Log in from the login page (form: username, password, csrf).",
-                     access: .anonymous, requestContentType: "application/x-www-form-urlencoded", success: (303, nil),
-                     errors: [400, 401, 403, 429], produces: html) { request, context, scope in
-                try await scope.state.formLogin(request, context: context)
-            },
-            APIRoute(method: .post, path: "/logout", summary: "Log out from a page (form: csrf).", access: .anonymous,
-                     requestContentType: "application/x-www-form-urlencoded", success: (303, nil), errors: [403], produces: html) { request, _, scope in
-                let form = HTML.form(try await JSON.body(request, limit: 4096))
-                if let token = Authentication.sessionToken(request), let principal = try scope.state.appliance.authenticate(sessionToken: token) {
-                    guard form["csrf"] == Authentication.csrfToken(sessionToken: token) else {
-                        throw APIError(.forbidden, "the form has expired; reload the page")
-                    }
-                    try scope.state.appliance.logout(principal)
-                }
-                return HTML.redirect("/login", headers: [.setCookie: Authentication.cookie("", expires: nil, secure: scope.state.configuration.secureCookies)])
-            },
-            APIRoute(method: .get, path: "/", summary: "Home: who is logged in, the orchestra's projects and its latest messages.",
-                     access: .anonymous, success: (200, nil), errors: [303], produces: html) { request, _, scope in
-                try scope.state.homePage(request)
-            },
             APIRoute(method: .get, path: "/r/{token}", summary: "A musician's answer page (changes nothing).", access: .anonymous,
                      errors: [403, 404], produces: html) { request, _, scope in
                 try AnswerPages.show(request, scope)
@@ -76,38 +54,6 @@ extension ServerState {
                 try AnswerPages.calendar(request, scope)
             },
         ]
-    }
-
-    func loginPage(language: String, error: String?, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
-        let en = language == "en"
-        let csrf = Appliance.secretHash(UUID().uuidString + String(UInt64.random(in: 0...UInt64.max)))
-        var fields = headers
-        fields.append(HTTPField(name: .setCookie, value: "\(Self.loginCSRFCookie)=\(csrf); Path=/login; HttpOnly; SameSite=Strict"
-                                + (configuration.secureCookies ? "; Secure" : "")))
-        let body = """
-            <div class=card><h1>StageSub</h1>\(error.map { "<p class=error>\(HTML.escape($0))</p>" } ?? "")
-            <form method=post action="/login"><input type=hidden name=csrf value="\(csrf)">
-            <label>\(en ? "Username or email" : "Användarnamn eller e-post")<input type=text name=username autocomplete=username autofocus></label>
-            <label>\(en ? "Password" : "Lösenord")<input type=password name=password autocomplete=current-password></label>
-            <button class=accept>\(en ? "Log in" : "Logga in")</button></form></div>
-            """
-        return HTML.page(title: en ? "Log in — StageSub" : "Logga in — StageSub", language: language, body: body, status: status, headers: fields)
-    }
-
-    func formLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let language = HTML.language(of: request)
-        let form = HTML.form(try await JSON.body(request, limit: 8192))
-        guard let sent = form["csrf"], !sent.isEmpty, sent == request.cookies[Self.loginCSRFCookie]?.value else {
-            return loginPage(language: language, error: language == "en" ? "The form had expired; please try again."
-                             : "Formuläret hade gått ut; försök igen.", status: .forbidden)
-        }
-        switch try await attemptLogin(username: form["username"] ?? "", password: form["password"] ?? "", request: request, context: context) {
-        case .success(let session):
-            return HTML.redirect("/", headers: [.setCookie: Authentication.cookie(session.token, expires: session.expiresAt,
-                                                                                  secure: configuration.secureCookies)])
-        case .failure(let error):
-            return loginPage(language: language, error: error.message, status: error.status, headers: error.headers)
-        }
     }
 
     /// One login attempt, throttled per account (as resolved, however the name was typed) and slowed per
@@ -163,51 +109,5 @@ extension ServerState {
         }
         let address = forwarded.trimmingCharacters(in: .whitespaces)
         return address.isEmpty ? context.remoteAddress : address
-    }
-
-    func homePage(_ request: Request) throws -> Response {
-        guard let token = Authentication.sessionToken(request), let principal = try appliance.authenticate(sessionToken: token),
-              let user = principal.user else {
-            return HTML.redirect("/login")
-        }
-        let language = user.preferredLanguage == "en" ? "en" : HTML.language(of: request)
-        let e = HTML.escape
-        var body = "<div class=card><p class=note>\(e(user.username)) · \(e(user.role.rawValue))"
-        if let orchestra = principal.orchestra { body += " · \(e(orchestra.name))" }
-        body += "</p><form method=post action=\"/logout\"><input type=hidden name=csrf value=\"\(Authentication.csrfToken(sessionToken: token))\">"
-            + "<button class=decline>\(language == "en" ? "Log out" : "Logga ut")</button></form>"
-            + "<p class=note>JSON API: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a></p></div>"
-        if let orchestra = principal.orchestra {
-            let gateway = try gateway(orchestra)
-            body += "<div class=card><h2>\(language == "en" ? "Projects" : "Projekt")</h2><table>"
-            for project in try gateway.projects(includeArchived: false, limit: 20, offset: 0).items {
-                let needs = try gateway.needs(project: project.id!)
-                let states = needs.map(\.status.rawValue)
-                body += "<tr><td>\(e(project.startDate))</td><td>\(e(project.name))</td><td>\(needs.count) · \(e(Set(states).sorted().joined(separator: ", ")))</td></tr>"
-            }
-            body += "</table></div><div class=card><h2>\(language == "en" ? "Latest messages (outbox)" : "Senaste meddelanden (utkorg)")</h2><table>"
-            for message in try gateway.outbox(status: nil, limit: 15, offset: 0).items {
-                let state = message.status == .failed ? "<span class=error>\(e(message.status.rawValue))</span>" : e(message.status.rawValue)
-                let reason = message.lastError.map { "<br><span class=note>\(e($0))</span>" } ?? ""
-                body += "<tr><td>\(e(message.type.rawValue))<br>\(state)\(reason)</td><td>\(e(message.recipient))</td><td>\(linkify(message.body))</td></tr>"
-            }
-            body += "</table></div>"
-        } else if user.role == .superadmin {
-            body += "<div class=card><h2>Orchestras</h2><table>"
-            for orchestra in try appliance.registry.orchestras() {
-                body += "<tr><td>\(e(orchestra.slug))</td><td>\(e(orchestra.name))</td><td>\(e(orchestra.status.rawValue))</td></tr>"
-            }
-            body += "</table></div>"
-        }
-        return HTML.page(title: "StageSub", language: language, body: body)
-    }
-
-    /// Escapes a message and makes its answer links clickable (the demo's musicians answer from here).
-    func linkify(_ text: String) -> String {
-        HTML.escape(text).split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.split(separator: " ", omittingEmptySubsequences: false).map { word in
-                word.contains("/r/") && word.hasPrefix("http") ? "<a href=\"\(word)\">\(word)</a>" : String(word)
-            }.joined(separator: " ")
-        }.joined(separator: "<br>")
     }
 }

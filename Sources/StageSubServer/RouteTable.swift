@@ -205,6 +205,11 @@ extension ServerState {
     /// who entered), the route and the ids in its path, when, from where. Written after the change, in its
     /// own transaction: a crash between the two can lose the entry, never the change.
     func audit(_ route: APIRoute, scope: Scope, request: Request, context: AppRequestContext, response: Response) {
+        audit(action: "\(route.method.rawValue) \(route.path)", parameters: route.pathParameters, scope: scope, request: request,
+              context: context, response: response)
+    }
+
+    func audit(action: String, parameters: [String], scope: Scope, request: Request, context: AppRequestContext, response: Response) {
         guard response.status.code < 400, let gateway = scope.gatewayIfAny, let principal = scope.principal else { return }
         let kind: AuditEntry.ActorKind
         let actorId: Int64?
@@ -212,9 +217,9 @@ extension ServerState {
         case .user(let user): (kind, actorId) = (user.role == .superadmin ? .superadmin : .user, user.id)
         case .apiKey(let key): (kind, actorId) = (.apiKey, key.id)
         }
-        let target = route.pathParameters.map { "\($0)=\(scope.parameters.get($0) ?? "")" }.joined(separator: " ")
+        let target = parameters.map { "\($0)=\(scope.parameters.get($0) ?? "")" }.joined(separator: " ")
         let entry = AuditEntry(at: clock.now(), actorKind: kind, actorId: actorId, actorName: principal.actorName,
-                               action: "\(route.method.rawValue) \(route.path)", target: target,
+                               action: action, target: target,
                                clientAddress: clientAddress(request, context), status: Int(response.status.code))
         do { try gateway.recordAudit(entry) } catch {
             context.logger.error("audit entry not written", metadata: ["action": "\(entry.action)", "error": "\(error.message)"])
@@ -237,6 +242,9 @@ extension ServerState {
 
     var apiRouteShapes: [(method: String, parts: [Substring])] {
         activeRoutes.map { ($0.method.rawValue, $0.path.split(separator: "/")) }
+            + WebPages.all.flatMap { page in
+                [(page.method.rawValue, page.path.split(separator: "/"))] + (page.method == .get ? [("HEAD", page.path.split(separator: "/"))] : [])
+            }
     }
 
     /// Every route of the appliance, pages and API: the router and the OpenAPI document are made from it.

@@ -84,6 +84,7 @@ public final class ServerState: Sendable {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: OutermostMiddleware(state: self))
         for route in activeRoutes { route.register(on: router, state: self) }
+        for page in WebPages.all { page.register(on: router, state: self) }
         return router
     }
 

@@ -163,7 +163,7 @@ struct AuthenticationTests {
         let fixture = try Fixture()
         try await fixture.test { client in
             let page = try await client.call(.get, "/login")
-            #expect(page.status == 200 && page.text.contains("<form method=post action=\"/login\">"))
+            #expect(page.status == 200 && page.text.contains("<form method=\"post\" action=\"/login\""))
             let csrfCookie = try #require(page.headers[.setCookie])
             let csrf = String(csrfCookie.split(separator: ";")[0].split(separator: "=")[1])
             let forged = try await client.call(.post, "/login", body: "username=alpha-admin&password=\(Fixture.password)&csrf=\(csrf)")
@@ -173,7 +173,7 @@ struct AuthenticationTests {
             #expect(ok.status == 303 && ok.headers[.location] == "/")
             let session = String(try #require(ok.headers[.setCookie]).split(separator: ";")[0])
             let home = try await client.call(.get, "/", headers: [.cookie: session])
-            #expect(home.status == 200 && home.text.contains("Alpha Sinfonietta") && home.text.contains("Project 1"))
+            #expect(home.status == 200 && home.text.contains("Alpha Sinfonietta"))
             #expect(try await client.call(.get, "/").status == 303)
         }
     }

@@ -58,3 +58,56 @@ extension Appliance {
         try registry.users(orchestraId: slug.map { (s) throws(StoreError) in try orchestra(s).id! })
     }
 }
+
+extension Appliance {
+    /// The language a user reads the interface in (sv or en).
+    public func setPreferredLanguage(_ language: String, user id: Int64) throws(StoreError) {
+        guard ["sv", "en"].contains(language) else { throw StoreError(.invalidInput, "language must be sv or en") }
+        let timestamp = now()
+        try registry.write { db in
+            try db.execute(sql: "UPDATE user SET preferredLanguage = ?, updatedAt = ? WHERE id = ?", arguments: [language, timestamp, id])
+        }
+    }
+
+    /// Makes an orchestra's user an admin or a user; the orchestra keeps at least one active admin.
+    public func setRole(_ role: User.Role, of nameOrEmail: String) throws(StoreError) {
+        let user = try user(nameOrEmail)
+        guard role != .superadmin, user.role != .superadmin, let orchestra = user.orchestraId else {
+            throw StoreError(.invalidInput, "only an orchestra's admins and users change roles")
+        }
+        if user.role == .admin, role == .user {
+            let others = try registry.users(orchestraId: orchestra).filter { $0.role == .admin && $0.active && $0.id != user.id }
+            if others.isEmpty { throw StoreError(.conflict, "\(user.username) is the orchestra's last active admin; make another admin first") }
+        }
+        let timestamp = now()
+        try registry.write { db in
+            try db.execute(sql: "UPDATE user SET role = ?, updatedAt = ? WHERE id = ?", arguments: [role.rawValue, timestamp, user.id])
+            try Registry.log("info", "user", "\(user.username) is now \(role.rawValue)", orchestraId: orchestra, userId: user.id, at: timestamp, in: db)
+        }
+    }
+
+    /// Lets a disabled user log in again.
+    public func enableUser(_ nameOrEmail: String) throws(StoreError) {
+        let user = try user(nameOrEmail)
+        try registry.setActive(true, user: user.id!, at: now())
+        try registry.log("info", "user", "enabled \(user.username)", orchestraId: user.orchestraId, userId: user.id, at: now())
+    }
+
+    /// A user's sessions that have not expired, the latest seen first.
+    public func sessions(of user: Int64) throws(StoreError) -> [Session] {
+        let timestamp = now()
+        return try registry.read { db in
+            try Session.fetchAll(db, sql: "SELECT * FROM session WHERE userId = ? AND expiresAt > ? ORDER BY lastSeenAt DESC",
+                                 arguments: [user, timestamp])
+        }
+    }
+
+    /// Ends every session of the principal's user but the one it is using ("log out everywhere else").
+    public func endOtherSessions(_ principal: Principal) throws(StoreError) -> Int {
+        guard let user = principal.user, let keep = principal.sessionHash else { throw StoreError(.forbidden, "only a logged-in user has sessions") }
+        return try registry.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE userId = ? AND tokenHash != ?", arguments: [user.id, keep])
+            return db.changesCount
+        }
+    }
+}

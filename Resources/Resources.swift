@@ -1,0 +1,21 @@
+// The staff interface's templates and static files, compiled into the binary so it stays one file. Every
+// file under templates/ and static/ is listed here; a test fails when one is missing from the list.
+
+/// The embedded files by name: templates without their `.mustache` extension.
+public enum StageSubAssets {
+    public static let templates: [String: String] = [
+        "layout": text(PackageResources.layout_mustache),
+        "login": text(PackageResources.login_mustache),
+        "error": text(PackageResources.error_mustache),
+        "dashboard": text(PackageResources.dashboard_mustache),
+        "superadmin": text(PackageResources.superadmin_mustache),
+        "staffing": text(PackageResources.staffing_mustache),
+    ]
+
+    public static let staticFiles: [String: [UInt8]] = [
+        "app.css": PackageResources.app_css,
+        "app.js": PackageResources.app_js,
+    ]
+
+    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+}

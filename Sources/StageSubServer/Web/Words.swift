@@ -1,0 +1,293 @@
+import StageSubCore
+import StageSubStore
+
+/// Every text of the staff interface, in Swedish and English. A word is a case: a template that names a
+/// key not here fails the template test, and a case without both languages does not compile.
+enum Word: String, CaseIterable, Sendable {
+    case skipToContent
+    case navMain
+    case navDashboard
+    case navMusicians
+    case navProjects
+    case navLists
+    case navInstruments
+    case navCommunication
+    case navSettings
+    case logIn
+    case logOut
+    case usernameOrEmail
+    case password
+    case otherLanguage
+    case loginFailed
+    case loginThrottled
+    case loginDisabled
+    case formExpired
+    case onlyAdmin
+    case onlySuperadmin
+    case demoBanner
+    case demoNow
+    case demoMoved
+    case demoPlusHour
+    case demoPlusDay
+    case demoBadHours
+    case doneClockMoved
+    case errorCode
+    case requestId
+    case backHome
+    case errorNotFound
+    case errorNotFoundTitle
+    case errorNotFoundAdvice
+    case errorForbiddenTitle
+    case errorForbiddenAdvice
+    case errorConflictTitle
+    case errorConflictAdvice
+    case errorLoginTitle
+    case errorServerTitle
+    case errorServerAdvice
+    case errorBadRequestTitle
+    case superadminTitle
+    case superadminIntro
+    case superadminInside
+    case superadminLeave
+    case superadminEnter
+    case superadminNone
+    case orchestra
+    case slug
+    case status
+    case actions
+    case done
+    case onboardingTitle
+    case onboardingIntro
+    case onboardingPositions
+    case onboardingMusicians
+    case onboardingMusiciansHint
+    case onboardingLists
+    case onboardingProject
+    case onboardingNeed
+    case onboardingSend
+    case dashPending
+    case dashAnsweredWeek
+    case dashResponseRate
+    case dashActiveMusicians
+    case dashWaiting
+    case dashNothingWaiting
+    case dashUnfilled
+    case dashAllFilled
+    case dashUpcoming
+    case dashNoUpcoming
+    case dashActivity
+    case dashNoActivity
+    case project
+    case date
+    case dates
+    case position
+    case booked
+    case waitingAnswers
+    case staffing
+    case noNeedsYet
+    case projectCreate
+    case roleSuperadmin
+    case roleAdmin
+    case roleUser
+    case statusActive
+    case statusPendingOrchestra
+    case statusSuspended
+    case needActive
+    case needPaused
+    case needCancelled
+    case needFilled
+    case requestPending
+    case requestAccepted
+    case requestDeclined
+    case requestCancelled
+    case requestTimedOut
+    case requestWithdrawn
+    case strategySequential
+    case strategyParallel
+    case strategyFirstCome
+    case activityAccepted
+    case activityDeclined
+    case activityWithdrawn
+    case activityReleased
+    case activityTimedOut
+    // @cases-end
+}
+
+extension Word {
+    var text: (sv: String, en: String) {
+        switch self {
+        case .skipToContent: ("Till innehållet", "Skip to content")
+        case .navMain: ("Huvudmeny", "Main menu")
+        case .navDashboard: ("Översikt", "Dashboard")
+        case .navMusicians: ("Musiker", "Musicians")
+        case .navProjects: ("Projekt", "Projects")
+        case .navLists: ("Rankinglistor", "Ranking lists")
+        case .navInstruments: ("Instrument", "Instruments")
+        case .navCommunication: ("Kommunikation", "Communication")
+        case .navSettings: ("Inställningar", "Settings")
+        case .logIn: ("Logga in", "Log in")
+        case .logOut: ("Logga ut", "Log out")
+        case .usernameOrEmail: ("Användarnamn eller e-post", "Username or email")
+        case .password: ("Lösenord", "Password")
+        case .otherLanguage: ("In English", "På svenska")
+        case .loginFailed: ("Fel användarnamn eller lösenord.", "Wrong username or password.")
+        case .loginThrottled: ("För många misslyckade inloggningar. Vänta en stund och försök igen.", "Too many failed logins. Wait a while and try again.")
+        case .loginDisabled: ("Kontot är avstängt eller orkestern är inte aktiv. Kontakta en administratör.", "The account is disabled or the orchestra is not active. Ask an admin.")
+        case .formExpired: ("Formuläret hade gått ut. Ladda om sidan och försök igen.", "The form had expired. Reload the page and try again.")
+        case .onlyAdmin: ("Bara orkesterns administratörer kan göra det här.", "Only the orchestra's admins can do this.")
+        case .onlySuperadmin: ("Bara en superadministratör kan göra det här.", "Only a superadmin can do this.")
+        case .demoBanner: ("Demoläge", "Demo mode")
+        case .demoNow: ("Klockan i demon", "Demo time")
+        case .demoMoved: ("framflyttad", "moved forward")
+        case .demoPlusHour: ("+1 timme", "+1 hour")
+        case .demoPlusDay: ("+1 dag", "+1 day")
+        case .demoBadHours: ("Välj hur långt klockan ska flyttas.", "Choose how far to move the clock.")
+        case .doneClockMoved: ("Klockan är framflyttad; det som förföll är gjort.", "The clock moved forward; what fell due was done.")
+        case .errorCode: ("Felkod", "Error code")
+        case .requestId: ("förfrågan-id", "request id")
+        case .backHome: ("Till startsidan", "Back to the start page")
+        case .errorNotFound: ("Sidan finns inte.", "There is no such page.")
+        case .errorNotFoundTitle: ("Hittades inte", "Not found")
+        case .errorNotFoundAdvice: ("Kontrollera adressen, eller gå tillbaka och välj igen.", "Check the address, or go back and choose again.")
+        case .errorForbiddenTitle: ("Inte tillåtet", "Not allowed")
+        case .errorForbiddenAdvice: ("Be en administratör i orkestern om behörighet om du behöver göra detta.", "Ask an admin of your orchestra if you need to do this.")
+        case .errorConflictTitle: ("Går inte just nu", "Not possible right now")
+        case .errorConflictAdvice: ("Något har ändrats sedan sidan visades. Ladda om sidan, se hur det ser ut nu och försök igen.", "Something changed since the page was shown. Reload it, look at how things are now, and try again.")
+        case .errorLoginTitle: ("Logga in först", "Log in first")
+        case .errorServerTitle: ("Något gick fel hos oss", "Something went wrong on our side")
+        case .errorServerAdvice: ("Försök igen om en stund. Om felet står kvar: ge förfrågan-id:t till den som driftar StageSub.", "Try again in a while. If it persists, give the request id to whoever runs StageSub.")
+        case .errorBadRequestTitle: ("Något stämmer inte", "Something is not right")
+        case .superadminTitle: ("Orkestrar", "Orchestras")
+        case .superadminIntro: ("Välj en orkester att arbeta i. Det loggas.", "Choose an orchestra to work in. This is logged.")
+        case .superadminInside: ("Du arbetar i", "You are working in")
+        case .superadminLeave: ("Lämna orkestern", "Leave the orchestra")
+        case .superadminEnter: ("Gå in", "Enter")
+        case .superadminNone: ("Inga orkestrar ännu.", "No orchestras yet.")
+        case .orchestra: ("Orkester", "Orchestra")
+        case .slug: ("Kortnamn", "Slug")
+        case .status: ("Status", "Status")
+        case .actions: ("Åtgärder", "Actions")
+        case .done: ("Klart", "Done")
+        case .onboardingTitle: ("Kom igång", "Getting started")
+        case .onboardingIntro: ("Från tom orkester till första förfrågan. Listan försvinner när allt är gjort.", "From an empty orchestra to the first request. This list disappears when everything is done.")
+        case .onboardingPositions: ("Instrument och stämmor", "Instruments and positions")
+        case .onboardingMusicians: ("Lägg till musiker", "Add musicians")
+        case .onboardingMusiciansHint: ("eller importera en CSV-fil från Excel", "or import a CSV file from Excel")
+        case .onboardingLists: ("Ranka musiker på en A-lista", "Rank musicians on an A list")
+        case .onboardingProject: ("Skapa ett projekt", "Create a project")
+        case .onboardingNeed: ("Lägg till ett behov i projektet", "Add a need to the project")
+        case .onboardingSend: ("Förhandsgranska och skicka första förfrågan", "Preview and send the first request")
+        case .dashPending: ("förfrågningar väntar på svar", "requests waiting for an answer")
+        case .dashAnsweredWeek: ("svar de senaste 7 dagarna", "answers in the last 7 days")
+        case .dashResponseRate: ("svarsfrekvens (30 dagar)", "response rate (30 days)")
+        case .dashActiveMusicians: ("aktiva musiker", "active musicians")
+        case .dashWaiting: ("Väntar på svar", "Waiting for answers")
+        case .dashNothingWaiting: ("Inga förfrågningar väntar på svar.", "No requests are waiting for an answer.")
+        case .dashUnfilled: ("Ej tillsatta behov, efter datum", "Unfilled needs by date")
+        case .dashAllFilled: ("Alla behov är tillsatta.", "Every need is filled.")
+        case .dashUpcoming: ("Kommande projekt", "Upcoming projects")
+        case .dashNoUpcoming: ("Inga kommande projekt.", "No upcoming projects.")
+        case .dashActivity: ("Senaste händelser", "Latest activity")
+        case .dashNoActivity: ("Inga svar ännu.", "No answers yet.")
+        case .project: ("Projekt", "Project")
+        case .date: ("Datum", "Date")
+        case .dates: ("Datum", "Dates")
+        case .position: ("Stämma", "Position")
+        case .booked: ("Bokade", "Booked")
+        case .waitingAnswers: ("Väntar", "Waiting")
+        case .staffing: ("Bemanning", "Staffing")
+        case .noNeedsYet: ("inga behov ännu", "no needs yet")
+        case .projectCreate: ("Nytt projekt", "New project")
+        case .roleSuperadmin: ("superadministratör", "superadmin")
+        case .roleAdmin: ("administratör", "admin")
+        case .roleUser: ("användare", "user")
+        case .statusActive: ("aktiv", "active")
+        case .statusPendingOrchestra: ("väntar", "pending")
+        case .statusSuspended: ("avstängd", "suspended")
+        case .needActive: ("skickar", "asking")
+        case .needPaused: ("pausad", "paused")
+        case .needCancelled: ("avbruten", "cancelled")
+        case .needFilled: ("tillsatt", "filled")
+        case .requestPending: ("väntar på svar", "waiting")
+        case .requestAccepted: ("tackade ja", "accepted")
+        case .requestDeclined: ("tackade nej", "declined")
+        case .requestCancelled: ("återkallad", "withdrawn by us")
+        case .requestTimedOut: ("svarade inte i tid", "timed out")
+        case .requestWithdrawn: ("lämnade återbud", "withdrew")
+        case .strategySequential: ("en i taget", "one at a time")
+        case .strategyParallel: ("parallellt", "in parallel")
+        case .strategyFirstCome: ("först till kvarn", "first come")
+        case .activityAccepted: ("tackade ja till", "accepted")
+        case .activityDeclined: ("tackade nej till", "declined")
+        case .activityWithdrawn: ("lämnade återbud till", "withdrew from")
+        case .activityReleased: ("avbokades från", "was released from")
+        case .activityTimedOut: ("svarade inte på", "did not answer")
+        // @texts-end
+        }
+    }
+
+    /// Words that a redirect may show as its notice (`?done=doneSaved`).
+    var isNotice: Bool { rawValue.hasPrefix("done") }
+}
+
+/// The words of one language, and the names of the domain's values in it.
+struct Words: Sendable {
+    let language: Language
+
+    subscript(_ word: Word) -> String { language == .en ? word.text.en : word.text.sv }
+
+    func role(_ role: User.Role) -> String {
+        switch role {
+        case .superadmin: return self[.roleSuperadmin]
+        case .admin: return self[.roleAdmin]
+        case .user: return self[.roleUser]
+        }
+    }
+
+    func orchestraStatus(_ status: Orchestra.Status) -> String {
+        switch status {
+        case .active: return self[.statusActive]
+        case .pending: return self[.statusPendingOrchestra]
+        case .suspended: return self[.statusSuspended]
+        }
+    }
+
+    func needStatus(_ status: NeedStatus) -> String {
+        switch status {
+        case .active: return self[.needActive]
+        case .paused: return self[.needPaused]
+        case .cancelled: return self[.needCancelled]
+        case .filled: return self[.needFilled]
+        }
+    }
+
+    func requestStatus(_ status: RequestStatus) -> String {
+        switch status {
+        case .pending: return self[.requestPending]
+        case .accepted: return self[.requestAccepted]
+        case .declined: return self[.requestDeclined]
+        case .cancelled: return self[.requestCancelled]
+        case .timedOut: return self[.requestTimedOut]
+        case .withdrawn: return self[.requestWithdrawn]
+        }
+    }
+
+    func strategy(_ strategy: RequestStrategy) -> String {
+        switch strategy {
+        case .sequential: return self[.strategySequential]
+        case .parallel: return self[.strategyParallel]
+        case .firstCome: return self[.strategyFirstCome]
+        }
+    }
+
+    /// "tackade ja till" / "accepted": the dashboard's activity lines.
+    func activityVerb(_ status: RequestStatus) -> String {
+        switch status {
+        case .accepted: return self[.activityAccepted]
+        case .declined: return self[.activityDeclined]
+        case .withdrawn: return self[.activityWithdrawn]
+        case .cancelled: return self[.activityReleased]
+        case .pending, .timedOut: return self[.activityTimedOut]
+        }
+    }
+}
