@@ -10,6 +10,11 @@ public enum StageSubAssets {
         "dashboard": text(PackageResources.dashboard_mustache),
         "superadmin": text(PackageResources.superadmin_mustache),
         "staffing": text(PackageResources.staffing_mustache),
+        "field": text(PackageResources.field_mustache),
+        "musicians": text(PackageResources.musicians_mustache),
+        "musician": text(PackageResources.musician_mustache),
+        "musician-form": text(PackageResources.musician_form_mustache),
+        "import": text(PackageResources.import_mustache),
     ]
 
     public static let staticFiles: [String: [UInt8]] = [

@@ -110,6 +110,79 @@ enum Word: String, CaseIterable, Sendable {
     case activityWithdrawn
     case activityReleased
     case activityTimedOut
+    case musicianNew
+    case importCSV
+    case search
+    case searchMusiciansHint
+    case instrument
+    case all
+    case localOnly
+    case filter
+    case name
+    case plays
+    case playsNothing
+    case email
+    case phone
+    case phoneHint
+    case local
+    case noMusiciansFound
+    case previous
+    case next
+    case statusCurrent
+    case statusInactive
+    case statusArchived
+    case positionsPlayed
+    case save
+    case cancel
+    case edit
+    case restore
+    case archive
+    case archiveConfirm
+    case musicianArchivedNote
+    case language
+    case languageSwedish
+    case languageEnglish
+    case yes
+    case no
+    case notes
+    case requestsSent
+    case acceptedCount
+    case declinedCount
+    case acceptanceRate
+    case responseRate
+    case medianResponse
+    case requestHistory
+    case sent
+    case answered
+    case noRequestsYet
+    case importDone
+    case importChecked
+    case importIgnored
+    case importProblems
+    case line
+    case importCommit
+    case importSeeRoster
+    case importIntro
+    case importFile
+    case importPaste
+    case importCheck
+    case importNothing
+    case firstName
+    case lastName
+    case localResidence
+    case activeMusician
+    case activeMusicianHint
+    case formHasErrors
+    case errorRequired
+    case errorEmail
+    case errorDate
+    case errorNumber
+    case errorDuplicate
+    case doneCreated
+    case doneSaved
+    case doneArchived
+    case doneRestored
+    case doneImported
     // @cases-end
 }
 
@@ -222,6 +295,79 @@ extension Word {
         case .activityWithdrawn: ("lämnade återbud till", "withdrew from")
         case .activityReleased: ("avbokades från", "was released from")
         case .activityTimedOut: ("svarade inte på", "did not answer")
+        case .musicianNew: ("Ny musiker", "New musician")
+        case .importCSV: ("Importera CSV", "Import CSV")
+        case .search: ("Sök", "Search")
+        case .searchMusiciansHint: ("namn, e-post eller telefon", "name, email or phone")
+        case .instrument: ("Instrument", "Instrument")
+        case .all: ("Alla", "All")
+        case .localOnly: ("Bara lokalt boende", "Local residents only")
+        case .filter: ("Filtrera", "Filter")
+        case .name: ("Namn", "Name")
+        case .plays: ("Spelar", "Plays")
+        case .playsNothing: ("Inga stämmor valda ännu", "No positions chosen yet")
+        case .email: ("E-post", "Email")
+        case .phone: ("Telefon", "Phone")
+        case .phoneHint: ("För SMS, med landsnummer: +46 70 123 45 67", "For SMS, with country code: +46 70 123 45 67")
+        case .local: ("Lokal", "Local")
+        case .noMusiciansFound: ("Inga musiker matchar.", "No musicians match.")
+        case .previous: ("Föregående", "Previous")
+        case .next: ("Nästa", "Next")
+        case .statusCurrent: ("aktiva", "current")
+        case .statusInactive: ("inaktiv", "inactive")
+        case .statusArchived: ("arkiverad", "archived")
+        case .positionsPlayed: ("Stämmor musikern kan spela", "Positions the musician plays")
+        case .save: ("Spara", "Save")
+        case .cancel: ("Avbryt", "Cancel")
+        case .edit: ("Redigera", "Edit")
+        case .restore: ("Återställ", "Restore")
+        case .archive: ("Arkivera", "Archive")
+        case .archiveConfirm: ("Arkivera musikern? Hen får inga nya förfrågningar, men historiken finns kvar.", "Archive this musician? They get no new requests; their history stays.")
+        case .musicianArchivedNote: ("Musikern är arkiverad: hen får inga förfrågningar och syns inte i listorna.", "This musician is archived: they get no requests and are not shown in lists.")
+        case .language: ("Språk", "Language")
+        case .languageSwedish: ("svenska", "Swedish")
+        case .languageEnglish: ("engelska", "English")
+        case .yes: ("ja", "yes")
+        case .no: ("nej", "no")
+        case .notes: ("Anteckningar", "Notes")
+        case .requestsSent: ("Förfrågningar", "Requests")
+        case .acceptedCount: ("Tackat ja", "Accepted")
+        case .declinedCount: ("Tackat nej", "Declined")
+        case .acceptanceRate: ("Andel ja (av svar)", "Acceptance rate (of answers)")
+        case .responseRate: ("Svarsfrekvens", "Response rate")
+        case .medianResponse: ("Svarstid (median)", "Response time (median)")
+        case .requestHistory: ("Förfrågningar", "Requests")
+        case .sent: ("Skickad", "Sent")
+        case .answered: ("Svarade", "Answered")
+        case .noRequestsYet: ("Inga förfrågningar ännu.", "No requests yet.")
+        case .importDone: ("Importen är klar", "The import is done")
+        case .importChecked: ("Kontroll av filen", "The file, checked")
+        case .importIgnored: ("Kolumner som inte läses", "Columns not read")
+        case .importProblems: ("Rader att rätta (inget importeras förrän alla är rätt)", "Rows to fix (nothing is imported until all are right)")
+        case .line: ("Rad", "Line")
+        case .importCommit: ("Importera musikerna", "Import the musicians")
+        case .importSeeRoster: ("Till musikerlistan", "To the roster")
+        case .importIntro: ("En CSV-fil från Excel (semikolon eller komma) med rubrikerna förnamn, efternamn, e-post och gärna telefon, språk, lokalt boende och anteckningar (stämmor väljs sedan per musiker eller i listorna). Först kontrolleras filen; inget sparas förrän du bekräftar.", "A CSV file from Excel (semicolon or comma) with the headers first name, last name, email and optionally phone, language, local residence and notes (positions are chosen afterwards per musician or on the lists). The file is checked first; nothing is saved until you confirm.")
+        case .importFile: ("CSV-fil", "CSV file")
+        case .importPaste: ("…eller klistra in innehållet", "…or paste its contents")
+        case .importCheck: ("Kontrollera filen", "Check the file")
+        case .importNothing: ("Välj en fil eller klistra in innehållet.", "Choose a file or paste its contents.")
+        case .firstName: ("Förnamn", "First name")
+        case .lastName: ("Efternamn", "Last name")
+        case .localResidence: ("Bor lokalt (ingen resa eller logi behövs)", "Lives locally (no travel or lodging needed)")
+        case .activeMusician: ("Tillfrågas", "Available for requests")
+        case .activeMusicianHint: ("Av: hen står kvar i listorna men hoppas över.", "Off: they stay on lists but are passed over.")
+        case .formHasErrors: ("Några fält behöver rättas; se nedan.", "Some fields need fixing; see below.")
+        case .errorRequired: ("Fyll i det här fältet.", "Fill in this field.")
+        case .errorEmail: ("Skriv en e-postadress, till exempel namn@exempel.se.", "Enter an email address, for example name@example.com.")
+        case .errorDate: ("Skriv ett datum ÅÅÅÅ-MM-DD mellan 2000 och 2100.", "Enter a date YYYY-MM-DD between 2000 and 2100.")
+        case .errorNumber: ("Skriv ett heltal", "Enter a whole number")
+        case .errorDuplicate: ("Finns redan:", "Already taken:")
+        case .doneCreated: ("Skapad.", "Created.")
+        case .doneSaved: ("Sparat.", "Saved.")
+        case .doneArchived: ("Arkiverad.", "Archived.")
+        case .doneRestored: ("Återställd.", "Restored.")
+        case .doneImported: ("Musikerna är importerade.", "The musicians are imported.")
         // @texts-end
         }
     }
