@@ -15,6 +15,12 @@ public enum StageSubAssets {
         "musician": text(PackageResources.musician_mustache),
         "musician-form": text(PackageResources.musician_form_mustache),
         "import": text(PackageResources.import_mustache),
+        "projects": text(PackageResources.projects_mustache),
+        "project": text(PackageResources.project_mustache),
+        "project-form": text(PackageResources.project_form_mustache),
+        "project-preview": text(PackageResources.project_preview_mustache),
+        "plan": text(PackageResources.plan_mustache),
+        "need": text(PackageResources.need_mustache),
     ]
 
     public static let staticFiles: [String: [UInt8]] = [

@@ -183,6 +183,115 @@ enum Word: String, CaseIterable, Sendable {
     case doneArchived
     case doneRestored
     case doneImported
+    case passNotOnRoster
+    case passArchived
+    case passInactive
+    case passNotQualified
+    case passNotLocal
+    case passAlreadyAsked
+    case passConflict
+    case passBetterElsewhere
+    case passWaiting
+    case holdPaused
+    case holdCancelled
+    case holdFilled
+    case holdAwaiting
+    case holdAllPending
+    case holdExhausted
+    case upcoming
+    case past
+    case sortBy
+    case sortStart
+    case sortAdded
+    case needs
+    case noProjects
+    case projectName
+    case startDate
+    case endDate
+    case weekFollows
+    case rehearsals
+    case rehearsalsHint
+    case concertInfo
+    case notesInternal
+    case errorEndBeforeStart
+    case previewProject
+    case archiveProjectConfirm
+    case noNeeds
+    case list
+    case strategy
+    case needAdd
+    case needAddButton
+    case quantity
+    case listA
+    case listB
+    case listC
+    case customList
+    case listHint
+    case strategyHint
+    case responseTimeHours
+    case maxRecipients
+    case maxRecipientsHint
+    case files
+    case file
+    case noFiles
+    case deleteFileConfirm
+    case delete
+    case sendWith
+    case sendWithRequest
+    case sendWithConfirmation
+    case upload
+    case customLists
+    case customListsIntro
+    case noCustomLists
+    case customListFrom
+    case customListCreate
+    case groupEmail
+    case groupEmailIntro
+    case subject
+    case message
+    case groupEmailSend
+    case groupEmailHistory
+    case planAsk
+    case planConflict
+    case planNobody
+    case planQueue
+    case planPassed
+    case previewIntro
+    case sendProject
+    case preview
+    case sendRequests
+    case pause
+    case resume
+    case responseTime
+    case requests
+    case musician
+    case reminder
+    case deadline
+    case bookedDirectly
+    case withdrawConfirm
+    case recordWithdrawal
+    case needChange
+    case needChangeHint
+    case bookDirectly
+    case bookDirectlyIntro
+    case book
+    case cancelNeed
+    case cancelNeedIntro
+    case typeToConfirm
+    case cancelConfirmWord
+    case errorTypeConfirm
+    case errorChooseFile
+    case doneSent
+    case doneNothingToSend
+    case doneUploaded
+    case doneDeleted
+    case doneGroupEmail
+    case donePaused
+    case doneResumed
+    case doneCancelled
+    case doneBooked
+    case doneWithdrawal
+    case doneNeedCreated
     // @cases-end
 }
 
@@ -368,6 +477,115 @@ extension Word {
         case .doneArchived: ("Arkiverad.", "Archived.")
         case .doneRestored: ("Återställd.", "Restored.")
         case .doneImported: ("Musikerna är importerade.", "The musicians are imported.")
+        case .passNotOnRoster: ("finns inte i registret", "not on the roster")
+        case .passArchived: ("arkiverad", "archived")
+        case .passInactive: ("tillfrågas inte just nu", "not available for requests")
+        case .passNotQualified: ("spelar inte stämman", "does not play the position")
+        case .passNotLocal: ("bor inte lokalt", "not a local resident")
+        case .passAlreadyAsked: ("redan tillfrågad i projektet", "already asked in this project")
+        case .passConflict: ("upptagen i ett överlappande projekt", "busy in an overlapping project")
+        case .passBetterElsewhere: ("rankad högre för ett annat behov", "ranked higher for another need")
+        case .passWaiting: ("i kö", "in the queue")
+        case .holdPaused: ("Behovet är pausat: ingen ny tillfrågas.", "The need is paused: nobody new is asked.")
+        case .holdCancelled: ("Behovet är avbrutet.", "The need is cancelled.")
+        case .holdFilled: ("Behovet är tillsatt.", "The need is filled.")
+        case .holdAwaiting: ("Väntar på svar innan nästa tillfrågas.", "Waiting for answers before the next is asked.")
+        case .holdAllPending: ("Alla platser har en förfrågan ute.", "Every place has a request out.")
+        case .holdExhausted: ("Listan har ingen kvar att fråga. Lägg till musiker i listan eller boka direkt.", "The list has nobody left to ask. Add musicians to the list or book directly.")
+        case .upcoming: ("Kommande", "Upcoming")
+        case .past: ("Tidigare", "Past")
+        case .sortBy: ("Sortera", "Sort by")
+        case .sortStart: ("Startdatum", "Start date")
+        case .sortAdded: ("Senast tillagda", "Latest added")
+        case .needs: ("Behov", "Needs")
+        case .noProjects: ("Inga projekt här.", "No projects here.")
+        case .projectName: ("Projektets namn", "Project name")
+        case .startDate: ("Första dag", "First day")
+        case .endDate: ("Sista dag", "Last day")
+        case .weekFollows: ("Veckonumret räknas ut från datumet.", "The week number follows from the date.")
+        case .rehearsals: ("Repetitioner", "Rehearsals")
+        case .rehearsalsHint: ("En rad per tillfälle, t.ex. \"mån 14/12 10–13 Stora salen\".", "One line each, e.g. \"Mon 14/12 10–13 Main hall\".")
+        case .concertInfo: ("Konserter", "Concerts")
+        case .notesInternal: ("Syns bara för personalen.", "Only staff see this.")
+        case .errorEndBeforeStart: ("Sista dagen är före den första.", "The last day is before the first.")
+        case .previewProject: ("Förhandsgranska och skicka", "Preview and send")
+        case .archiveProjectConfirm: ("Arkivera projektet? Det försvinner ur listorna men finns kvar.", "Archive the project? It leaves the lists but is kept.")
+        case .noNeeds: ("Inga behov ännu. Lägg till det första nedan.", "No needs yet. Add the first below.")
+        case .list: ("Lista", "List")
+        case .strategy: ("Utskick", "Strategy")
+        case .needAdd: ("Lägg till behov", "Add a need")
+        case .needAddButton: ("Lägg till behovet", "Add the need")
+        case .quantity: ("Antal", "Number of players")
+        case .listA: ("A-listan", "The A list")
+        case .listB: ("B-listan", "The B list")
+        case .listC: ("C-listan", "The C list")
+        case .customList: ("Egen lista", "Custom list")
+        case .listHint: ("Stämmans rankinglista som musikerna tillfrågas från, i ordning.", "The position's ranking list musicians are asked from, in order.")
+        case .strategyHint: ("En i taget: nästa tillfrågas när någon tackar nej eller inte svarar. Parallellt: lika många förfrågningar ute som platser. Först till kvarn: alla (eller max antal) på en gång.", "One at a time: the next is asked when someone declines or does not answer. In parallel: as many requests out as places. First come: everyone (or the maximum) at once.")
+        case .responseTimeHours: ("Svarstid (timmar)", "Time to answer (hours)")
+        case .maxRecipients: ("Max antal mottagare", "Maximum recipients")
+        case .maxRecipientsHint: ("För först till kvarn; tomt = alla på listan.", "For first come; empty = everyone on the list.")
+        case .files: ("Filer", "Files")
+        case .file: ("Fil", "File")
+        case .noFiles: ("Inga filer.", "No files.")
+        case .deleteFileConfirm: ("Ta bort filen?", "Delete the file?")
+        case .delete: ("Ta bort", "Delete")
+        case .sendWith: ("Skickas med", "Sent with")
+        case .sendWithRequest: ("förfrågan", "the request")
+        case .sendWithConfirmation: ("bekräftelsen", "the confirmation")
+        case .upload: ("Ladda upp", "Upload")
+        case .customLists: ("Egna listor", "Custom lists")
+        case .customListsIntro: ("En lista bara för det här projektet, som börjar som en kopia av stämmans A-, B- eller C-lista.", "A list for this project only, starting as a copy of the position's A, B or C list.")
+        case .noCustomLists: ("Inga egna listor.", "No custom lists.")
+        case .customListFrom: ("Kopiera från", "Copy from")
+        case .customListCreate: ("Skapa listan", "Create the list")
+        case .groupEmail: ("Gruppmejl till de bokade", "Group email to those booked")
+        case .groupEmailIntro: ("Går till alla som tackat ja i projektet, var och en på sitt språk.", "Goes to everyone who accepted in the project, each in their language.")
+        case .subject: ("Ämne", "Subject")
+        case .message: ("Meddelande", "Message")
+        case .groupEmailSend: ("Skicka gruppmejlet", "Send the group email")
+        case .groupEmailHistory: ("Skickade gruppmejl", "Group emails sent")
+        case .planAsk: ("Tillfrågas nu", "Asked now")
+        case .planConflict: ("krock med annat projekt", "overlaps another project")
+        case .planNobody: ("Ingen tillfrågas nu.", "Nobody is asked now.")
+        case .planQueue: ("Därefter, i tur och ordning", "Then, in turn")
+        case .planPassed: ("Hoppas över", "Passed over")
+        case .previewIntro: ("Så här skulle utskicket bli nu. Inget skickas förrän du trycker på knappen.", "This is what sending would do now. Nothing is sent until you press the button.")
+        case .sendProject: ("Skicka alla förfrågningar", "Send every request")
+        case .preview: ("Förhandsgranskning", "Preview")
+        case .sendRequests: ("Skicka förfrågningar", "Send requests")
+        case .pause: ("Pausa", "Pause")
+        case .resume: ("Återuppta", "Resume")
+        case .responseTime: ("Svarstid", "Time to answer")
+        case .requests: ("Förfrågningar", "Requests")
+        case .musician: ("Musiker", "Musician")
+        case .reminder: ("Påminnelse", "Reminder")
+        case .deadline: ("Svara senast", "Answer by")
+        case .bookedDirectly: ("bokad direkt", "booked directly")
+        case .withdrawConfirm: ("Registrera att musikern har lämnat återbud? Nästa på listan tillfrågas.", "Record that the musician withdrew? The next on the list is asked.")
+        case .recordWithdrawal: ("Lämnade återbud", "Withdrew")
+        case .needChange: ("Ändra behovet", "Change the need")
+        case .needChangeHint: ("När förfrågningar har gått ut kan bara antalet ändras.", "Once requests are out, only the number can change.")
+        case .bookDirectly: ("Boka direkt", "Book directly")
+        case .bookDirectlyIntro: ("Boka en musiker utan förfrågan (hen får en bekräftelse).", "Book a musician without a request (they get a confirmation).")
+        case .book: ("Boka", "Book")
+        case .cancelNeed: ("Avbryt behovet", "Cancel the need")
+        case .cancelNeedIntro: ("Väntande förfrågningar dras tillbaka och de bokade avbokas; alla får ett meddelande.", "Pending requests are withdrawn and those booked are released; everyone is told.")
+        case .typeToConfirm: ("Skriv för att bekräfta:", "Type to confirm:")
+        case .cancelConfirmWord: ("AVBRYT", "CANCEL")
+        case .errorTypeConfirm: ("Skriv ordet exakt som det står.", "Type the word exactly as shown.")
+        case .errorChooseFile: ("Välj en fil.", "Choose a file.")
+        case .doneSent: ("Förfrågningarna är skickade.", "The requests are sent.")
+        case .doneNothingToSend: ("Inget att skicka just nu.", "Nothing to send right now.")
+        case .doneUploaded: ("Filen är uppladdad.", "The file is uploaded.")
+        case .doneDeleted: ("Borttagen.", "Deleted.")
+        case .doneGroupEmail: ("Gruppmejlet ligger i utkorgen.", "The group email is in the outbox.")
+        case .donePaused: ("Pausat.", "Paused.")
+        case .doneResumed: ("Återupptaget.", "Resumed.")
+        case .doneCancelled: ("Behovet är avbrutet.", "The need is cancelled.")
+        case .doneBooked: ("Bokad.", "Booked.")
+        case .doneWithdrawal: ("Återbudet är registrerat.", "The withdrawal is recorded.")
+        case .doneNeedCreated: ("Behovet är tillagt. Förhandsgranska och skicka nedan.", "The need is added. Preview and send below.")
         // @texts-end
         }
     }
@@ -434,6 +652,33 @@ struct Words: Sendable {
         case .withdrawn: return self[.activityWithdrawn]
         case .cancelled: return self[.activityReleased]
         case .pending, .timedOut: return self[.activityTimedOut]
+        }
+    }
+
+    /// Why the planner passes a musician over, as the preview says it.
+    func passReason(_ reason: PassReason) -> String {
+        switch reason {
+        case .notOnRoster: return self[.passNotOnRoster]
+        case .archived: return self[.passArchived]
+        case .inactive: return self[.passInactive]
+        case .notQualified: return self[.passNotQualified]
+        case .notLocalResident: return self[.passNotLocal]
+        case .alreadyAsked(_, let status): return self[.passAlreadyAsked] + " (" + requestStatus(status) + ")"
+        case .conflict: return self[.passConflict]
+        case .betterRankedElsewhere: return self[.passBetterElsewhere]
+        case .waiting: return self[.passWaiting]
+        }
+    }
+
+    /// Why nobody is asked now.
+    func hold(_ hold: NeedHold) -> String {
+        switch hold {
+        case .paused: return self[.holdPaused]
+        case .cancelled: return self[.holdCancelled]
+        case .filled: return self[.holdFilled]
+        case .awaitingAnswers: return self[.holdAwaiting]
+        case .allSlotsPending: return self[.holdAllPending]
+        case .listExhausted: return self[.holdExhausted]
         }
     }
 }

@@ -382,3 +382,24 @@ extension OrchestraGateway {
         }
     }
 }
+
+/// A project's own list for a need, instead of the position's A/B/C lists.
+public struct CustomListSummary: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var positionId: Int64
+    public var musicians: Int
+}
+
+extension OrchestraGateway {
+    public func customLists(project id: Int64) throws(StoreError) -> [CustomListSummary] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT l.id, l.name, l.positionId, (SELECT count(*) FROM customRanking r WHERE r.listId = l.id) AS musicians
+                FROM customRankingList l WHERE l.projectId = ? ORDER BY l.id
+                """, arguments: [id]).map {
+                CustomListSummary(id: $0["id"], name: $0["name"], positionId: $0["positionId"], musicians: $0["musicians"])
+            }
+        }
+    }
+}
