@@ -21,6 +21,9 @@ public enum StageSubAssets {
         "project-preview": text(PackageResources.project_preview_mustache),
         "plan": text(PackageResources.plan_mustache),
         "need": text(PackageResources.need_mustache),
+        "lists": text(PackageResources.lists_mustache),
+        "list": text(PackageResources.list_mustache),
+        "instruments": text(PackageResources.instruments_mustache),
     ]
 
     public static let staticFiles: [String: [UInt8]] = [

@@ -292,6 +292,35 @@ enum Word: String, CaseIterable, Sendable {
     case doneBooked
     case doneWithdrawal
     case doneNeedCreated
+    case listsIntro
+    case listTypeTitle
+    case listUsedBy
+    case ranking
+    case rankingHelp
+    case moveUp
+    case moveDown
+    case removeFromList
+    case listEmpty
+    case addToList
+    case qualifiedNotOnList
+    case noCandidates
+    case addSelected
+    case listDescription
+    case clearList
+    case clearConfirmWord
+    case listInUseCannotClear
+    case errorChooseMusicians
+    case doneAdded
+    case doneRemoved
+    case doneCleared
+    case instrumentsIntro
+    case instrumentAdd
+    case nameSwedish
+    case nameEnglish
+    case rename
+    case archiveInstrumentConfirm
+    case positionNew
+    case positionAdd
     // @cases-end
 }
 
@@ -586,6 +615,35 @@ extension Word {
         case .doneBooked: ("Bokad.", "Booked.")
         case .doneWithdrawal: ("Återbudet är registrerat.", "The withdrawal is recorded.")
         case .doneNeedCreated: ("Behovet är tillagt. Förhandsgranska och skicka nedan.", "The need is added. Preview and send below.")
+        case .listsIntro: ("Varje stämma har en A-, B- och C-lista. Musikerna tillfrågas i listans ordning.", "Every position has an A, a B and a C list. Musicians are asked in the list's order.")
+        case .listTypeTitle: ("lista", "list")
+        case .listUsedBy: ("Listan används av behov i:", "The list is used by needs in:")
+        case .ranking: ("Rankning", "Ranking")
+        case .rankingHelp: ("Dra för att ändra ordningen, eller använd pilarna.", "Drag to change the order, or use the arrows.")
+        case .moveUp: ("Flytta upp", "Move up")
+        case .moveDown: ("Flytta ned", "Move down")
+        case .removeFromList: ("Ta bort från listan", "Remove from the list")
+        case .listEmpty: ("Listan är tom. Lägg till musiker till höger.", "The list is empty. Add musicians beside it.")
+        case .addToList: ("Lägg till musiker", "Add musicians")
+        case .qualifiedNotOnList: ("Musiker som spelar stämman och inte står på listan", "Musicians who play the position and are not on the list")
+        case .noCandidates: ("Inga fler musiker spelar stämman. Välj stämmor på musikerns sida.", "No more musicians play the position. Choose positions on a musician's page.")
+        case .addSelected: ("Lägg till de valda", "Add the selected")
+        case .listDescription: ("Beskrivning", "Description")
+        case .clearList: ("Töm listan", "Clear the list")
+        case .clearConfirmWord: ("RADERA", "CLEAR")
+        case .listInUseCannotClear: ("Listan används av ett behov som skickar eller är pausat; den kan inte tömmas nu.", "A need that is asking or paused uses this list; it cannot be cleared now.")
+        case .errorChooseMusicians: ("Välj minst en musiker.", "Choose at least one musician.")
+        case .doneAdded: ("Tillagda.", "Added.")
+        case .doneRemoved: ("Borttagen från listan.", "Removed from the list.")
+        case .doneCleared: ("Listan är tömd.", "The list is cleared.")
+        case .instrumentsIntro: ("Instrumenten i partiturordning, med sina stämmor. Arkiverade syns inte när man väljer stämma.", "The instruments in score order, with their positions. Archived ones are not offered when choosing a position.")
+        case .instrumentAdd: ("Lägg till instrument", "Add an instrument")
+        case .nameSwedish: ("Namn (svenska)", "Name (Swedish)")
+        case .nameEnglish: ("Namn (engelska)", "Name (English)")
+        case .rename: ("Byt namn", "Rename")
+        case .archiveInstrumentConfirm: ("Arkivera instrumentet och dess stämmor?", "Archive the instrument and its positions?")
+        case .positionNew: ("Ny stämma", "New position")
+        case .positionAdd: ("Lägg till stämma", "Add the position")
         // @texts-end
         }
     }

@@ -1,0 +1,188 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import StageSubCore
+import StageSubStore
+
+/// Instruments and positions (order, rename, add, archive) and the A/B/C ranking lists of every position
+/// (add several at once, reorder by drag or by buttons, remove, describe, clear with a typed confirmation).
+struct CatalogPages {
+    var pages: [PageRoute] {
+        let user = Access.orchestra(.user)
+        return [
+            PageRoute(.get, "/lists", user) { page in try Self.lists(page) },
+            PageRoute(.get, "/lists/{id}", user) { page in try Self.list(page, clearError: nil, formError: nil) },
+            PageRoute(.post, "/lists/{id}/add", user) { page in
+                let id = try page.id()
+                let chosen = page.form.ids("musicianIds")
+                guard !chosen.isEmpty else { return try Self.list(page, clearError: nil, formError: page.words[.errorChooseMusicians]) }
+                try page.gateway.addToList(id, musicians: chosen)
+                return page.redirect("/lists/\(id)", notice: .doneAdded)
+            },
+            PageRoute(.post, "/lists/{id}/remove", user) { page in
+                let id = try page.id()
+                guard let musician = page.form["musicianId"].flatMap({ Int64($0) }) else { throw APIError(.badRequest, page.words[.errorRequired]) }
+                try page.gateway.removeFromList(id, musician: musician)
+                return page.redirect("/lists/\(id)", notice: .doneRemoved)
+            },
+            PageRoute(.post, "/lists/{id}/move", user) { page in
+                let gateway = try page.gateway, id = try page.id()
+                guard let musician = page.form["musicianId"].flatMap({ Int64($0) }) else { throw APIError(.badRequest, page.words[.errorRequired]) }
+                let order = Self.moved(try gateway.ranking(list: id), musician, up: page.form["direction"] == "up")
+                try gateway.reorderList(id, order: order)
+                return page.redirect("/lists/\(id)")
+            },
+            PageRoute(.post, "/lists/{id}/order", user) { page in
+                let id = try page.id()
+                let order = (page.form["order"] ?? "").split(separator: ",").compactMap { Int64($0) }
+                try page.gateway.reorderList(id, order: order)
+                return page.redirect("/lists/\(id)", notice: .doneSaved)
+            },
+            PageRoute(.post, "/lists/{id}/describe", user) { page in
+                let id = try page.id()
+                try page.gateway.describeList(id, description: page.form.text("description") ?? "")
+                return page.redirect("/lists/\(id)", notice: .doneSaved)
+            },
+            PageRoute(.post, "/lists/{id}/clear", user) { page in
+                let id = try page.id()
+                guard page.form.text("confirm")?.uppercased() == page.words[.clearConfirmWord] else {
+                    return try Self.list(page, clearError: page.words[.errorTypeConfirm], formError: nil)
+                }
+                do {
+                    try page.gateway.clearList(id)
+                } catch let error as StoreError where error.code == .conflict {
+                    return try Self.list(page, clearError: nil, formError: page.words[.listInUseCannotClear])
+                }
+                return page.redirect("/lists/\(id)", notice: .doneCleared)
+            },
+            PageRoute(.get, "/instruments", user) { page in try Self.instruments(page, formError: nil) },
+            PageRoute(.post, "/instruments", user) { page in
+                guard let name = page.form.text("name") else { return try Self.instruments(page, formError: page.words[.errorRequired]) }
+                _ = try page.gateway.createInstrument(name: name, nameEn: page.form.text("nameEn"))
+                return page.redirect("/instruments", notice: .doneCreated)
+            },
+            PageRoute(.post, "/instruments/{id}/rename", user) { page in
+                guard let name = page.form.text("name") else { return try Self.instruments(page, formError: page.words[.errorRequired]) }
+                try page.gateway.renameInstrument(try page.id(), name: name, nameEn: page.form.text("nameEn"))
+                return page.redirect("/instruments", notice: .doneSaved)
+            },
+            PageRoute(.post, "/instruments/{id}/move", user) { page in
+                let gateway = try page.gateway
+                let order = Self.moved(try gateway.instruments(includeArchived: true).compactMap(\.instrument.id), try page.id(),
+                                       up: page.form["direction"] == "up")
+                try gateway.reorderInstruments(order)
+                return page.redirect("/instruments")
+            },
+            PageRoute(.post, "/instruments/{id}/archive", user) { page in
+                try page.gateway.setInstrumentArchived(true, instrument: try page.id())
+                return page.redirect("/instruments", notice: .doneArchived)
+            },
+            PageRoute(.post, "/instruments/{id}/restore", user) { page in
+                try page.gateway.setInstrumentArchived(false, instrument: try page.id())
+                return page.redirect("/instruments", notice: .doneRestored)
+            },
+            PageRoute(.post, "/instruments/{id}/positions", user) { page in
+                guard let name = page.form.text("name") else { return try Self.instruments(page, formError: page.words[.errorRequired]) }
+                _ = try page.gateway.createPosition(instrument: try page.id(), name: name, nameEn: page.form.text("nameEn"))
+                return page.redirect("/instruments", notice: .doneCreated)
+            },
+            PageRoute(.post, "/positions/{id}/rename", user) { page in
+                guard let name = page.form.text("name") else { return try Self.instruments(page, formError: page.words[.errorRequired]) }
+                try page.gateway.renamePosition(try page.id(), name: name, nameEn: page.form.text("nameEn"))
+                return page.redirect("/instruments", notice: .doneSaved)
+            },
+            PageRoute(.post, "/positions/{id}/move", user) { page in
+                let gateway = try page.gateway, id = try page.id()
+                guard let section = try gateway.instruments(includeArchived: true).first(where: { $0.positions.contains { $0.id == id } }) else {
+                    throw APIError(.notFound, page.words[.errorNotFound])
+                }
+                try gateway.reorderPositions(instrument: section.instrument.id!, Self.moved(section.positions.compactMap(\.id), id, up: page.form["direction"] == "up"))
+                return page.redirect("/instruments")
+            },
+            PageRoute(.post, "/positions/{id}/archive", user) { page in
+                try page.gateway.setPositionArchived(true, position: try page.id())
+                return page.redirect("/instruments", notice: .doneArchived)
+            },
+            PageRoute(.post, "/positions/{id}/restore", user) { page in
+                try page.gateway.setPositionArchived(false, position: try page.id())
+                return page.redirect("/instruments", notice: .doneRestored)
+            },
+        ]
+    }
+
+    /// The order with one item moved a place up or down (unchanged at either end or when it is not there).
+    static func moved(_ order: [Int64], _ item: Int64, up: Bool) -> [Int64] {
+        guard let index = order.firstIndex(of: item) else { return order }
+        let target = up ? index - 1 : index + 1
+        guard order.indices.contains(target) else { return order }
+        var result = order
+        result.swapAt(index, target)
+        return result
+    }
+
+    static func lists(_ page: WebPage) throws -> Response {
+        let gateway = try page.gateway, language = page.language
+        let instruments = try gateway.instruments().map { section -> [String: Any] in
+            ["name": language == .en ? section.instrument.nameEn : section.instrument.name,
+             "positions": try section.positions.map { position -> [String: Any] in
+                 let label = Views.positionLabel(position: position.name, positionEn: position.nameEn, instrument: section.instrument.name,
+                                                 instrumentEn: section.instrument.nameEn, language: language)
+                 return ["name": language == .en ? position.nameEn : position.name,
+                         "lists": try gateway.rankingLists(position: position.id!).map {
+                             ["id": $0.id, "type": $0.listType, "count": $0.musicianIds.count, "label": "\(label): \($0.listType)"] as [String: Any]
+                         }]
+             }]
+        }
+        return page.render("lists", title: page.words[.navLists], section: .lists, ["instruments": instruments])
+    }
+
+    static func list(_ page: WebPage, clearError: String?, formError: String?) throws -> Response {
+        let gateway = try page.gateway, words = page.words, language = page.language, id = try page.id()
+        let list = try gateway.rankingList(id)
+        let sections = try gateway.instruments(includeArchived: true)
+        guard let section = sections.first(where: { $0.positions.contains { $0.id == list.positionId } }),
+              let position = section.positions.first(where: { $0.id == list.positionId }) else { throw APIError(.notFound, words[.errorNotFound]) }
+        let label = Views.positionLabel(position: position.name, positionEn: position.nameEn, instrument: section.instrument.name,
+                                        instrumentEn: section.instrument.nameEn, language: language)
+        let names = try gateway.musicianNames(list.musicianIds)
+        let onList = Set(list.musicianIds)
+        let candidates = try gateway.musicianRows(search: page.query("q"), instrument: nil, position: list.positionId, status: "current",
+                                                  localOnly: false, sort: "last", limit: 300, offset: 0).items
+            .filter { !onList.contains($0.musician.id ?? 0) }
+        let needs = try list.usedByNeeds.map { try gateway.needSummary($0) }
+        let view: [String: Any] = [
+            "id": id, "heading": "\(label): \(words[.listTypeTitle]) \(list.listType)", "count": list.musicianIds.count,
+            "description": list.description ?? "", "q": page.query("q") ?? "", "confirmWord": words[.clearConfirmWord],
+            "clearError": clearError ?? false as Any, "formError": formError ?? false as Any,
+            "siblings": try gateway.rankingLists(position: list.positionId).map {
+                ["id": $0.id, "type": $0.listType, "count": $0.musicianIds.count, "current": $0.id == id] as [String: Any]
+            },
+            "inUse": !needs.isEmpty,
+            "usedBy": needs.map { ["id": $0.need.id ?? 0, "label": $0.projectName] as [String: Any] },
+            "ranked": list.musicianIds.enumerated().map { index, musician -> [String: Any] in
+                ["id": musician, "listId": id, "rank": index + 1, "name": names[musician] ?? "#\(musician)",
+                 "first": index == 0, "last": index == list.musicianIds.count - 1]
+            },
+            "candidates": candidates.map { ["id": $0.musician.id ?? 0, "name": "\($0.musician.lastName), \($0.musician.firstName)"] as [String: Any] },
+        ]
+        let failed = clearError != nil || formError != nil
+        return page.render("list", title: label, section: .lists, status: failed ? .unprocessableContent : .ok, view)
+    }
+
+    static func instruments(_ page: WebPage, formError: String?) throws -> Response {
+        let sections = try page.gateway.instruments(includeArchived: true)
+        let view: [String: Any] = [
+            "formError": formError ?? false as Any,
+            "instruments": sections.enumerated().map { index, section -> [String: Any] in
+                ["id": section.instrument.id ?? 0, "name": section.instrument.name, "nameEn": section.instrument.nameEn,
+                 "archived": section.instrument.isArchived, "first": index == 0, "last": index == sections.count - 1,
+                 "positions": section.positions.enumerated().map { i, p -> [String: Any] in
+                     ["id": p.id ?? 0, "name": p.name, "nameEn": p.nameEn, "archived": p.isArchived,
+                      "first": i == 0, "last": i == section.positions.count - 1]
+                 }]
+            },
+        ]
+        return page.render("instruments", title: page.words[.navInstruments], section: .instruments,
+                           status: formError == nil ? .ok : .unprocessableContent, view)
+    }
+}
