@@ -24,6 +24,15 @@ public enum StageSubAssets {
         "lists": text(PackageResources.lists_mustache),
         "list": text(PackageResources.list_mustache),
         "instruments": text(PackageResources.instruments_mustache),
+        "outbox": text(PackageResources.outbox_mustache),
+        "message": text(PackageResources.message_mustache),
+        "templates": text(PackageResources.templates_mustache),
+        "template": text(PackageResources.template_mustache),
+        "settings": text(PackageResources.settings_mustache),
+        "users": text(PackageResources.users_mustache),
+        "api-keys": text(PackageResources.api_keys_mustache),
+        "audit": text(PackageResources.audit_mustache),
+        "account": text(PackageResources.account_mustache),
     ]
 
     public static let staticFiles: [String: [UInt8]] = [

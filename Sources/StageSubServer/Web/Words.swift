@@ -321,6 +321,126 @@ enum Word: String, CaseIterable, Sendable {
     case archiveInstrumentConfirm
     case positionNew
     case positionAdd
+    case templates
+    case messageType
+    case created
+    case recipient
+    case noMessages
+    case attempts
+    case lastError
+    case retry
+    case asMusicianReads
+    case channelEmail
+    case messageQueued
+    case messageSent
+    case messageFailed
+    case typeRequest
+    case typeReminder
+    case typeConfirmation
+    case typePositionFilled
+    case typeRequestWithdrawn
+    case typeBookingCancelled
+    case typeGroupEmail
+    case templatesIntro
+    case templateMissing
+    case templateWrite
+    case templateMissingNote
+    case templateBody
+    case showPreview
+    case variables
+    case variablesIntro
+    case previewSample
+    case doneRetry
+    case settingsGeneral
+    case users
+    case apiKeys
+    case auditLog
+    case settingsRequests
+    case settingsSMS
+    case settingsEmail
+    case settingsEmailIntro
+    case reminderPercentage
+    case reminderPercentageHint
+    case quietHoursStart
+    case quietHoursEnd
+    case quietHoursHint
+    case timeZone
+    case conflictPolicy
+    case conflictWarn
+    case conflictSkip
+    case listConflictMode
+    case listConflictSimple
+    case listConflictSmart
+    case defaultLanguage
+    case smsOnRequest
+    case smsOnReminder
+    case emailTransport
+    case transportOutbox
+    case emailFrom
+    case emailFromName
+    case emailReplyTo
+    case smtpHost
+    case smtpPort
+    case smtpSecurity
+    case smtpNone
+    case smtpUsername
+    case smtpPassword
+    case passwordNotSet
+    case passwordSetKeep
+    case smtpCACertificate
+    case smtpCAHint
+    case username
+    case role
+    case lastLogin
+    case you
+    case userDisabled
+    case disable
+    case enable
+    case disableConfirm
+    case resetPassword
+    case resetConfirm
+    case makeAdmin
+    case makeUser
+    case userAdd
+    case userAddNote
+    case shownOnce
+    case newPasswordFor
+    case notYourself
+    case apiKeysIntro
+    case apiKeyCreated
+    case keyStart
+    case lastUsed
+    case revoked
+    case revoke
+    case revokeConfirm
+    case noKeys
+    case apiKeyName
+    case apiKeyCreate
+    case apiKeyNameRule
+    case doneRevoked
+    case who
+    case when
+    case what
+    case target
+    case fromAddress
+    case noAudit
+    case myAccount
+    case changePassword
+    case passwordNote
+    case currentPassword
+    case newPassword
+    case repeatPassword
+    case passwordRule
+    case passwordsDiffer
+    case wrongCurrentPassword
+    case sessions
+    case lastSeen
+    case browser
+    case thisSession
+    case endOtherSessions
+    case endSessionsConfirm
+    case doneSessionsEnded
+    case donePasswordChanged
     // @cases-end
 }
 
@@ -644,6 +764,126 @@ extension Word {
         case .archiveInstrumentConfirm: ("Arkivera instrumentet och dess stämmor?", "Archive the instrument and its positions?")
         case .positionNew: ("Ny stämma", "New position")
         case .positionAdd: ("Lägg till stämma", "Add the position")
+        case .templates: ("Meddelandemallar", "Message templates")
+        case .messageType: ("Typ", "Type")
+        case .created: ("Skapad", "Created")
+        case .recipient: ("Mottagare", "Recipient")
+        case .noMessages: ("Inga meddelanden.", "No messages.")
+        case .attempts: ("Försök", "Attempts")
+        case .lastError: ("Senaste fel", "Last error")
+        case .retry: ("Försök igen", "Retry")
+        case .asMusicianReads: ("Så här ser musikern meddelandet", "The message as the musician reads it")
+        case .channelEmail: ("e-post", "email")
+        case .messageQueued: ("i kö", "queued")
+        case .messageSent: ("skickat", "sent")
+        case .messageFailed: ("misslyckades", "failed")
+        case .typeRequest: ("Förfrågan", "Request")
+        case .typeReminder: ("Påminnelse", "Reminder")
+        case .typeConfirmation: ("Bekräftelse", "Confirmation")
+        case .typePositionFilled: ("Tjänsten tillsatt", "Position filled")
+        case .typeRequestWithdrawn: ("Förfrågan tillbakadragen", "Request withdrawn")
+        case .typeBookingCancelled: ("Avbokning", "Booking cancelled")
+        case .typeGroupEmail: ("Gruppmejl", "Group email")
+        case .templatesIntro: ("Mallarna för varje typ av meddelande, på svenska och engelska. Musikern får mallen på sitt språk.", "The templates for every kind of message, in Swedish and English. A musician gets the one in their language.")
+        case .templateMissing: ("saknas", "missing")
+        case .templateWrite: ("Skriv", "Write")
+        case .templateMissingNote: ("Mallen saknas: meddelanden av den här typen använder den svenska mallen tills den finns.", "This template is missing: messages of this kind use the Swedish one until it exists.")
+        case .templateBody: ("Text", "Text")
+        case .showPreview: ("Förhandsgranska", "Preview")
+        case .variables: ("Variabler", "Variables")
+        case .variablesIntro: ("Skrivs in i texten och byts mot det som gäller för varje musiker.", "Written into the text and replaced by what applies to each musician.")
+        case .previewSample: ("Förhandsgranskning med exempeldata", "Preview with sample data")
+        case .doneRetry: ("Meddelandet skickas igen.", "The message will be sent again.")
+        case .settingsGeneral: ("Allmänt", "General")
+        case .users: ("Användare", "Users")
+        case .apiKeys: ("API-nycklar", "API keys")
+        case .auditLog: ("Ändringslogg", "Audit log")
+        case .settingsRequests: ("Förfrågningar", "Requests")
+        case .settingsSMS: ("SMS", "SMS")
+        case .settingsEmail: ("E-post", "Email")
+        case .settingsEmailIntro: ("Med utkorg stannar meddelandena här och kan läsas under Kommunikation (demon). Med SMTP skickas de via er e-postserver.", "With the outbox, messages stay here and can be read under Communication (the demo). With SMTP they go through your mail server.")
+        case .reminderPercentage: ("Påminnelse efter (% av svarstiden)", "Reminder after (% of the time to answer)")
+        case .reminderPercentageHint: ("0 = ingen påminnelse.", "0 = no reminder.")
+        case .quietHoursStart: ("Tyst tid från", "Quiet hours from")
+        case .quietHoursEnd: ("Tyst tid till", "Quiet hours until")
+        case .quietHoursHint: ("Inga meddelanden skickas under tyst tid; de väntar till efteråt.", "No messages go out in quiet hours; they wait until after.")
+        case .timeZone: ("Tidszon", "Time zone")
+        case .conflictPolicy: ("Musiker upptagen i annat projekt", "Musician busy in another project")
+        case .conflictWarn: ("fråga ändå, med varning", "ask anyway, with a warning")
+        case .conflictSkip: ("hoppa över", "pass over")
+        case .listConflictMode: ("Musiker på flera behovs listor", "Musician on several needs' lists")
+        case .listConflictSimple: ("det behov som frågar först", "whichever need asks first")
+        case .listConflictSmart: ("där hen är högst rankad", "where they rank highest")
+        case .defaultLanguage: ("Orkesterns språk", "The orchestra's language")
+        case .smsOnRequest: ("SMS med förfrågan", "SMS with the request")
+        case .smsOnReminder: ("SMS med påminnelsen", "SMS with the reminder")
+        case .emailTransport: ("Hur e-post skickas", "How email is sent")
+        case .transportOutbox: ("stannar i utkorgen", "stays in the outbox")
+        case .emailFrom: ("Avsändaradress", "From address")
+        case .emailFromName: ("Avsändarnamn", "From name")
+        case .emailReplyTo: ("Svarsadress", "Reply-to address")
+        case .smtpHost: ("SMTP-server", "SMTP server")
+        case .smtpPort: ("Port", "Port")
+        case .smtpSecurity: ("Kryptering", "Encryption")
+        case .smtpNone: ("ingen (bara lokalt)", "none (local only)")
+        case .smtpUsername: ("SMTP-användare", "SMTP username")
+        case .smtpPassword: ("SMTP-lösenord", "SMTP password")
+        case .passwordNotSet: ("Inget lösenord sparat.", "No password stored.")
+        case .passwordSetKeep: ("Ett lösenord är sparat; lämna tomt för att behålla det.", "A password is stored; leave empty to keep it.")
+        case .smtpCACertificate: ("Egen CA (PEM)", "Own CA (PEM)")
+        case .smtpCAHint: ("Bara om servern har ett certifikat från en egen CA.", "Only if the server's certificate is from your own CA.")
+        case .username: ("Användarnamn", "Username")
+        case .role: ("Roll", "Role")
+        case .lastLogin: ("Senast inloggad", "Last login")
+        case .you: ("du", "you")
+        case .userDisabled: ("avstängd", "disabled")
+        case .disable: ("Stäng av", "Disable")
+        case .enable: ("Aktivera", "Enable")
+        case .disableConfirm: ("Stäng av användaren? Hen loggas ut direkt.", "Disable the user? They are logged out at once.")
+        case .resetPassword: ("Nytt lösenord", "New password")
+        case .resetConfirm: ("Skapa ett nytt lösenord? Det gamla slutar gälla och hen loggas ut.", "Make a new password? The old one stops working and they are logged out.")
+        case .makeAdmin: ("Gör till administratör", "Make admin")
+        case .makeUser: ("Gör till användare", "Make user")
+        case .userAdd: ("Lägg till användare", "Add a user")
+        case .userAddNote: ("Ett lösenord skapas och visas en gång; ge det till personen på ett säkert sätt.", "A password is made and shown once; give it to the person safely.")
+        case .shownOnce: ("Visas bara nu. Kopiera det nu.", "Shown only now. Copy it now.")
+        case .newPasswordFor: ("Nytt lösenord för", "New password for")
+        case .notYourself: ("Det gäller ditt eget konto; be en annan administratör.", "That is your own account; ask another admin.")
+        case .apiKeysIntro: ("För orkesterns egna system (lön, kalender). Nyckeln skickas som Authorization: Bearer. Dokumentation:", "For the orchestra's own systems (payroll, calendar). The key goes in Authorization: Bearer. Documentation:")
+        case .apiKeyCreated: ("Den nya API-nyckeln:", "The new API key:")
+        case .keyStart: ("Början", "Starts with")
+        case .lastUsed: ("Senast använd", "Last used")
+        case .revoked: ("återkallad", "revoked")
+        case .revoke: ("Återkalla", "Revoke")
+        case .revokeConfirm: ("Återkalla nyckeln? System som använder den slutar fungera.", "Revoke the key? Systems using it stop working.")
+        case .noKeys: ("Inga API-nycklar.", "No API keys.")
+        case .apiKeyName: ("Namn på nyckeln", "Key name")
+        case .apiKeyCreate: ("Skapa API-nyckel", "Create an API key")
+        case .apiKeyNameRule: ("Ge nyckeln ett namn på 1–80 tecken.", "Give the key a name of 1–80 characters.")
+        case .doneRevoked: ("Återkallad.", "Revoked.")
+        case .who: ("Vem", "Who")
+        case .when: ("När", "When")
+        case .what: ("Vad", "What")
+        case .target: ("Gällde", "Target")
+        case .fromAddress: ("Från adress", "From address")
+        case .noAudit: ("Inga ändringar ännu.", "No changes yet.")
+        case .myAccount: ("Mitt konto", "My account")
+        case .changePassword: ("Byt lösenord", "Change password")
+        case .passwordNote: ("Efter bytet loggas du ut överallt och loggar in med det nya.", "After the change you are logged out everywhere and log in with the new one.")
+        case .currentPassword: ("Nuvarande lösenord", "Current password")
+        case .newPassword: ("Nytt lösenord", "New password")
+        case .repeatPassword: ("Nytt lösenord igen", "New password again")
+        case .passwordRule: ("Minst 12 tecken.", "At least 12 characters.")
+        case .passwordsDiffer: ("Lösenorden är inte lika.", "The passwords differ.")
+        case .wrongCurrentPassword: ("Det nuvarande lösenordet stämmer inte.", "The current password is wrong.")
+        case .sessions: ("Inloggningar", "Sessions")
+        case .lastSeen: ("Senast aktiv", "Last active")
+        case .browser: ("Webbläsare", "Browser")
+        case .thisSession: ("den här", "this one")
+        case .endOtherSessions: ("Logga ut överallt utom här", "Log out everywhere else")
+        case .endSessionsConfirm: ("Logga ut alla andra inloggningar?", "Log out every other session?")
+        case .doneSessionsEnded: ("Övriga inloggningar är utloggade.", "Other sessions are logged out.")
+        case .donePasswordChanged: ("Lösenordet är bytt. Logga in med det nya.", "The password is changed. Log in with the new one.")
         // @texts-end
         }
     }

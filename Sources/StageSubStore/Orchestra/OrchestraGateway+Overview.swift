@@ -403,3 +403,28 @@ extension OrchestraGateway {
         }
     }
 }
+
+extension OrchestraGateway {
+    /// The communication log, newest first, filtered by type, status, channel, musician and project.
+    public func outbox(type: String?, status: String?, musician: Int64?, project: Int64?, limit: Int, offset: Int) throws(StoreError) -> Page<OutboxMessage> {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: [DatabaseValueConvertible?] = []
+            if let type { conditions.append("type = ?"); arguments.append(type) }
+            if let status { conditions.append("status = ?"); arguments.append(status) }
+            if let musician { conditions.append("musicianId = ?"); arguments.append(musician) }
+            if let project { conditions.append("projectId = ?"); arguments.append(project) }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let args = StatementArguments(arguments) ?? []
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM communicationLog" + filter, arguments: args) ?? 0
+            let items = try OutboxMessage.fetchAll(db, sql: "SELECT * FROM communicationLog\(filter) ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)",
+                                                   arguments: args)
+            return Page(items: items, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    public func message(_ id: Int64) throws(StoreError) -> OutboxMessage {
+        guard let message = try read({ db in try OutboxMessage.fetchOne(db, key: id) }) else { throw StoreError(.notFound, "no message \(id)") }
+        return message
+    }
+}
