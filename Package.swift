@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "StageSubServerTests",
             dependencies: [
-                "StageSubServer", "StageSubStore",
+                "StageSubServer", "StageSubStore", "StageSubResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
