@@ -9,6 +9,7 @@ public enum StageSubAssets {
         "error": text(PackageResources.error_mustache),
         "dashboard": text(PackageResources.dashboard_mustache),
         "superadmin": text(PackageResources.superadmin_mustache),
+        "answer": text(PackageResources.answer_mustache),
         "staffing": text(PackageResources.staffing_mustache),
         "field": text(PackageResources.field_mustache),
         "musicians": text(PackageResources.musicians_mustache),

@@ -9,46 +9,35 @@ import StageSubStore
 /// credential: it names the orchestra (its slug before the dot) and its hash is found only in that
 /// orchestra's database. Looking changes nothing; Accept and Decline are POST buttons.
 enum AnswerPages {
-    static func words(_ language: String) -> [String: String] { language == "en" ? english : swedish }
+    static func words(_ language: String) -> Words { Language(language).words }
 
-    static let english: [String: String] = [
-        "title": "Substitute request", "hello": "Hello", "asks": "asks whether you can play",
-        "project": "Project", "dates": "Dates", "week": "Week", "rehearsals": "Rehearsals", "concerts": "Concerts",
-        "position": "Position", "deadline": "Please answer by", "accept": "Yes, I can play", "decline": "No, I cannot",
-        "accepted": "Thank you — you are booked.", "acceptedInfo": "A confirmation is on its way by email.",
-        "calendar": "Add to calendar (.ics)", "declined": "Thank you for answering. You have declined this request.",
-        "expired": "The time to answer this request has passed.", "filled": "Thank you, but the position has already been filled.",
-        "cancelled": "This request has been withdrawn by the orchestra.",
-        "bookingCancelled": "The orchestra has cancelled this booking: you are no longer booked for these dates.",
-        "withdrawn": "The orchestra has recorded that you withdrew from this booking. Thank you for letting us know.", "unknown": "This link is not valid. Check that you copied all of it.",
-        "suspended": "This orchestra is not available in StageSub at the moment. Please contact the orchestra directly.",
-        "answeredYes": "You have already accepted this request.", "answeredNo": "You have already declined this request.",
-        "timedOut": "The time to answer this request has passed.",
-    ]
+    /// A page for a musician in their language (no staff navigation: they are not logged in).
+    static func page(_ language: String, title: String, template: String, status: HTTPResponse.Status, _ values: [String: Any]) -> Response {
+        var view = values
+        let language = Language(language)
+        view["lang"] = language.rawValue
+        view["t"] = language.table
+        view["title"] = title
+        view["simple"] = true
+        view["narrow"] = true
+        view["assetVersion"] = StaticFiles.version
+        return Templates.render(template, view, status: status)
+    }
 
-    static let swedish: [String: String] = [
-        "title": "Förfrågan om vikariat", "hello": "Hej", "asks": "undrar om du kan spela",
-        "project": "Projekt", "dates": "Datum", "week": "Vecka", "rehearsals": "Repetitioner", "concerts": "Konserter",
-        "position": "Tjänst", "deadline": "Svara senast", "accept": "Ja, jag kan", "decline": "Nej, jag kan inte",
-        "accepted": "Tack — du är bokad.", "acceptedInfo": "En bekräftelse kommer med e-post.",
-        "calendar": "Lägg till i kalendern (.ics)", "declined": "Tack för ditt svar. Du har tackat nej till förfrågan.",
-        "expired": "Tiden för att svara på förfrågan har gått ut.", "filled": "Tack, men tjänsten är redan tillsatt.",
-        "cancelled": "Orkestern har dragit tillbaka förfrågan.",
-        "bookingCancelled": "Orkestern har avbokat dig: du är inte längre bokad för dessa datum.",
-        "withdrawn": "Orkestern har noterat att du har lämnat återbud. Tack för att du hörde av dig.", "unknown": "Länken är inte giltig. Kontrollera att du fick med hela länken.",
-        "suspended": "Orkestern är inte tillgänglig i StageSub just nu. Kontakta orkestern direkt.",
-        "answeredYes": "Du har redan tackat ja till förfrågan.", "answeredNo": "Du har redan tackat nej till förfrågan.",
-        "timedOut": "Tiden för att svara på förfrågan har gått ut.",
-    ]
+    /// An answer page that says only why there is nothing to answer.
+    static func notice(_ status: HTTPResponse.Status, _ message: String, language: String) -> Response {
+        page(language, title: words(language)[.answerTitle], template: "error", status: status,
+             ["heading": words(language)[.answerTitle], "message": message, "code": Int(status.code)])
+    }
 
     /// The orchestra a token belongs to, or an answer page saying why there is none.
     static func resolve(_ token: String, request: Request, state: ServerState) throws -> Result<(OrchestraGateway, String), APIError> {
         let language = HTML.language(of: request)
         guard let dot = token.firstIndex(of: "."), token.count < 200,
               let orchestra = try state.appliance.registry.orchestra(slug: String(token[..<dot])) else {
-            return .failure(APIError(.notFound, words(language)["unknown"]!))
+            return .failure(APIError(.notFound, words(language)[.answerUnknown]))
         }
-        guard orchestra.status == .active else { return .failure(APIError(.forbidden, words(language)["suspended"]!)) }
+        guard orchestra.status == .active else { return .failure(APIError(.forbidden, words(language)[.answerSuspended])) }
         return .success((try state.gateway(orchestra), language))
     }
 
@@ -56,75 +45,59 @@ enum AnswerPages {
         let token = try scope.string("token")
         let gateway: OrchestraGateway
         switch try resolve(token, request: request, state: scope.state) {
-        case .failure(let error): return HTML.errorPage(status: error.status, message: error.message, language: HTML.language(of: request))
+        case .failure(let error): return Self.notice(error.status, error.message, language: HTML.language(of: request))
         case .success(let found): gateway = found.0
         }
         guard let view = try gateway.answerView(token: token) else {
             let language = HTML.language(of: request)
-            return HTML.errorPage(status: .notFound, message: words(language)["unknown"]!, language: language)
+            return Self.notice(.notFound, words(language)[.answerUnknown], language: language)
         }
         return render(view, files: try gateway.answerFiles(token: token), token: token, now: scope.now, notice: notice, status: status)
     }
 
     static func render(_ view: AnswerView, files: [StoredFile], token: String, now: Date, notice: String?, status: HTTPResponse.Status) -> Response {
-        let w = words(view.language)
-        let e = HTML.escape
+        let w = words(view.language), language = Language(view.language)
         var dates = HTML.day(view.startDate, language: view.language)
         if let end = view.endDate, end != view.startDate { dates += " – " + HTML.day(end, language: view.language) }
-        var details = "<dl><dt>\(w["project"]!)</dt><dd>\(e(view.projectName))</dd>"
-            + "<dt>\(w["position"]!)</dt><dd>\(e(view.instrumentName)), \(e(view.positionName))</dd>"
-            + "<dt>\(w["dates"]!)</dt><dd>\(e(dates)) (\(w["week"]!) \(view.weekNumber))</dd>"
-        if let rehearsals = view.rehearsalSchedule, !rehearsals.isEmpty { details += "<dt>\(w["rehearsals"]!)</dt><dd>\(e(rehearsals))</dd>" }
-        if let concerts = view.concertInfo, !concerts.isEmpty { details += "<dt>\(w["concerts"]!)</dt><dd>\(e(concerts))</dd>" }
-        let path = "/r/\(e(token))"
-        if !files.isEmpty {
-            details += "<dt>\(view.language == "en" ? "Files" : "Filer")</dt><dd>"
-                + files.map { "<a href=\"\(path)/files/\($0.id)\">\(e($0.fileName))</a>" }.joined(separator: "<br>") + "</dd>"
-        }
-        details += "</dl>"
-        var state: String
+        dates += language == .en ? " (week \(view.weekNumber))" : " (vecka \(view.weekNumber))"
+        let path = "/r/\(token)"
+        var values: [String: Any] = [
+            "orchestraName": view.orchestraName, "musicianName": view.musicianName, "projectName": view.projectName,
+            "instrumentName": view.instrumentName, "positionName": view.positionName, "dates": dates, "path": path,
+            "rehearsals": view.rehearsalSchedule ?? "", "concerts": view.concertInfo ?? "",
+            "hasFiles": !files.isEmpty, "files": files.map { ["href": "\(path)/files/\($0.id)", "name": $0.fileName] },
+            "pending": false, "accepted": false, "stateText": false, "stateClass": "",
+        ]
+        func state(_ word: Word, _ css: String = "") { values["stateText"] = w[word]; values["stateClass"] = css }
         switch view.status {
-        case .pending where view.deadlineAt <= now:
-            state = "<p class=error>\(w["expired"]!)</p>"
+        case .pending where view.deadlineAt <= now: state(.answerExpired, "field-error")
         case .pending:
-            state = """
-                <p>\(w["deadline"]!): <strong>\(e(HTML.dateTime(view.deadlineAt, timeZone: view.timeZone, language: view.language)))</strong></p>
-                <form method=post action="\(path)"><input type=hidden name=answer value=accept><button class=accept>\(w["accept"]!)</button></form>
-                <form method=post action="\(path)"><input type=hidden name=answer value=decline><button class=decline>\(w["decline"]!)</button></form>
-                """
+            values["pending"] = true
+            values["deadline"] = HTML.dateTime(view.deadlineAt, timeZone: view.timeZone, language: view.language)
         case .accepted:
-            state = "<p class=ok>\(notice == "accepted" ? w["accepted"]! : w["answeredYes"]!)</p><p>\(w["acceptedInfo"]!)</p>"
-                + "<p><a href=\"\(path)/calendar.ics\">\(w["calendar"]!)</a></p>"
-        case .declined:
-            state = "<p>\(notice == "declined" ? w["declined"]! : w["answeredNo"]!)</p>"
-        case .timedOut:
-            state = "<p class=error>\(w["timedOut"]!)</p>"
-        case .cancelled where view.bookingCancelled:
-            state = "<p>\(w["bookingCancelled"]!)</p>"
-        case .cancelled:
-            state = "<p>\(view.needStatus == .filled || notice == "filled" ? w["filled"]! : w["cancelled"]!)</p>"
-        case .withdrawn:
-            state = "<p>\(w["withdrawn"]!)</p>"
+            values["accepted"] = true
+            state(notice == "accepted" ? .answerAccepted : .answerAnsweredYes, "flash")
+        case .declined: state(notice == "declined" ? .answerDeclined : .answerAnsweredNo)
+        case .timedOut: state(.answerExpired, "field-error")
+        case .cancelled where view.bookingCancelled: state(.answerBookingCancelled)
+        case .cancelled: state(view.needStatus == .filled || notice == "filled" ? .answerFilled : .answerCancelled)
+        case .withdrawn: state(.answerWithdrawn)
         }
-        let body = """
-            <div class=card><p class=note>\(e(view.orchestraName))</p><h1>\(w["title"]!)</h1>
-            <p>\(w["hello"]!) \(e(view.musicianName)), \(e(view.orchestraName)) \(w["asks"]!):</p>\(details)</div>
-            <div class=card>\(state)</div>
-            """
-        return HTML.page(title: "\(w["title"]!) — \(view.orchestraName)", language: view.language, body: body, status: status)
+        return page(view.language, title: "\(w[.answerTitle]) — \(view.orchestraName)", template: "answer", status: status, values)
     }
 
     /// Accept or decline: one transaction in the engine; a second POST only shows the answer already given.
     static func answer(_ request: Request, _ scope: Scope) async throws -> Response {
         let token = try scope.string("token")
         let data = try await JSON.body(request, limit: 4096)
-        let choice = HTML.form(data)["answer"]
+        let choice = WebForm.urlEncoded(data)["answer"]
         guard choice == "accept" || choice == "decline" else {
-            return HTML.errorPage(status: .badRequest, message: "answer must be accept or decline", language: HTML.language(of: request))
+            let language = HTML.language(of: request)
+            return Self.notice(.badRequest, words(language)[.answerBadChoice], language: language)
         }
         let gateway: OrchestraGateway
         switch try resolve(token, request: request, state: scope.state) {
-        case .failure(let error): return HTML.errorPage(status: error.status, message: error.message, language: HTML.language(of: request))
+        case .failure(let error): return Self.notice(error.status, error.message, language: HTML.language(of: request))
         case .success(let found): gateway = found.0
         }
         let outcome = try gateway.answer(token: token, accept: choice == "accept", now: scope.now)

@@ -441,6 +441,26 @@ enum Word: String, CaseIterable, Sendable {
     case endSessionsConfirm
     case doneSessionsEnded
     case donePasswordChanged
+    case answerTitle
+    case answerHello
+    case answerAsks
+    case answerDeadline
+    case answerAccept
+    case answerDecline
+    case answerAccepted
+    case answerAcceptedInfo
+    case answerCalendar
+    case answerDeclined
+    case answerExpired
+    case answerFilled
+    case answerCancelled
+    case answerBookingCancelled
+    case answerWithdrawn
+    case answerUnknown
+    case answerSuspended
+    case answerAnsweredYes
+    case answerAnsweredNo
+    case answerBadChoice
     // @cases-end
 }
 
@@ -884,6 +904,26 @@ extension Word {
         case .endSessionsConfirm: ("Logga ut alla andra inloggningar?", "Log out every other session?")
         case .doneSessionsEnded: ("Övriga inloggningar är utloggade.", "Other sessions are logged out.")
         case .donePasswordChanged: ("Lösenordet är bytt. Logga in med det nya.", "The password is changed. Log in with the new one.")
+        case .answerTitle: ("Förfrågan om vikariat", "Substitute request")
+        case .answerHello: ("Hej", "Hello")
+        case .answerAsks: ("undrar om du kan spela", "asks whether you can play")
+        case .answerDeadline: ("Svara senast", "Please answer by")
+        case .answerAccept: ("Ja, jag kan", "Yes, I can play")
+        case .answerDecline: ("Nej, jag kan inte", "No, I cannot")
+        case .answerAccepted: ("Tack — du är bokad.", "Thank you — you are booked.")
+        case .answerAcceptedInfo: ("En bekräftelse kommer med e-post.", "A confirmation is on its way by email.")
+        case .answerCalendar: ("Lägg till i kalendern (.ics)", "Add to calendar (.ics)")
+        case .answerDeclined: ("Tack för ditt svar. Du har tackat nej till förfrågan.", "Thank you for answering. You have declined this request.")
+        case .answerExpired: ("Tiden för att svara på förfrågan har gått ut.", "The time to answer this request has passed.")
+        case .answerFilled: ("Tack, men tjänsten är redan tillsatt.", "Thank you, but the position has already been filled.")
+        case .answerCancelled: ("Orkestern har dragit tillbaka förfrågan.", "This request has been withdrawn by the orchestra.")
+        case .answerBookingCancelled: ("Orkestern har avbokat dig: du är inte längre bokad för dessa datum.", "The orchestra has cancelled this booking: you are no longer booked for these dates.")
+        case .answerWithdrawn: ("Orkestern har noterat att du har lämnat återbud. Tack för att du hörde av dig.", "The orchestra has recorded that you withdrew from this booking. Thank you for letting us know.")
+        case .answerUnknown: ("Länken är inte giltig. Kontrollera att du fick med hela länken.", "This link is not valid. Check that you copied all of it.")
+        case .answerSuspended: ("Orkestern är inte tillgänglig i StageSub just nu. Kontakta orkestern direkt.", "This orchestra is not available in StageSub at the moment. Please contact the orchestra directly.")
+        case .answerAnsweredYes: ("Du har redan tackat ja till förfrågan.", "You have already accepted this request.")
+        case .answerAnsweredNo: ("Du har redan tackat nej till förfrågan.", "You have already declined this request.")
+        case .answerBadChoice: ("Välj Ja eller Nej.", "Choose Yes or No.")
         // @texts-end
         }
     }
