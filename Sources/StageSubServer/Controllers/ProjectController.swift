@@ -80,7 +80,7 @@ struct ProjectController {
             APIRoute(method: .get, path: "/api/v1/projects/{id}/preview", summary: "Who every open need would ask now, and why the others not.",
                      access: user, success: (200, Schema.array(Schema.ref("Plan")))) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                return JSON.response(try gateway.previewProject(project: id).map { try PlanView.of(gateway, need: $0.needId, plan: $0.plan) })
+                return JSON.response(try gateway.previewProject(project: id, now: scope.now).map { try PlanView.of(gateway, need: $0.needId, plan: $0.plan) })
             },
             APIRoute(method: .post, path: "/api/v1/projects/{id}/send", summary: "Send every open need of the project: exactly what preview shows.",
                      access: user, success: (200, Schema.array(Schema.ref("Sent")))) { _, _, scope in
