@@ -56,6 +56,16 @@ struct MusicianPageController {
                     }
                 }
             },
+            APIRoute(method: .get, path: "/c/{token}/calendar.ics", summary: "A musician's private calendar feed (iCalendar): bookings, and cancelled ones as cancelled.",
+                     access: .anonymous, errors: [403, 404], produces: "text/calendar") { request, _, scope in
+                let token = try scope.string("token")
+                switch try Self.gateway(token, request: request, scope: scope) {
+                case .failure(let refusal): return refusal.response
+                case .success(let gateway):
+                    guard let feed = try gateway.calendarFeed(link: token, now: scope.now) else { return try Self.unknown(request) }
+                    return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: feed)))
+                }
+            },
             post("/answer", "Answer an open request from the page (form: request, answer=accept|decline).") { request, scope, gateway, token, fields in
                 guard let id = fields["request"].flatMap(Int64.init), let answer = fields["answer"], ["accept", "decline"].contains(answer) else {
                     return try Self.render(gateway, token: token, request: request, scope: scope, status: .badRequest) { view in

@@ -6,8 +6,8 @@ import StageSubCore
 import StageSubStore
 
 struct ProjectInput: APIInput {
-    static let fields = ["name", "startDate", "endDate", "rehearsalSchedule", "concertInfo", "notes"]
-    var name: String, startDate: String, endDate: String?, rehearsalSchedule: String?, concertInfo: String?, notes: String?
+    static let fields = ["name", "startDate", "endDate", "rehearsalSchedule", "concertInfo", "notes", "location"]
+    var name: String, startDate: String, endDate: String?, rehearsalSchedule: String?, concertInfo: String?, notes: String?, location: String?
 }
 
 struct ProjectDetail: Encodable {
@@ -46,12 +46,13 @@ struct ProjectController {
             },
             APIRoute(method: .post, path: "/api/v1/projects", summary: "Create a project.", access: user,
                      requestBody: Schema.object(["name": Schema.string, "startDate": Schema.date, "endDate?": Schema.nullable(Schema.date),
-                                                 "rehearsalSchedule?": Schema.string, "concertInfo?": Schema.string, "notes?": Schema.string], additional: false),
+                                                 "rehearsalSchedule?": Schema.string, "concertInfo?": Schema.string, "notes?": Schema.string,
+                                                 "location?": Schema.string], additional: false),
                      success: (201, Schema.ref("Project"))) { request, _, scope in
                 let input = try await JSON.decode(ProjectInput.self, from: request)
                 let project = try scope.gateway.createProject(name: input.name, startDate: input.startDate, endDate: input.endDate,
                                                               rehearsalSchedule: input.rehearsalSchedule, concertInfo: input.concertInfo,
-                                                              notes: input.notes, now: scope.now)
+                                                              notes: input.notes, location: input.location, now: scope.now)
                 return JSON.response(project, status: .created)
             },
             APIRoute(method: .get, path: "/api/v1/projects/{id}", summary: "A project with its needs.", access: user,
