@@ -139,6 +139,7 @@ enum OpenAPI {
                                           "clientAddress?": optionalText, "status": id])),
             ("Blackout", BlackoutView.schema),
             ("MusicianLink", LinkView.schema),
+            ("MusicianExport", ExportView.schema),
             ("ImportReport", Schema.object(["musicians": id, "committed": Schema.boolean,
                                             "issues": Schema.array(Schema.object(["line": id, "message": text])), "ignoredColumns": Schema.array(text)])),
             ("Backup", Schema.object(["orchestra": text, "file": text, "sizeBytes": id, "createdAt?": optionalMoment, "schemaVersion?": optionalId])),

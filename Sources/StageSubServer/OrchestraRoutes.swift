@@ -15,6 +15,7 @@ extension ServerState {
     static func orchestraRoutes() -> [APIRoute] {
         RosterController().routes + CatalogController().routes + ProjectController().routes + NeedController().routes
             + CommunicationController().routes + BlackoutController().routes + MusicianLinkController().routes
+            + PrivacyController().routes
     }
 }
 

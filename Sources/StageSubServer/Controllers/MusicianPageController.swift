@@ -11,9 +11,9 @@ import StageSubStore
 struct MusicianPageController {
     var routes: [APIRoute] {
         let html = "text/html", form = "application/x-www-form-urlencoded"
-        func post(_ suffix: String, _ summary: String, _ handler: @escaping @Sendable (Request, Scope, OrchestraGateway, String, [String: String]) throws -> Response) -> APIRoute {
+        func post(_ suffix: String, _ summary: String, success: Int = 303, _ handler: @escaping @Sendable (Request, Scope, OrchestraGateway, String, [String: String]) throws -> Response) -> APIRoute {
             APIRoute(method: .post, path: "/m/{token}\(suffix)", summary: summary, access: .anonymous, requestContentType: form,
-                     success: (303, nil), errors: [400, 403, 404, 409], produces: html) { request, _, scope in
+                     success: (success, nil), errors: [400, 403, 404, 409], produces: html) { request, _, scope in
                 let token = try scope.string("token")
                 let fields = HTML.form(try await JSON.body(request, limit: 8192))
                 let gateway: OrchestraGateway
@@ -66,6 +66,18 @@ struct MusicianPageController {
                     return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: feed)))
                 }
             },
+            APIRoute(method: .get, path: "/m/{token}/export.json", summary: "Everything the orchestra holds about the musician, for them to keep.",
+                     access: .anonymous, errors: [403, 404], produces: "application/json") { request, _, scope in
+                let token = try scope.string("token")
+                switch try Self.gateway(token, request: request, scope: scope) {
+                case .failure(let refusal): return refusal.response
+                case .success(let gateway):
+                    guard let export = try gateway.export(link: token, now: scope.now) else { return try Self.unknown(request) }
+                    var response = JSON.response(ExportView(export))
+                    response.headers[.contentDisposition] = "attachment; filename=\"my-data.json\""
+                    return response
+                }
+            },
             post("/answer", "Answer an open request from the page (form: request, answer=accept|decline).") { request, scope, gateway, token, fields in
                 guard let id = fields["request"].flatMap(Int64.init), let answer = fields["answer"], ["accept", "decline"].contains(answer) else {
                     return try Self.render(gateway, token: token, request: request, scope: scope, status: .badRequest) { view in
@@ -113,14 +125,14 @@ struct MusicianPageController {
                 try gateway.deleteBlackout(try scope.id(), musician: musician.id!)
                 return Self.back(token, done: "saved")
             },
-            post("/calendar-link", "Make a new private calendar address (the old one stops); shown once.") { request, scope, gateway, token, _ in
+            post("/calendar-link", "Make a new private calendar address (the old one stops); shown once.", success: 200) { request, scope, gateway, token, _ in
                 guard let musician = try gateway.musician(link: token, purpose: .page, now: scope.now) else { return try Self.unknown(request) }
                 let feed = try gateway.issueLink(musician: musician.id!, purpose: .calendar, now: scope.now)
                 return try Self.render(gateway, token: token, request: request, scope: scope) { view in
                     view.calendarURL = "\(scope.state.configuration.baseURLForLinks)/c/\(feed)/calendar.ics"
                 }
             },
-            post("/revoke", "Stop this link at once.") { request, scope, gateway, token, _ in
+            post("/revoke", "Stop this link at once.", success: 200) { request, scope, gateway, token, _ in
                 try gateway.revokeLink(token, now: scope.now)
                 let language = HTML.language(of: request)
                 return HTML.page(title: MusicianPageView.words(language)["title"]!, language: language,
