@@ -6,6 +6,9 @@ public enum RequestStrategy: String, Sendable, Codable, CaseIterable {
     case parallel
     /// Ask `maxRecipients` (all eligible when nil) at once; the first `quantity` acceptances fill the need.
     case firstCome = "first_come"
+    /// Steps that widen as the first rehearsal nears (the orchestra's `escalationSteps`): by default
+    /// sequential, then parallel ×2, then first come to everyone left, with shorter answer times.
+    case escalating
 }
 
 /// Where a request stands.
@@ -71,9 +74,12 @@ public struct PlannerNeed: Sendable, Hashable {
     public var status: NeedStatus
     /// Musician ids in rank order (the need's ranking list or its custom list).
     public var list: [Int64]
+    /// For `escalating`: the step it is on now (the caller reads the clock; nil asks as the first step would).
+    public var escalation: EscalationPosition?
 
     public init(id: Int64, positionId: Int64, positionLevel: Int = 0, quantity: Int, strategy: RequestStrategy,
-                maxRecipients: Int? = nil, requireLocalResidence: Bool = false, status: NeedStatus = .active, list: [Int64]) {
+                maxRecipients: Int? = nil, requireLocalResidence: Bool = false, status: NeedStatus = .active, list: [Int64],
+                escalation: EscalationPosition? = nil) {
         self.id = id
         self.positionId = positionId
         self.positionLevel = positionLevel
@@ -83,6 +89,7 @@ public struct PlannerNeed: Sendable, Hashable {
         self.requireLocalResidence = requireLocalResidence
         self.status = status
         self.list = list
+        self.escalation = escalation
     }
 }
 
@@ -114,10 +121,17 @@ public struct DispatchInput: Sendable {
     public var busyElsewhere: [Int64: Int64]
     public var listConflictMode: ListConflictMode
     public var conflictPolicy: ConflictPolicy
+    /// The days of the need's project (nil: blackouts are not checked).
+    public var period: ProjectPeriod?
+    /// The blackouts of musicians on the list, by musician.
+    public var blackouts: [Int64: [Blackout]]
 
     public init(need: PlannerNeed, otherNeeds: [PlannerNeed] = [], musicians: [Int64: PlannerMusician],
                 projectRequests: [PlannerRequest] = [], busyElsewhere: [Int64: Int64] = [:],
-                listConflictMode: ListConflictMode = .simple, conflictPolicy: ConflictPolicy = .warn) {
+                listConflictMode: ListConflictMode = .simple, conflictPolicy: ConflictPolicy = .warn,
+                period: ProjectPeriod? = nil, blackouts: [Int64: [Blackout]] = [:]) {
+        self.period = period
+        self.blackouts = blackouts
         self.need = need
         self.otherNeeds = otherNeeds
         self.musicians = musicians
@@ -137,6 +151,8 @@ public enum PassReason: Sendable, Hashable {
     case notLocalResident
     /// Already has a request in this project (any status but cancelled).
     case alreadyAsked(needId: Int64, status: RequestStatus)
+    /// Said they cannot play on some of the project's days (the first such blackout).
+    case blackout(Blackout)
     /// Accepted or pending in an overlapping project, and the orchestra skips such conflicts.
     case conflict(projectId: Int64)
     /// Ranked better on the list of another open need of this project (`smart` mode).
@@ -170,10 +186,12 @@ public struct DispatchPlan: Sendable, Equatable {
     public var pending: Int
     /// Set when `ask` is empty.
     public var hold: NeedHold?
+    /// For an escalating need: the step it asks under and when the next begins.
+    public var escalation: EscalationPosition? = nil
 
     public static func == (a: DispatchPlan, b: DispatchPlan) -> Bool {
         a.ask == b.ask && a.conflictWarnings == b.conflictWarnings && a.queue == b.queue && a.accepted == b.accepted
-            && a.pending == b.pending && a.hold == b.hold
+            && a.pending == b.pending && a.hold == b.hold && a.escalation == b.escalation
             && a.passed.map(\.musicianId) == b.passed.map(\.musicianId) && a.passed.map(\.reason) == b.passed.map(\.reason)
     }
 }
@@ -218,8 +236,16 @@ public enum DispatchPlanner {
             if accepted >= need.quantity {
                 hold = .filled
             } else {
-                switch need.strategy {
-                case .sequential:
+                let step = need.escalation?.step
+                switch need.strategy == .escalating ? (step?.strategy ?? .sequential) : need.strategy {
+                case .parallel where need.strategy == .escalating:
+                    // Parallel ×n: n requests out for every open place.
+                    slots = max(0, (step?.width ?? 1) * (need.quantity - accepted) - pending)
+                    if slots == 0 { hold = .allSlotsPending }
+                case .firstCome where need.strategy == .escalating:
+                    // The last call: everyone still eligible is asked at once, pending requests or not.
+                    slots = eligible.count
+                case .sequential, .escalating:
                     slots = pending > 0 ? 0 : 1
                     if pending > 0 { hold = .awaitingAnswers }
                 case .parallel:
@@ -236,7 +262,8 @@ public enum DispatchPlanner {
         let queue = Array(eligible.dropFirst(ask.count).prefix(queueLength))
         for waiting in eligible.dropFirst(ask.count) { passed.append((waiting, .waiting)) }
         return DispatchPlan(ask: ask, conflictWarnings: warnings.filter { ask.contains($0.key) }, queue: queue,
-                            passed: passed, accepted: accepted, pending: pending, hold: hold)
+                            passed: passed, accepted: accepted, pending: pending, hold: hold,
+                            escalation: need.strategy == .escalating ? need.escalation : nil)
     }
 
     /// Whether a need has as many acceptances as it asks for.
@@ -257,6 +284,7 @@ public enum DispatchPlanner {
             return "responseTimeHours must be from 1 to \(responseHoursRange.upperBound) (90 days)"
         }
         if let max = maxRecipients, !recipientsRange.contains(max) { return "maxRecipients must be from 1 to \(recipientsRange.upperBound)" }
+        if strategy == .escalating, maxRecipients != nil { return "maxRecipients applies to first come only (escalating asks everyone left in its last step)" }
         if let max = maxRecipients {
             if strategy != .firstCome { return "maxRecipients applies to first come only" }
             if max < quantity { return "maxRecipients (\(max)) must be at least the quantity (\(quantity))" }
@@ -280,6 +308,7 @@ public enum DispatchPlanner {
         if !musician.qualifiedPositions.contains(input.need.positionId) { return .notQualified }
         if input.need.requireLocalResidence && !musician.localResidence { return .notLocalResident }
         if let request = asked[id] { return .alreadyAsked(needId: request.needId, status: request.status) }
+        if let period = input.period, let blackout = input.blackouts[id]?.first(where: { $0.overlaps(period) }) { return .blackout(blackout) }
         if let project = input.busyElsewhere[id], input.conflictPolicy == .skip { return .conflict(projectId: project) }
         for rival in rivals {
             // Only a need that could itself ask them takes them away from this one.

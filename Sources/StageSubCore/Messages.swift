@@ -8,6 +8,8 @@ public enum MessageType: String, Sendable, Codable, CaseIterable {
     /// The orchestra cancelled an accepted booking (its need was cancelled).
     case bookingCancelled = "booking_cancelled"
     case groupEmail = "group_email"
+    /// A musician's link to their own page, sent when they ask for it.
+    case musicianLink = "musician_link"
 
     /// The SMS twin's template, for the types sent by SMS too.
     public var smsTemplate: String? {

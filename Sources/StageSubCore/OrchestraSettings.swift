@@ -42,13 +42,18 @@ public struct OrchestraSettings: Sendable, Equatable {
     public var emailFrom = ""
     public var emailFromName = ""
     public var emailReplyTo = ""
+    /// The steps of escalating needs (see `EscalationSchedule.parse` for the text).
+    public var escalationSteps = EscalationSchedule.standard
+    /// Musicians with no activity for this many years are erased by the due-work pass; 0 never.
+    public var retentionYears = 0
 
     public init() {}
 
     /// Every key there is, in the order a settings screen lists them.
     public static let keys = ["timeZone", "quietHoursStart", "quietHoursEnd", "reminderPercentage", "conflictPolicy", "listConflictMode",
                               "defaultLanguage", "smsOnRequest", "smsOnReminder", "emailTransport", "smtpHost", "smtpPort", "smtpSecurity",
-                              "smtpUsername", "smtpPassword", "smtpCACertificate", "emailFrom", "emailFromName", "emailReplyTo"]
+                              "smtpUsername", "smtpPassword", "smtpCACertificate", "emailFrom", "emailFromName", "emailReplyTo",
+                              "escalationSteps", "retentionYears"]
 
     /// Keys whose value is never shown back.
     public static let secretKeys: Set<String> = ["smtpPassword"]
@@ -97,6 +102,8 @@ public struct OrchestraSettings: Sendable, Equatable {
         case "emailFrom": emailFrom
         case "emailFromName": emailFromName
         case "emailReplyTo": emailReplyTo
+        case "escalationSteps": escalationSteps.text
+        case "retentionYears": String(retentionYears)
         default: nil
         }
     }
@@ -154,6 +161,14 @@ public struct OrchestraSettings: Sendable, Equatable {
             guard value.isEmpty || EmailAddress.isHeaderSafe(value) else { throw bad("must be an email address, or empty") }
             if key == "emailFrom" { emailFrom = value } else { emailReplyTo = value }
         case "emailFromName": emailFromName = try text(max: 200)
+        case "escalationSteps":
+            switch EscalationSchedule.parse(value) {
+            case .success(let schedule): escalationSteps = schedule
+            case .failure(let error): throw SettingError(key: key, message: error.message)
+            }
+        case "retentionYears":
+            guard let n = Int(value), (0...50).contains(n) else { throw bad("must be a number of years 0–50 (0: never erase by itself)") }
+            retentionYears = n
         default: throw SettingError(key: key, message: "there is no setting \(key)")
         }
     }

@@ -180,7 +180,7 @@ public enum RequestEngine {
     /// The one rule that keeps a need consistent after any change: filled when the accepted meet the
     /// quantity (the pending are told the position is filled); reopened when they no longer do; and never
     /// more requests out than open places (the newest beyond them are withdrawn and told) — except first
-    /// come, which asks more than it needs by design.
+    /// come and escalating, which ask more than they need by design.
     public static func settle(_ state: NeedState) -> [EngineEffect] {
         let need = state.need
         guard need.status != .cancelled else { return [] }
@@ -193,7 +193,8 @@ public enum RequestEngine {
             return effects
         }
         if need.status == .filled { effects.append(.setNeed(need.id, .active)) }
-        if need.strategy != .firstCome {
+        // First come asks more than it needs by design, and so does an escalating need past its first step.
+        if need.strategy == .sequential || need.strategy == .parallel {
             let open = need.quantity - state.accepted
             for request in state.pending.dropFirst(open) {
                 effects += [.setRequest(request.id, .cancelled), .tell(.requestWithdrawn, .existing(request.id))]

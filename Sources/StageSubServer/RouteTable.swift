@@ -248,7 +248,7 @@ extension ServerState {
     }
 
     /// Every route of the appliance, pages and API: the router and the OpenAPI document are made from it.
-    static let routes: [APIRoute] = pageRoutes() + apiRoutes()
+    static let routes: [APIRoute] = pageRoutes() + MusicianPageController().routes + apiRoutes()
 
     /// The JSON API: one controller per resource group, and the document that describes them.
     static func apiRoutes() -> [APIRoute] {

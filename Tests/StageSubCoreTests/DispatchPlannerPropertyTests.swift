@@ -30,9 +30,19 @@ struct DispatchPlannerPropertyTests {
         }
         var busy: [Int64: Int64] = [:]
         for id in list where Int.random(in: 0..<6, using: &rng) == 0 { busy[id] = 50 }
+        // The project's days, and blackouts around them: some overlap, some end the day before or begin the day after.
+        let start = CalendarDay(year: 2027, month: 3, day: Int.random(in: 1...20, using: &rng))!
+        let period = ProjectPeriod(start: start, end: Bool.random(using: &rng) ? start.adding(days: Int.random(in: 0...6, using: &rng)) : nil)
+        var blackouts: [Int64: [Blackout]] = [:]
+        var blackoutId: Int64 = 1
+        for id in list where Int.random(in: 0..<4, using: &rng) == 0 {
+            let from = period.span.lowerBound.adding(days: Int.random(in: -10...10, using: &rng))
+            blackouts[id, default: []].append(Blackout(id: blackoutId, start: from, end: from.adding(days: Int.random(in: 0...5, using: &rng))))
+            blackoutId += 1
+        }
         return DispatchInput(need: need, otherNeeds: [rival], musicians: musicians, projectRequests: requests, busyElsewhere: busy,
                              listConflictMode: Bool.random(using: &rng) ? .simple : .smart,
-                             conflictPolicy: Bool.random(using: &rng) ? .warn : .skip)
+                             conflictPolicy: Bool.random(using: &rng) ? .warn : .skip, period: period, blackouts: blackouts)
     }
 
     @Test("3,000 random needs: who is asked is eligible, in rank order, within the strategy's room; everyone else has a true reason")
@@ -55,11 +65,13 @@ struct DispatchPlannerPropertyTests {
                 #expect(!need.requireLocalResidence || m!.localResidence, "seed \(seed)")
                 #expect(!askedInProject.contains(id), "seed \(seed): \(id) asked twice in the project")
                 #expect(input.conflictPolicy == .warn || input.busyElsewhere[id] == nil, "seed \(seed)")
+                #expect(!(input.blackouts[id] ?? []).contains { $0.overlaps(input.period!) }, "seed \(seed): \(id) asked during a blackout")
             }
             // Room: never more than the strategy allows; never over the quantity.
             switch need.strategy {
             case .sequential: #expect(plan.ask.count <= (ownPending > 0 ? 0 : 1), "seed \(seed)")
             case .parallel: #expect(plan.ask.count <= max(0, need.quantity - ownAccepted - ownPending), "seed \(seed)")
+            case .escalating: break  // its own property test (EscalationTests)
             case .firstCome:
                 #expect(ownPending == 0 || plan.ask.isEmpty, "seed \(seed)")
                 if let max = need.maxRecipients { #expect(plan.ask.count <= max, "seed \(seed)") }
@@ -78,6 +90,9 @@ struct DispatchPlannerPropertyTests {
                 case .notLocalResident: #expect(need.requireLocalResidence && input.musicians[id]?.localResidence == false, "seed \(seed)")
                 case .alreadyAsked: #expect(askedInProject.contains(id), "seed \(seed)")
                 case .conflict: #expect(input.conflictPolicy == .skip && input.busyElsewhere[id] != nil, "seed \(seed)")
+                case .blackout(let b):
+                    #expect(input.blackouts[id]?.contains(b) == true && b.start <= input.period!.span.upperBound
+                            && b.end >= input.period!.span.lowerBound, "seed \(seed): blackout \(b) does not touch the project")
                 case .betterRankedElsewhere: #expect(input.listConflictMode == .smart, "seed \(seed)")
                 case .notOnRoster: #expect(input.musicians[id] == nil, "seed \(seed)")
                 }

@@ -18,6 +18,18 @@ struct ProjectSimulation {
     var timeouts: [Int64: Int] = [:]
     let musicians: [Int64: PlannerMusician]
     let hours: Int
+    /// The project's days and the musicians' blackouts (the planner passes them over).
+    var period = ProjectPeriod(start: CalendarDay(year: 2027, month: 2, day: 1)!)
+    var blackouts: [Int64: [Blackout]] = [:]
+    /// Escalating needs: the step each last asked under, moved on by the clock as the due-work pass does.
+    var escalationSteps: [Int64: Int] = [:]
+    static let schedule = EscalationSchedule.standard
+    static let utc = TimeZone(identifier: "UTC")!
+
+    func escalation(_ needId: Int64) -> EscalationPosition? {
+        guard needs.first(where: { $0.id == needId })?.strategy == .escalating else { return nil }
+        return Self.schedule.position(at: now, firstRehearsal: period.start, zone: Self.utc)
+    }
 
     func state(_ needId: Int64) -> NeedState {
         let need = needs.first { $0.id == needId }!
@@ -30,16 +42,18 @@ struct ProjectSimulation {
 
     func input(_ needId: Int64) -> DispatchInput {
         let planned = needs.map { PlannerNeed(id: $0.id, positionId: 1, quantity: $0.quantity, strategy: $0.strategy,
-                                              maxRecipients: nil, status: $0.status, list: lists[$0.id]!) }
+                                              maxRecipients: nil, status: $0.status, list: lists[$0.id]!, escalation: escalation($0.id)) }
         let all = requests.sorted { $0.key < $1.key }.map { PlannerRequest(needId: $0.value.needId, musicianId: $0.value.musicianId, status: $0.value.status) }
         return DispatchInput(need: planned.first { $0.id == needId }!, otherNeeds: planned.filter { $0.id != needId },
-                             musicians: musicians, projectRequests: all)
+                             musicians: musicians, projectRequests: all, period: period, blackouts: blackouts)
     }
 
     mutating func carryOut(_ plan: DispatchPlan, need: Int64) {
+        if let position = plan.escalation { escalationSteps[need] = max(escalationSteps[need] ?? 0, position.index) }
+        let answerHours = plan.escalation?.step.responseTimeHours ?? hours
         for musician in plan.ask {
             requests[nextId] = Request(needId: need, musicianId: musician, status: .pending,
-                                       deadline: now.addingTimeInterval(Double(hours) * 3600), reminded: false, direct: false)
+                                       deadline: now.addingTimeInterval(Double(answerHours) * 3600), reminded: false, direct: false)
             messages.append((nextId, .request))
             nextId += 1
         }
@@ -98,6 +112,13 @@ struct RequestEnginePropertyTests {
             var lists: [Int64: [Int64]] = [:]
             for need in needs { lists[need.id] = Array(musicianIds.shuffled(using: &rng).prefix(Int.random(in: 2...musicianIds.count, using: &rng))) }
             var sim = ProjectSimulation(needs: needs, lists: lists, musicians: musicians, hours: Int.random(in: 1...48, using: &rng))
+            // The first rehearsal 3–40 days ahead, so escalating needs pass through their steps as the clock moves.
+            let first = CalendarDay(ordinal: Int(sim.now.timeIntervalSince1970 / 86_400) + Int.random(in: 3...40, using: &rng))
+            sim.period = ProjectPeriod(start: first, end: first.adding(days: Int.random(in: 0...5, using: &rng)))
+            for id in musicianIds where Int.random(in: 0..<5, using: &rng) == 0 {
+                let from = first.adding(days: Int.random(in: -6...6, using: &rng))
+                sim.blackouts[id] = [Blackout(id: id, start: from, end: from.adding(days: Int.random(in: 0...3, using: &rng)))]
+            }
             for step in 0..<40 {
                 let context = "seed \(seed) step \(step)"
                 let needId = Int64(Int.random(in: 1...needCount, using: &rng))
@@ -142,6 +163,13 @@ struct RequestEnginePropertyTests {
                         sim.apply(RequestEngine.timeOut(sim.state(need), request: id), need: need)
                     }
                     #expect(!sim.requests.values.contains { $0.status == .pending && $0.deadline <= sim.now }, "\(context): a deadline passed unacted")
+                    // The clock moves escalating needs on, as the due-work pass does: record the step, re-plan.
+                    let moving = sim.needs.filter { $0.status == .active && sim.started.contains($0.id) }.compactMap { need in
+                        sim.escalation(need.id).map { EscalatingNeed(needId: need.id, recordedStep: sim.escalationSteps[need.id] ?? 0, position: $0) }
+                    }
+                    let moves = RequestEngine.escalations(moving)
+                    for move in moves { sim.escalationSteps[move.needId] = move.step }
+                    if !moves.isEmpty { sim.replan() }
                 }
                 check(sim, context)
             }
@@ -152,7 +180,7 @@ struct RequestEnginePropertyTests {
         for need in sim.needs {
             let state = sim.state(need.id)
             #expect(state.accepted <= need.quantity, "\(context): need \(need.id) overfilled")
-            if need.strategy != .firstCome && need.status != .cancelled {
+            if (need.strategy == .sequential || need.strategy == .parallel) && need.status != .cancelled {
                 #expect(state.pending.count <= max(0, need.quantity - state.accepted), "\(context): need \(need.id) has more out than places")
             }
             if need.status == .filled { #expect(state.pending.isEmpty && state.accepted >= need.quantity, "\(context): filled need \(need.id) still asking") }
@@ -160,6 +188,10 @@ struct RequestEnginePropertyTests {
             let asked = state.requests.filter { !$0.bookedDirectly }.map(\.musicianId)
             let ranks = asked.compactMap { sim.lists[need.id]!.firstIndex(of: $0) }
             #expect(ranks.count == asked.count, "\(context): someone not on the list was asked")
+            // Nobody is asked for days they said they cannot play.
+            for musician in asked {
+                #expect(!(sim.blackouts[musician] ?? []).contains { $0.overlaps(sim.period) }, "\(context): \(musician) asked during a blackout")
+            }
         }
         // Nobody asked twice in the project, unless the earlier request was withdrawn by the orchestra.
         let live = sim.requests.values.filter { $0.status != .cancelled }.map(\.musicianId)

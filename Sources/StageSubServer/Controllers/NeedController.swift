@@ -33,6 +33,20 @@ struct PlanView: Encodable {
     let accepted: Int
     let pending: Int
     let hold: String?
+    let escalation: Escalation?
+
+    /// An escalating need's step now, and when the next begins.
+    struct Escalation: Encodable {
+        let step: Int
+        let steps: String
+        let strategy: String
+        let width: Int
+        let responseTimeHours: Int
+        let nextStepAt: Date?
+
+        static let schema = Schema.object(["step": Schema.integer, "steps": Schema.string, "strategy": Schema.string, "width": Schema.integer,
+                                           "responseTimeHours": Schema.integer, "nextStepAt?": Schema.nullable(Schema.dateTime)])
+    }
 
     init(needId: Int64, plan: DispatchPlan, names: [Int64: String]) {
         func name(_ id: Int64) -> String { names[id] ?? "musician \(id)" }
@@ -47,6 +61,7 @@ struct PlanView: Encodable {
             case .notQualified: ("not qualified for the position", nil)
             case .notLocalResident: ("not a local resident", nil)
             case .alreadyAsked(let need, let status): ("already asked in this project (\(status.rawValue))", need)
+            case .blackout(let blackout): ("unavailable: blackout \(blackout.start) – \(blackout.end)", blackout.id)
             case .conflict(let project): ("busy in an overlapping project", project)
             case .betterRankedElsewhere(let need): ("ranked better on another need's list", need)
             case .waiting: ("waiting for a free slot", nil)
@@ -55,6 +70,10 @@ struct PlanView: Encodable {
         }
         accepted = plan.accepted
         pending = plan.pending
+        escalation = plan.escalation.map { position in
+            Escalation(step: position.index + 1, steps: position.step.text, strategy: position.step.strategy.rawValue, width: position.step.width,
+                       responseTimeHours: position.step.responseTimeHours, nextStepAt: position.nextBeginsAt)
+        }
         hold = plan.hold.map { hold in
             switch hold {
             case .paused: "paused"
@@ -123,7 +142,7 @@ struct NeedController {
             APIRoute(method: .get, path: "/api/v1/needs/{id}/preview", summary: "Who sending would ask now, the queue, and why others are passed over.",
                      access: user, success: (200, Schema.ref("Plan"))) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                return JSON.response(try PlanView.of(gateway, need: id, plan: try gateway.preview(need: id)))
+                return JSON.response(try PlanView.of(gateway, need: id, plan: try gateway.preview(need: id, now: scope.now)))
             },
             APIRoute(method: .post, path: "/api/v1/needs/{id}/send", summary: "Send exactly what preview shows.", access: user,
                      success: (200, Schema.ref("Sent"))) { _, _, scope in

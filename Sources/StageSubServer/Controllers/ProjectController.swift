@@ -6,8 +6,8 @@ import StageSubCore
 import StageSubStore
 
 struct ProjectInput: APIInput {
-    static let fields = ["name", "startDate", "endDate", "rehearsalSchedule", "concertInfo", "notes"]
-    var name: String, startDate: String, endDate: String?, rehearsalSchedule: String?, concertInfo: String?, notes: String?
+    static let fields = ["name", "startDate", "endDate", "rehearsalSchedule", "concertInfo", "notes", "location"]
+    var name: String, startDate: String, endDate: String?, rehearsalSchedule: String?, concertInfo: String?, notes: String?, location: String?
 }
 
 struct ProjectDetail: Encodable {
@@ -46,12 +46,13 @@ struct ProjectController {
             },
             APIRoute(method: .post, path: "/api/v1/projects", summary: "Create a project.", access: user,
                      requestBody: Schema.object(["name": Schema.string, "startDate": Schema.date, "endDate?": Schema.nullable(Schema.date),
-                                                 "rehearsalSchedule?": Schema.string, "concertInfo?": Schema.string, "notes?": Schema.string], additional: false),
+                                                 "rehearsalSchedule?": Schema.string, "concertInfo?": Schema.string, "notes?": Schema.string,
+                                                 "location?": Schema.string], additional: false),
                      success: (201, Schema.ref("Project"))) { request, _, scope in
                 let input = try await JSON.decode(ProjectInput.self, from: request)
                 let project = try scope.gateway.createProject(name: input.name, startDate: input.startDate, endDate: input.endDate,
                                                               rehearsalSchedule: input.rehearsalSchedule, concertInfo: input.concertInfo,
-                                                              notes: input.notes, now: scope.now)
+                                                              notes: input.notes, location: input.location, now: scope.now)
                 return JSON.response(project, status: .created)
             },
             APIRoute(method: .get, path: "/api/v1/projects/{id}", summary: "A project with its needs.", access: user,
@@ -80,7 +81,7 @@ struct ProjectController {
             APIRoute(method: .get, path: "/api/v1/projects/{id}/preview", summary: "Who every open need would ask now, and why the others not.",
                      access: user, success: (200, Schema.array(Schema.ref("Plan")))) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                return JSON.response(try gateway.previewProject(project: id).map { try PlanView.of(gateway, need: $0.needId, plan: $0.plan) })
+                return JSON.response(try gateway.previewProject(project: id, now: scope.now).map { try PlanView.of(gateway, need: $0.needId, plan: $0.plan) })
             },
             APIRoute(method: .post, path: "/api/v1/projects/{id}/send", summary: "Send every open need of the project: exactly what preview shows.",
                      access: user, success: (200, Schema.array(Schema.ref("Sent")))) { _, _, scope in

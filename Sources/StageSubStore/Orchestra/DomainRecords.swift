@@ -20,6 +20,8 @@ public struct Musician: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     public var restoredAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// When their personal data was erased (the row stays, anonymised, so history and statistics hold).
+    public var erasedAt: Date? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -43,7 +45,7 @@ public struct Musician: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     /// The musician table's columns, in table order: every query that reads musicians selects `*` from
     /// that one table.
     static let columnOrder = ["id", "firstName", "lastName", "email", "phone", "preferredLanguage", "localResidence", "notes",
-                              "isActive", "isArchived", "archivedAt", "restoredAt", "createdAt", "updatedAt"]
+                              "isActive", "isArchived", "archivedAt", "restoredAt", "createdAt", "updatedAt", "erasedAt"]
 
     /// Read by position rather than through `Decodable` or by name: roster pages decode hundreds of
     /// musicians, and name lookups and date parsing were most of such a request's time (docs/benchmarks.md).
@@ -63,6 +65,7 @@ public struct Musician: Codable, Sendable, Equatable, FetchableRecord, MutablePe
         restoredAt = try StoredDate.decode(row, 11)
         createdAt = try StoredDate.decode(row, 12) ?? Date(timeIntervalSince1970: 0)
         updatedAt = try StoredDate.decode(row, 13) ?? Date(timeIntervalSince1970: 0)
+        erasedAt = try StoredDate.decode(row, 14)
     }
 }
 
@@ -81,6 +84,8 @@ public struct Project: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var archivedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Where the project plays (for musicians' calendars).
+    public var location: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -109,6 +114,8 @@ public struct ProjectNeed: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public var updatedAt: Date
     /// When a person first sent it (nil: a draft); from then on the engine keeps it asking by itself.
     public var sendingStartedAt: Date?
+    /// For an escalating need: the step (0 first) it last asked under; the due-work pass moves it on.
+    public var escalationStep: Int = 0
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -56,6 +56,8 @@ public struct DueWorkService: Service {
             do {
                 let gateway = try pool.gateway(orchestra, answerBaseURL: answerBaseURL)
                 let done = try gateway.processDueWork(now: now)
+                let erased = try gateway.eraseInactive(now: now)
+                if !erased.isEmpty { logger.info("retention rule erased inactive musicians", metadata: ["orchestra": "\(orchestra.slug)", "count": "\(erased.count)"]) }
                 if !done.unreadable.isEmpty {
                     // Skipped, never blocking: the rest of this orchestra and every other one go on.
                     logger.error("requests that cannot be read were skipped", metadata: [

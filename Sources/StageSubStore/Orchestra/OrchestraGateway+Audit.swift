@@ -9,6 +9,8 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Mutable
     /// Who made the change.
     public enum ActorKind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case user, apiKey = "api_key", superadmin
+        /// The appliance itself (the retention rule's erasures).
+        case system
     }
 
     public var id: Int64?

@@ -20,15 +20,16 @@ public struct DispatchResult: Sendable {
 /// The engine's operations. Each one loads the state in one transaction, lets `RequestEngine` (Core)
 /// decide, and writes the effects in that same transaction.
 extension OrchestraGateway {
-    /// The plan for a need as it stands: exactly what `send` would do now.
-    public func preview(need id: Int64) throws(StoreError) -> DispatchPlan {
-        try read { db in DispatchPlanner.plan(try dispatchInput(need: id, in: db)) }
+    /// The plan for a need as it stands at `now`: exactly what `send` would do then (the moment matters
+    /// to an escalating need's step; pass the appliance's clock).
+    public func preview(need id: Int64, now: Date = Date()) throws(StoreError) -> DispatchPlan {
+        try read { db in DispatchPlanner.plan(try dispatchInput(need: id, now: now, in: db)) }
     }
 
     /// Carries out the plan for a need in one transaction: requests, tokens and messages.
     public func send(need id: Int64, now: Date) throws(StoreError) -> DispatchResult {
         try write { db in
-            let plan = DispatchPlanner.plan(try dispatchInput(need: id, in: db))
+            let plan = DispatchPlanner.plan(try dispatchInput(need: id, now: now, in: db))
             try Self.markSendingStarted([id], now: now, in: db)
             return try carryOut(plan, need: id, now: now, in: db)
         }
@@ -58,6 +59,8 @@ extension OrchestraGateway {
     public struct DueWork: Sendable, Equatable {
         public var reminders = 0
         public var timeouts = 0
+        /// Escalating needs that moved to their next step.
+        public var escalations = 0
         public var unreadable: [Int64] = []
     }
 
@@ -69,11 +72,14 @@ extension OrchestraGateway {
             try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM request WHERE status = 'pending'
                                AND (deadlineAt <= ? OR (reminderSentAt IS NULL AND reminderDueAt <= ?)))
-                """, arguments: [now, now]) ?? false
+                """, arguments: [now, now]) ?? false || escalationsDue(now: now, in: db)
         }
         guard due else { return DueWork() }
         return try write { db in
             var work = DueWork()
+            let escalated = try escalate(now: now, in: db)
+            work.escalations = escalated.moved
+            for project in escalated.projects { _ = try replan(project: project, now: now, in: db) }
             var candidates: [EngineRequest] = []
             for id in try Int64.fetchAll(db, sql: """
                 SELECT id FROM request WHERE status = 'pending' AND (deadlineAt <= ? OR (reminderSentAt IS NULL AND reminderDueAt <= ?)) ORDER BY id
@@ -229,7 +235,7 @@ extension OrchestraGateway {
     /// project-wide order: a musician freed by one need (cancelled, filled first come) is picked up by the
     /// others without anyone pressing send. Needs never sent wait for a person to send them.
     func replan(project id: Int64, now: Date, in db: Database) throws -> [NeedDispatch] {
-        try projectPlans(project: id, onlySent: true, in: db).map { planned in
+        try projectPlans(project: id, onlySent: true, now: now, in: db).map { planned in
             NeedDispatch(needId: planned.needId, result: try carryOut(planned.plan, need: planned.needId, now: now, in: db))
         }
     }
@@ -250,9 +256,12 @@ extension OrchestraGateway {
 
     /// Creates the requests and messages of a plan made in the caller's transaction.
     func carryOut(_ plan: DispatchPlan, need id: Int64, now: Date, in db: Database) throws -> DispatchResult {
+        try Self.recordEscalation(plan, need: id, in: db)
         guard !plan.ask.isEmpty, let need = try ProjectNeed.fetchOne(db, key: id) else { return DispatchResult(sent: [], plan: plan) }
         let settings = try settings(in: db)
-        let timing = RequestTiming.schedule(sentAt: now, responseTimeHours: need.responseTimeHours,
+        // An escalating need's musicians get the answer time of the step it asks under.
+        let hours = plan.escalation?.step.responseTimeHours ?? need.responseTimeHours
+        let timing = RequestTiming.schedule(sentAt: now, responseTimeHours: hours,
                                             reminderPercentage: settings.reminderPercentage, quiet: settings.quietHours)
         var sent: [DispatchResult.Sent] = []
         for musicianId in plan.ask {
@@ -269,7 +278,7 @@ extension OrchestraGateway {
     }
 
     /// Reads what the planner needs for one need, in the caller's transaction.
-    func dispatchInput(need id: Int64, in db: Database) throws -> DispatchInput {
+    func dispatchInput(need id: Int64, now: Date, in db: Database) throws -> DispatchInput {
         let need = try loadNeed(id, in: db)
         guard let project = try Project.fetchOne(db, key: need.projectId), let period = project.period else {
             throw StoreError(.notFound, "no project \(need.projectId)")
@@ -303,10 +312,15 @@ extension OrchestraGateway {
             if other.overlaps(period) { busy[row["musicianId"]] = row["projectId"] }
         }
         let settings = try settings(in: db)
+        var own = planned.first { $0.id == id }!
+        if own.strategy == .escalating {
+            own.escalation = settings.escalationSteps.position(at: now, firstRehearsal: period.start, zone: settings.zone)
+        }
         return DispatchInput(
-            need: planned.first { $0.id == id }!, otherNeeds: planned.filter { $0.id != id }, musicians: musicians,
+            need: own, otherNeeds: planned.filter { $0.id != id }, musicians: musicians,
             projectRequests: projectRequests, busyElsewhere: busy,
-            listConflictMode: settings.listConflictMode, conflictPolicy: settings.conflictPolicy)
+            listConflictMode: settings.listConflictMode, conflictPolicy: settings.conflictPolicy,
+            period: period, blackouts: try Self.blackouts(of: Set(own.list), overlapping: period, in: db))
     }
 
     func plannerNeed(_ need: ProjectNeed, in db: Database) throws -> PlannerNeed {

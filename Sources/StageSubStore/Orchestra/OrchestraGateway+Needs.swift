@@ -46,15 +46,15 @@ extension OrchestraGateway {
 
     /// The plans for every open need of a project (active, not paused, filled or cancelled), in score
     /// order: exactly what `sendProject` would do now.
-    public func previewProject(project id: Int64) throws(StoreError) -> [NeedPlan] {
-        try read { db in try projectPlans(project: id, in: db) }
+    public func previewProject(project id: Int64, now: Date = Date()) throws(StoreError) -> [NeedPlan] {
+        try read { db in try projectPlans(project: id, now: now, in: db) }
     }
 
     /// Asks for every open need of a project in one transaction, in score order (so with the `simple` list
     /// setting a musician on two lists is asked by the higher instrument and position first).
     public func sendProject(project id: Int64, now: Date) throws(StoreError) -> [NeedDispatch] {
         try write { db in
-            let plans = try projectPlans(project: id, in: db)
+            let plans = try projectPlans(project: id, now: now, in: db)
             try Self.markSendingStarted(plans.map(\.needId), now: now, in: db)
             return try plans.map { planned in
                 NeedDispatch(needId: planned.needId, result: try carryOut(planned.plan, need: planned.needId, now: now, in: db))
@@ -64,14 +64,14 @@ extension OrchestraGateway {
 
     /// The plans of a project's active needs in score order; `onlySent` leaves out the needs nobody has
     /// sent yet (they neither ask nor hold anyone back).
-    func projectPlans(project id: Int64, onlySent: Bool = false, in db: Database) throws -> [NeedPlan] {
+    func projectPlans(project id: Int64, onlySent: Bool = false, now: Date, in db: Database) throws -> [NeedPlan] {
         guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
         let open = try Int64.fetchAll(db, sql: """
             SELECT n.id FROM projectNeed n JOIN position p ON p.id = n.positionId JOIN instrument i ON i.id = p.instrumentId
             WHERE n.projectId = ? AND n.status = 'active' AND (? OR n.sendingStartedAt IS NOT NULL)
             ORDER BY i.displayOrder, p.hierarchyLevel, n.id
             """, arguments: [id, !onlySent])
-        return DispatchPlanner.planProject(try open.map { try dispatchInput(need: $0, in: db) })
+        return DispatchPlanner.planProject(try open.map { try dispatchInput(need: $0, now: now, in: db) })
     }
 
     /// A project's needs (one `?` argument) in score order.

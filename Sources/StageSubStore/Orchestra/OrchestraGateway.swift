@@ -153,7 +153,7 @@ public final class OrchestraGateway: Sendable {
 
     /// Creates a project; its week number comes from its start date.
     public func createProject(name: String, startDate: String, endDate: String? = nil, rehearsalSchedule: String? = nil,
-                              concertInfo: String? = nil, notes: String? = nil, now: Date) throws(StoreError) -> Project {
+                              concertInfo: String? = nil, notes: String? = nil, location: String? = nil, now: Date) throws(StoreError) -> Project {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.invalidInput, "a project needs a name") }
         guard let start = CalendarDay(iso: startDate), Self.projectYears.contains(start.components.year) else {
             throw StoreError(.invalidInput, "startDate must be a date YYYY-MM-DD from \(Self.projectYears.lowerBound) to \(Self.projectYears.upperBound)")
@@ -165,7 +165,8 @@ public final class OrchestraGateway: Sendable {
             guard end >= start else { throw StoreError(.invalidInput, "endDate is before startDate") }
         }
         var project = Project(name: name, startDate: startDate, endDate: endDate, weekNumber: start.isoWeek.week,
-                              rehearsalSchedule: rehearsalSchedule, concertInfo: concertInfo, notes: notes, createdAt: now, updatedAt: now)
+                              rehearsalSchedule: rehearsalSchedule, concertInfo: concertInfo, notes: notes, createdAt: now, updatedAt: now,
+                              location: location.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 })
         return try write { db in
             if let max = limits?.maxProjects,
                try Int.fetchOne(db, sql: "SELECT count(*) FROM project WHERE archivedAt IS NULL") ?? 0 >= max {

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import StageSubCore
+import StageSubStore
+
+/// Everything held about a musician, as JSON (for the musician, a machine, or a request under GDPR).
+struct ExportView: Encodable {
+    struct Request: Encodable {
+        let requestId: Int64, project: String, startDate: String, endDate: String?, position: String, status: String
+        let sentAt: Date, deadlineAt: Date, respondedAt: Date?, withdrawnAt: Date?
+    }
+    struct Message: Encodable { let type: String, channel: String, recipient: String, subject: String, body: String, status: String, createdAt: Date }
+    struct Ranking: Encodable { let list: String; let rank: Int }
+    let orchestra: String
+    let exportedAt: Date
+    let musician: MusicianView
+    let erasedAt: Date?
+    let createdAt: Date
+    let positions: [String]
+    let rankings: [Ranking]
+    let blackouts: [BlackoutView]
+    let requests: [Request]
+    let messages: [Message]
+    let links: [LinkView]
+
+    init(_ export: MusicianExport) {
+        orchestra = export.orchestraName
+        exportedAt = export.exportedAt
+        musician = MusicianView(musician: export.musician, positionIds: nil)
+        erasedAt = export.musician.erasedAt
+        createdAt = export.musician.createdAt
+        positions = export.positions
+        rankings = export.rankings.map { Ranking(list: $0.list, rank: $0.rank) }
+        blackouts = export.blackouts.map(BlackoutView.init)
+        requests = export.requests.map {
+            Request(requestId: $0.requestId, project: $0.projectName, startDate: $0.startDate, endDate: $0.endDate,
+                    position: "\($0.instrumentName), \($0.positionName)", status: $0.status.rawValue, sentAt: $0.sentAt,
+                    deadlineAt: $0.deadlineAt, respondedAt: $0.respondedAt, withdrawnAt: $0.withdrawnAt)
+        }
+        messages = export.messages.map { Message(type: $0.type, channel: $0.channel, recipient: $0.recipient, subject: $0.subject, body: $0.body,
+                                                 status: $0.status, createdAt: $0.createdAt) }
+        links = export.links.map(LinkView.init)
+    }
+
+    static var schema: JSONValue {
+        let text = Schema.string, moment = Schema.dateTime, optionalMoment = Schema.nullable(Schema.dateTime)
+        return Schema.object([
+            "orchestra": text, "exportedAt": moment, "musician": Schema.ref("Musician"), "erasedAt?": optionalMoment, "createdAt": moment,
+            "positions": Schema.array(text), "rankings": Schema.array(Schema.object(["list": text, "rank": Schema.integer])),
+            "blackouts": Schema.array(Schema.ref("Blackout")),
+            "requests": Schema.array(Schema.object(["requestId": Schema.integer, "project": text, "startDate": Schema.date,
+                                                    "endDate?": Schema.nullable(Schema.date), "position": text, "status": text, "sentAt": moment,
+                                                    "deadlineAt": moment, "respondedAt?": optionalMoment, "withdrawnAt?": optionalMoment])),
+            "messages": Schema.array(Schema.object(["type": text, "channel": text, "recipient": text, "subject": text, "body": text,
+                                                    "status": text, "createdAt": moment])),
+            "links": Schema.array(Schema.ref("MusicianLink")),
+        ])
+    }
+
+    /// The same as a readable page (every value escaped).
+    func html() -> String {
+        let e = HTML.escape
+        func row(_ cells: [String]) -> String { "<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>" }
+        let m = musician.musician
+        var body = "<div class=card><p class=note>\(e(orchestra))</p><h1>\(e(m.fullName))</h1><dl>"
+            + [("Email", m.email), ("Phone", m.phone ?? ""), ("Language", m.preferredLanguage), ("Notes", m.notes ?? ""),
+               ("Local resident", m.localResidence ? "yes" : "no"), ("Active", m.isActive ? "yes" : "no"),
+               ("Added", createdAt.formatted(.iso8601)), ("Exported", exportedAt.formatted(.iso8601))]
+                .map { "<dt>\($0.0)</dt><dd>\(e($0.1))</dd>" }.joined() + "</dl></div>"
+        body += "<div class=card><h2>Positions and lists</h2><table>" + positions.map { row([$0]) }.joined()
+            + rankings.map { row([$0.list, "rank \($0.rank)"]) }.joined() + "</table></div>"
+        body += "<div class=card><h2>Blackout dates</h2><table>" + blackouts.map { row(["\($0.startDate) – \($0.endDate)", $0.note ?? ""]) }.joined() + "</table></div>"
+        body += "<div class=card><h2>Requests</h2><table>" + requests.map {
+            row([$0.project, $0.startDate, $0.position, $0.status, $0.sentAt.formatted(.iso8601)])
+        }.joined() + "</table></div>"
+        body += "<div class=card><h2>Messages</h2><table>" + messages.map { row([$0.createdAt.formatted(.iso8601), $0.channel, $0.subject, $0.status]) }.joined()
+            + "</table></div>"
+        body += "<div class=card><h2>Links</h2><table>" + links.map { row([$0.purpose, $0.createdAt.formatted(.iso8601), $0.revokedAt == nil ? "" : "revoked"]) }.joined()
+            + "</table></div>"
+        return body
+    }
+}
+
+/// GDPR: an admin exports everything held about a musician, or erases them (their requests stay,
+/// anonymised, so statistics keep their totals; the audit log records who did it).
+struct PrivacyController {
+    var routes: [APIRoute] {
+        let admin = RouteAccess.admin
+        return [
+            APIRoute(method: .get, path: "/api/v1/musicians/{id}/export", summary: "Everything held about a musician (admins; links in message bodies redacted).",
+                     access: admin, success: (200, Schema.ref("MusicianExport"))) { _, _, scope in
+                JSON.response(ExportView(try scope.gateway.export(musician: try scope.id(), now: scope.now)))
+            },
+            APIRoute(method: .get, path: "/api/v1/musicians/{id}/export.html", summary: "The same export as a readable page (admins).",
+                     access: admin, produces: "text/html") { _, _, scope in
+                let view = ExportView(try scope.gateway.export(musician: try scope.id(), now: scope.now))
+                return HTML.page(title: "Export — \(view.musician.musician.fullName)", language: "en", body: view.html())
+            },
+            APIRoute(method: .post, path: "/api/v1/musicians/{id}/erase",
+                     summary: "Erase a musician's personal data (admins; body {\"confirm\": true}). Their requests stay, anonymised; a pending one is withdrawn and the next is asked.",
+                     access: admin, requestBody: Schema.object(["confirm": Schema.boolean], additional: false),
+                     success: (200, Schema.ref("Musician")), errors: [409]) { request, _, scope in
+                struct Confirm: APIInput { static let fields = ["confirm"]; var confirm: Bool? }
+                guard try await JSON.decode(Confirm.self, from: request).confirm == true else {
+                    throw APIError(.badRequest, "confirm: send {\"confirm\": true} to erase this musician; it cannot be undone")
+                }
+                let gateway = try scope.gateway, id = try scope.id()
+                try gateway.erase(musician: id, now: scope.now)
+                return JSON.response(MusicianView(musician: try gateway.musician(id), positionIds: nil))
+            },
+        ]
+    }
+}
