@@ -293,7 +293,7 @@ struct ProjectPages {
         let gateway = try page.gateway, id = try page.id(), words = page.words
         let project = try gateway.project(id)
         let summaries = Dictionary(uniqueKeysWithValues: try gateway.needSummaries(project: id).map { ($0.need.id ?? 0, $0) })
-        let plans = try gateway.previewProject(project: id)
+        let plans = try gateway.previewProject(project: id, now: page.now)
         let views = try plans.map { plan -> [String: Any] in
             var view = try planView(plan.plan, gateway: gateway, words: words)
             view["needId"] = plan.needId
@@ -317,7 +317,7 @@ struct ProjectPages {
         let summary = try gateway.needSummary(id)
         let need = summary.need
         var view = Views.need(summary, page)
-        if need.status == .active { view.merge(try planView(try gateway.preview(need: id), gateway: gateway, words: words)) { $1 } }
+        if need.status == .active { view.merge(try planView(try gateway.preview(need: id, now: page.now), gateway: gateway, words: words)) { $1 } }
         let requests = try gateway.requestViews(need: id)
         let asked = Set(requests.map(\.musicianId))  // nobody is asked or booked twice for one need
         view["requests"] = requests.map { request -> [String: Any] in

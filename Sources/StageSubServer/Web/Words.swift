@@ -461,6 +461,8 @@ enum Word: String, CaseIterable, Sendable {
     case answerAnsweredYes
     case answerAnsweredNo
     case answerBadChoice
+    case strategyEscalating
+    case passBlackout
     // @cases-end
 }
 
@@ -924,6 +926,8 @@ extension Word {
         case .answerAnsweredYes: ("Du har redan tackat ja till förfrågan.", "You have already accepted this request.")
         case .answerAnsweredNo: ("Du har redan tackat nej till förfrågan.", "You have already declined this request.")
         case .answerBadChoice: ("Välj Ja eller Nej.", "Choose Yes or No.")
+        case .strategyEscalating: ("trappas upp mot konserten", "escalating as the concert nears")
+        case .passBlackout: ("har anmält att hen inte kan de dagarna", "said they are unavailable on those days")
         // @texts-end
         }
     }
@@ -979,6 +983,7 @@ struct Words: Sendable {
         case .sequential: return self[.strategySequential]
         case .parallel: return self[.strategyParallel]
         case .firstCome: return self[.strategyFirstCome]
+        case .escalating: return self[.strategyEscalating]
         }
     }
 
@@ -1005,6 +1010,7 @@ struct Words: Sendable {
         case .conflict: return self[.passConflict]
         case .betterRankedElsewhere: return self[.passBetterElsewhere]
         case .waiting: return self[.passWaiting]
+        case .blackout: return self[.passBlackout]
         }
     }
 

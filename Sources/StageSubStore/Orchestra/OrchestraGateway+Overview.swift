@@ -52,7 +52,7 @@ public struct MusicianRow: Sendable, Equatable, Encodable {
 }
 
 /// A musician's request with where it was for: their profile's history.
-public struct MusicianRequestItem: Sendable, Equatable {
+public struct MusicianHistoryItem: Sendable, Equatable {
     public var requestId: Int64
     public var status: RequestStatus
     public var sentAt: Date
@@ -294,7 +294,7 @@ extension OrchestraGateway {
     }
 
     /// Every request a musician was sent, newest first, with the project and position.
-    public func musicianRequests(_ id: Int64) throws(StoreError) -> [MusicianRequestItem] {
+    public func musicianRequests(_ id: Int64) throws(StoreError) -> [MusicianHistoryItem] {
         try read { db in
             guard try Musician.exists(db, key: id) else { throw StoreError(.notFound, "no musician \(id)") }
             return try Row.fetchAll(db, sql: """
@@ -302,10 +302,10 @@ extension OrchestraGateway {
                        pos.name AS positionName, pos.nameEn AS positionNameEn
                 FROM request r JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId JOIN position pos ON pos.id = n.positionId
                 WHERE r.musicianId = ? ORDER BY r.sentAt DESC, r.id DESC LIMIT 500
-                """, arguments: [id]).compactMap { row -> MusicianRequestItem? in
+                """, arguments: [id]).compactMap { row -> MusicianHistoryItem? in
                 guard let status = RequestStatus(rawValue: row["status"]),
                       let dates = try? (StoredDate.required(row, "sentAt"), StoredDate.optional(row, "respondedAt")) else { return nil }
-                return MusicianRequestItem(requestId: row["id"], status: status, sentAt: dates.0, respondedAt: dates.1,
+                return MusicianHistoryItem(requestId: row["id"], status: status, sentAt: dates.0, respondedAt: dates.1,
                                            projectId: row["projectId"], projectName: row["projectName"], projectStart: row["startDate"],
                                            positionName: row["positionName"], positionNameEn: row["positionNameEn"])
             }
