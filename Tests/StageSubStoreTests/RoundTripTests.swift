@@ -105,7 +105,7 @@ struct RoundTripTests {
 
 @Suite("Stored dates read by hand")
 struct StoredDateTests {
-    @Test("Dates read by hand are exactly what GRDB reads, for random dates and edge cases; other forms fall back")
+    @Test("Dates read by hand are what GRDB reads (to the microsecond), for random dates and edge cases; other forms fall back")
     func agreesWithGRDB() throws {
         var generator = SystemRandomNumberGenerator()
         var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_800_000_000.123), Date(timeIntervalSince1970: -1.5),
@@ -115,7 +115,10 @@ struct StoredDateTests {
         for date in dates {
             let stored = date.databaseValue
             let row = try queue.read { db in try Row.fetchOne(db, sql: "SELECT ?", arguments: [stored])! }
-            #expect(try StoredDate.decode(row, 0) == Date.fromDatabaseValue(stored), "\(stored)")
+            // The same stored millisecond: Foundation's calendar and this arithmetic may round the last bit of
+            // the Double differently for a few dates (seen once: 2000-12-31 23:53:50.308), never more.
+            let mine = try #require(try StoredDate.decode(row, 0)), grdb = try #require(Date.fromDatabaseValue(stored))
+            #expect(abs(mine.timeIntervalSince(grdb)) < 1e-6, "\(stored)")
         }
         for text in ["2026-11-29 10:00:00", "2026-11-29T10:00:00.000Z", "2026-11-29", "2026-02-30 10:00:00.000"] {
             let row = try queue.read { db in try Row.fetchOne(db, sql: "SELECT ?", arguments: [text])! }
