@@ -23,6 +23,9 @@ let package = Package(
         // `stagesub fleet status` reads other appliances' /metrics (HTTPS too) without Foundation's URLSession,
         // which would link libcurl into the binary and the .deb's dependencies.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // HMAC-SHA1 for Twilio's signatures (libsodium has no SHA-1) and HMAC-SHA256 for Resend's and ours,
+        // from one library; already in the graph through async-http-client's swift-certificates.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,11 +49,14 @@ let package = Package(
             ],
             // Compiled into the binary, so it stays one self-contained file.
             resources: [.embedInCode("Seeds/instruments.json"), .embedInCode("Seeds/templates.json")]),
-        // Delivering the outbox: MIME messages, an SMTP client (STARTTLS or TLS, AUTH PLAIN), the delivery service.
+        // Delivering the outbox: a Transport per channel (SMTP, Resend, Twilio), the providers' webhook
+        // signatures, outgoing webhooks, the delivery service.
         .target(
             name: "StageSubMail",
             dependencies: [
                 "StageSubStore", "StageSubCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -108,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "StageSubMailTests",
             dependencies: ["StageSubMail", "StageSubStore", "StageSubCore"],
-            resources: [.copy("smtp_sink.py")]),
+            resources: [.copy("smtp_sink.py"), .copy("provider_api.py")]),
         .testTarget(
             name: "StageSubCLITests",
             dependencies: ["stagesub"]),

@@ -14,7 +14,7 @@ extension ServerState {
     /// Every route inside an orchestra, one controller per resource group.
     static func orchestraRoutes() -> [APIRoute] {
         RosterController().routes + CatalogController().routes + ProjectController().routes + NeedController().routes
-            + CommunicationController().routes
+            + CommunicationController().routes + DeliveryController().routes
     }
 }
 

@@ -46,6 +46,9 @@ public enum OrchestraMigrations {
         migrator.registerMigration("v6: audit log") { db in
             try OrchestraSchema.createAuditLog(db)
         }
+        migrator.registerMigration("v7: delivery transports, delivery status, outgoing webhooks") { db in
+            try OrchestraSchema.createDelivery(db)
+        }
         return migrator
     }
 
