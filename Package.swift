@@ -113,7 +113,8 @@ let package = Package(
             ]),
         .testTarget(
             name: "StageSubMailTests",
-            dependencies: ["StageSubMail", "StageSubStore", "StageSubCore"],
+            dependencies: ["StageSubMail", "StageSubStore", "StageSubCore",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
             resources: [.copy("smtp_sink.py"), .copy("provider_api.py")]),
         .testTarget(
             name: "StageSubCLITests",

@@ -7,34 +7,15 @@ import Testing
 /// A real SMTP server (aiosmtpd, run by Debian's python3) that saves what it accepts, parsed by Python's
 /// own email package.
 final class SMTPSink: @unchecked Sendable {
-    let process = Process()
+    let server: PythonServer
     let folder: URL
-    let port: Int
+    var port: Int { server.port }
 
     init(_ arguments: [String] = []) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-sink-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let script = try #require(Bundle.module.url(forResource: "smtp_sink", withExtension: "py"))
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, "--dir", folder.path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var bytes = Data()
-        while !bytes.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            bytes += chunk
-        }
-        let line = String(decoding: bytes, as: UTF8.self)
-        guard line.hasPrefix("listening "), let port = Int(line.dropFirst(10).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw SinkFailed(output: line)
-        }
-        self.port = port
+        server = try PythonServer("smtp_sink", ["--dir", folder.path] + arguments)
     }
-
-    struct SinkFailed: Error { let output: String }
 
     /// What the server accepted, oldest first.
     func received() throws -> [[String: Any]] {
@@ -43,14 +24,7 @@ final class SMTPSink: @unchecked Sendable {
         }
     }
 
-    deinit {
-        // SIGKILL and waitpid: Foundation's waitUntilExit spins off the main thread on Linux.
-        let pid = process.processIdentifier
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
-        try? FileManager.default.removeItem(at: folder)
-    }
+    deinit { try? FileManager.default.removeItem(at: folder) }
 }
 
 /// An appliance with one orchestra whose need was sent to two musicians: two request emails in the outbox,
@@ -63,7 +37,12 @@ final class MailFixture: @unchecked Sendable {
     let gateway: OrchestraGateway
     let pdf = Data((0..<3000).map { UInt8($0 % 251) })
 
-    init(musicianEmails: [String] = ["asa.lind@example.org", "bo@example.org"]) throws {
+    /// Answer tokens of the two requests, in musician order.
+    private(set) var tokens: [String] = []
+
+    /// `phones` and `settings` (SMS on, webhook endpoints made by `before`) take effect before the need is sent.
+    init(musicianEmails: [String] = ["asa.lind@example.org", "bo@example.org"], phones: [String?] = [], settings: [String: String] = [:],
+         before: (OrchestraGateway) throws -> Void = { _ in }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("stagesub-mail-\(UUID().uuidString)")
         let directory = DataDirectory(root: root.path, keyFile: nil)
         let clock = self.clock
@@ -77,7 +56,7 @@ final class MailFixture: @unchecked Sendable {
         var ids: [Int64] = []
         for (index, email) in musicianEmails.enumerated() {
             let musician = try gateway.createMusician(Musician(firstName: index == 0 ? "Åsa" : "Bo", lastName: "Lind", email: email,
-                                                               now: clock.now()))
+                                                               phone: index < phones.count ? phones[index] : nil, now: clock.now()))
             try gateway.setQualifications(musician: musician.id!, positions: [position])
             ids.append(musician.id!)
         }
@@ -89,15 +68,20 @@ final class MailFixture: @unchecked Sendable {
                                           strategy: .parallel, responseTimeHours: 48, now: clock.now())
         _ = try gateway.attachFile(pdf, name: "Stämma cello.pdf", mimeType: "application/pdf", to: .need(need.id!), sendWith: .request,
                                    now: clock.now())
-        _ = try gateway.send(need: need.id!, now: clock.now())
+        try gateway.setSettings(settings)
+        try before(gateway)
+        tokens = try gateway.send(need: need.id!, now: clock.now()).sent.map(\.token)
     }
 
-    func service() -> OutboxDeliveryService {
-        OutboxDeliveryService(pool: pool, clock: clock, answerBaseURL: "https://vikarier.example.org")
+    func service(providers: DeliveryProviders = DeliveryProviders(), webhooks: OutgoingWebhookPolicy = .init()) -> OutboxDeliveryService {
+        OutboxDeliveryService(pool: pool, clock: clock, answerBaseURL: "https://vikarier.example.org", providers: providers, webhookPolicy: webhooks)
     }
 
-    func emails(_ status: String? = nil) throws -> [OutboxMessage] {
-        try gateway.outbox(status: status, limit: 100, offset: 0).items.filter { $0.channel == .email }
+    func emails(_ status: String? = nil) throws -> [OutboxMessage] { try messages(.email, status) }
+
+    /// The outbox's messages of a channel, oldest first.
+    func messages(_ channel: MessageChannel, _ status: String? = nil) throws -> [OutboxMessage] {
+        try gateway.outbox(status: status, limit: 100, offset: 0).items.filter { $0.channel == channel }.sorted { $0.id! < $1.id! }
     }
 
     deinit {

@@ -1,0 +1,110 @@
+import Foundation
+import StageSubCore
+@testable import StageSubMail
+@testable import StageSubStore
+import Testing
+
+@Suite("Signatures on webhooks, ours and the providers'")
+struct SignatureTests {
+    @Test("Twilio's documented example signs as Twilio says; one changed parameter does not")
+    func twilio() {
+        let url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+        var parameters = [("CallSid", "CA1234567890ABCDE"), ("Caller", "+12349013030"), ("Digits", "1234"), ("From", "+12349013030"),
+                          ("To", "+18005551212")]
+        #expect(WebhookSignature.twilio(url: url, parameters: parameters, authToken: "12345") == "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+        #expect(WebhookSignature.isValidTwilio(signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ=", url: url, parameters: parameters.reversed(), authToken: "12345"))
+        parameters[2].1 = "1235"
+        #expect(!WebhookSignature.isValidTwilio(signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ=", url: url, parameters: parameters, authToken: "12345"))
+        #expect(!WebhookSignature.isValidTwilio(signature: nil, url: url, parameters: parameters, authToken: "12345"))
+    }
+
+    @Test("Svix's documented example verifies; a changed body, an old timestamp or another secret do not")
+    func svix() throws {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id = "msg_p5jXN8AQM9LWM0D4loKWxJek", stamp = "1614265330"
+        let body = Data(#"{"test": 2432232314}"#.utf8), now = Date(timeIntervalSince1970: 1614265330 + 10)
+        let signature = "v0,ignored v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        try WebhookSignature.verifySvix(id: id, timestamp: stamp, signatures: signature, body: body, secret: secret, now: now)
+        #expect(throws: WebhookSignature.SvixProblem.mismatch) {
+            try WebhookSignature.verifySvix(id: id, timestamp: stamp, signatures: signature, body: Data(#"{"test": 1}"#.utf8), secret: secret, now: now)
+        }
+        #expect(throws: WebhookSignature.SvixProblem.stale) {
+            try WebhookSignature.verifySvix(id: id, timestamp: stamp, signatures: signature, body: body, secret: secret, now: now.addingTimeInterval(600))
+        }
+        #expect(throws: WebhookSignature.SvixProblem.mismatch) {
+            try WebhookSignature.verifySvix(id: id, timestamp: stamp, signatures: signature, body: body,
+                                            secret: "whsec_" + Data("another secret".utf8).base64EncodedString(), now: now)
+        }
+        #expect(throws: WebhookSignature.SvixProblem.missingHeaders) {
+            try WebhookSignature.verifySvix(id: nil, timestamp: stamp, signatures: signature, body: body, secret: secret, now: now)
+        }
+    }
+}
+
+@Suite("Outgoing webhooks to an orchestra's own systems")
+struct OutgoingWebhookTests {
+    @Test("Sending a need tells the payroll endpoint, signed so its receiver believes it; ids only, no personal data")
+    func requestSent() async throws {
+        let api = try ProviderAPI()
+        var secret = ""
+        let f = try MailFixture { gateway in
+            let endpoint = try gateway.createWebhookEndpoint(url: "http://127.0.0.1:1/hook/payroll", description: "Lön",
+                                                             events: [.requestSent, .requestAccepted], now: Date(timeIntervalSince1970: 1_800_000_000))
+            secret = endpoint.secret ?? ""
+            _ = try gateway.updateWebhookEndpoint(endpoint.id, url: "\(api.base)/hook/payroll", description: nil, events: nil, isActive: nil)
+        }
+        try await api.configure(hookSecret: secret)
+        let listed = try f.gateway.webhookEndpoints()
+        #expect(secret.hasPrefix("whsec_") && listed.count == 1 && listed.allSatisfy { $0.secret == nil })
+
+        let pass = await f.service(webhooks: .init(allowLoopback: true)).deliverAll()
+        #expect(pass.webhooksDelivered == 2, "\(pass)")
+        let hooks = try await api.requests().filter { ($0["path"] as? String) == "/hook/payroll" }
+        #expect(hooks.count == 2 && hooks.allSatisfy { $0["signature_ok"] as? Bool == true })
+        let events = hooks.compactMap { $0["json"] as? [String: Any] }
+        #expect(events.allSatisfy { $0["type"] as? String == "request.sent" && $0["orchestra"] as? String == "gso" })
+        #expect(Set(events.compactMap { ($0["data"] as? [String: Any])?["requestId"] as? Int }).count == 2)
+        #expect(hooks.allSatisfy { !($0["body"] as? String ?? "").contains("Lind") && !($0["body"] as? String ?? "").contains("@example.org") })
+
+        // A musician accepts: one more event, as it happens.
+        _ = try f.gateway.answer(token: f.tokens[0], accept: true, now: f.clock.now())
+        let accepted = await f.service(webhooks: .init(allowLoopback: true)).deliverAll()
+        #expect(accepted.webhooksDelivered == 1)
+        let last = try await api.requests().last
+        #expect((last?["json"] as? [String: Any])?["type"] as? String == "request.accepted")
+        #expect((last?["headers"] as? [String: String])?["x-stagesub-event"] == "request.accepted")
+    }
+
+    @Test("A receiver that fails is tried again with backoff and the log shows each attempt; the test event goes at once")
+    func retriesAndTest() async throws {
+        let api = try ProviderAPI()
+        let f = try MailFixture()
+        let endpoint = try f.gateway.createWebhookEndpoint(url: "\(api.base)/hook/calendar", description: "", events: [.needFilled], now: f.clock.now())
+        try await api.configure(hookSecret: endpoint.secret!)
+        try await api.script("/hook/", [["status": 500, "body": [:]]])
+        let policy = OutgoingWebhookPolicy(allowLoopback: true)
+
+        let failed = try await WebhookSender.sendTest(endpoint: endpoint.id, gateway: f.gateway, policy: policy, timeout: .seconds(2), now: f.clock.now())
+        #expect(failed.status == "queued" && failed.attempts == 1 && failed.lastStatusCode == 500)
+        #expect(failed.nextAttemptAt == f.clock.now().addingTimeInterval(60))
+        #expect(await f.service(webhooks: policy).deliverAll().webhooksDelivered == 0, "not due before its retry time")
+        f.clock.advance(by: 61)
+        #expect(await f.service(webhooks: policy).deliverAll().webhooksDelivered == 1)
+        let log = try f.gateway.webhookDeliveries(endpoint: endpoint.id, limit: 10, offset: 0)
+        #expect(log.items.map(\.status) == ["delivered"] && log.items[0].attempts == 2 && log.items[0].lastStatusCode == 200)
+        #expect(try await api.requests().last?["signature_ok"] as? Bool == true)
+    }
+
+    @Test("Only https, never the appliance itself unless the operator allows loopback on a test bench", arguments: [
+        ("https://payroll.gso.se/hooks/stagesub", false, true),
+        ("http://payroll.gso.se/hooks", false, false),
+        ("https://127.0.0.1/hook", false, false),
+        ("http://127.0.0.1:8080/hook", true, true),
+        ("http://localhost:8080/hook", false, false),
+        ("https://user:pw@payroll.gso.se/", false, false),
+        ("ftp://payroll.gso.se/", true, false),
+        ("payroll.gso.se/hooks", false, false),
+    ])
+    func policy(url: String, loopback: Bool, allowed: Bool) {
+        #expect((OutgoingWebhookPolicy(allowLoopback: loopback).problem(with: url) == nil) == allowed)
+    }
+}
