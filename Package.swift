@@ -107,14 +107,19 @@ let package = Package(
         .testTarget(
             name: "StageSubServerTests",
             dependencies: [
-                "StageSubServer", "StageSubStore",
+                "StageSubServer", "StageSubStore", "StageSubTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "StageSubMailTests",
-            dependencies: ["StageSubMail", "StageSubStore", "StageSubCore",
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["StageSubMail", "StageSubStore", "StageSubCore", "StageSubTestSupport"]),
+        // Servers the tests start on 127.0.0.1: a real SMTP server, Resend's and Twilio's APIs as documented,
+        // a receiver of our webhooks (Python scripts, so they check us with an implementation of their own).
+        .target(
+            name: "StageSubTestSupport",
+            dependencies: ["StageSubMail", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Tests/StageSubTestSupport",
             resources: [.copy("smtp_sink.py"), .copy("provider_api.py")]),
         .testTarget(
             name: "StageSubCLITests",

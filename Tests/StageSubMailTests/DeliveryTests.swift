@@ -2,6 +2,7 @@ import Foundation
 import StageSubCore
 @testable import StageSubMail
 @testable import StageSubStore
+import StageSubTestSupport
 import Testing
 
 /// A real SMTP server (aiosmtpd, run by Debian's python3) that saves what it accepts, parsed by Python's

@@ -2,6 +2,7 @@ import Foundation
 import StageSubCore
 @testable import StageSubMail
 @testable import StageSubStore
+import StageSubTestSupport
 import Testing
 
 @Suite("SMS through Twilio's API, played on 127.0.0.1 as its documentation describes it")

@@ -2,6 +2,7 @@ import Foundation
 import StageSubCore
 @testable import StageSubMail
 @testable import StageSubStore
+import StageSubTestSupport
 import Testing
 
 @Suite("Signatures on webhooks, ours and the providers'")

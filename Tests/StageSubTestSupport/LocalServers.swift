@@ -1,17 +1,16 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-@testable import StageSubMail
-import Testing
+import StageSubMail
 
 /// A test server written in Python (a resource of this target), on 127.0.0.1: started, its port read
 /// from its first line ("listening PORT"), killed when the test lets go of it.
-final class PythonServer: @unchecked Sendable {
+public final class PythonServer: @unchecked Sendable {
     let process = Process()
-    let port: Int
+    public let port: Int
 
-    init(_ script: String, _ arguments: [String] = []) throws {
-        let path = try #require(Bundle.module.url(forResource: script, withExtension: "py"))
+    public init(_ script: String, _ arguments: [String] = []) throws {
+        guard let path = Bundle.module.url(forResource: script, withExtension: "py") else { throw ServerFailed(output: "no \(script).py") }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [path.path] + arguments
         let output = Pipe()
@@ -31,7 +30,7 @@ final class PythonServer: @unchecked Sendable {
         self.port = port
     }
 
-    struct ServerFailed: Error { let output: String }
+    public struct ServerFailed: Error { public let output: String }
 
     deinit {
         // SIGKILL and waitpid: Foundation's waitUntilExit spins off the main thread on Linux.
@@ -43,32 +42,35 @@ final class PythonServer: @unchecked Sendable {
 }
 
 /// Resend's and Twilio's APIs and a webhook receiver as `provider_api.py` plays them, and what it saw.
-final class ProviderAPI: @unchecked Sendable {
-    static let resendKey = "re_test_key"
-    static let twilioSid = "AC" + String(repeating: "0123456789abcdef", count: 2)
-    static let twilioToken = "twilio-auth-token"
-    static let resendWebhookSecret = "whsec_" + Data("resend-webhook-test-secret-32by".utf8).base64EncodedString()
+public final class ProviderAPI: @unchecked Sendable {
+    public static let resendKey = "re_test_key"
+    public static let twilioSid = "AC" + String(repeating: "0123456789abcdef", count: 2)
+    public static let twilioToken = "twilio-auth-token"
+    public static let resendWebhookSecret = "whsec_" + Data("resend-webhook-test-secret-32by".utf8).base64EncodedString()
 
     let server: PythonServer
-    var base: String { "http://127.0.0.1:\(server.port)" }
+    public var base: String { "http://127.0.0.1:\(server.port)" }
 
-    init() throws { server = try PythonServer("provider_api") }
+    public init() throws { server = try PythonServer("provider_api") }
 
     /// The providers pointed here, with a short timeout so an answer that never comes is seen as such.
-    var providers: DeliveryProviders { DeliveryProviders(resendBaseURL: base, twilioBaseURL: base, requestTimeout: .seconds(2)) }
+    public var providers: DeliveryProviders { DeliveryProviders(resendBaseURL: base, twilioBaseURL: base, requestTimeout: .seconds(2)) }
 
     /// The next answers for requests whose path starts with `path`.
-    func script(_ path: String, _ responses: [[String: Any]]) async throws {
+    public func script(_ path: String, _ responses: [[String: Any]]) async throws {
         _ = try await post("/_script", ["path": path, "responses": responses])
     }
 
-    func configure(hookSecret: String) async throws { _ = try await post("/_config", ["hook_secret": hookSecret]) }
+    public func configure(hookSecret: String) async throws { _ = try await post("/_config", ["hook_secret": hookSecret]) }
 
-    func requests() async throws -> [[String: Any]] { try await get("/_requests") }
+    /// The provider's clock for the signatures it makes (Svix refuses timestamps far from the receiver's now).
+    public func configure(now: Date) async throws { _ = try await post("/_config", ["now": now.timeIntervalSince1970]) }
+
+    public func requests() async throws -> [[String: Any]] { try await get("/_requests") }
     /// What the provider actually sent on (an idempotent repeat is not sent again).
-    func sent() async throws -> [[String: Any]] { try await get("/_sent") }
+    public func sent() async throws -> [[String: Any]] { try await get("/_sent") }
     /// The status callbacks and webhooks the provider would make, signed as it signs them.
-    func callbacks() async throws -> [[String: Any]] { try await get("/_callbacks") }
+    public func callbacks() async throws -> [[String: Any]] { try await get("/_callbacks") }
 
     private func get(_ path: String) async throws -> [[String: Any]] {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + path), timeout: .seconds(10))

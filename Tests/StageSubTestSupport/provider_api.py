@@ -13,7 +13,8 @@ tests; and a receiver for StageSub's own outgoing webhooks that checks their sig
                                                       back with (signed as Twilio and Resend/Svix sign)
 
 Options: --resend-key KEY --resend-webhook-secret whsec_... --twilio-sid AC... --twilio-token TOKEN
-         --hook-secret SECRET (the outgoing webhooks' secret; also POST /_config {"hook_secret"})"""
+         --hook-secret SECRET (the outgoing webhooks' secret; also POST /_config {"hook_secret"})
+POST /_config {"now": unix seconds} sets the clock its signatures carry (the tests' clock)."""
 import argparse, base64, hashlib, hmac, json, re, threading, time, uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -27,7 +28,10 @@ parser.add_argument("--hook-secret", default="")
 args = parser.parse_args()
 
 lock = threading.Lock()
-state = {"requests": [], "sent": [], "callbacks": [], "scripts": {}, "idempotency": {}, "hook_secret": args.hook_secret}
+state = {"requests": [], "sent": [], "callbacks": [], "scripts": {}, "idempotency": {}, "hook_secret": args.hook_secret, "now": None}
+
+def now():
+    return state["now"] if state["now"] is not None else time.time()
 
 def twilio_signature(url, params):
     text = url + "".join(k + v for k, v in sorted(params.items()))
@@ -35,7 +39,7 @@ def twilio_signature(url, params):
 
 def svix_headers(body):
     key = base64.b64decode(args.resend_webhook_secret[len("whsec_"):])
-    msg_id, stamp = "msg_" + uuid.uuid4().hex, str(int(time.time()))
+    msg_id, stamp = "msg_" + uuid.uuid4().hex, str(int(now()))
     mac = base64.b64encode(hmac.new(key, ("%s.%s." % (msg_id, stamp)).encode() + body.encode(), hashlib.sha256).digest()).decode()
     return {"svix-id": msg_id, "svix-timestamp": stamp, "svix-signature": "v1," + mac}
 
@@ -71,8 +75,12 @@ class Handler(BaseHTTPRequestHandler):
                 state["scripts"].setdefault(script["path"], []).extend(script["responses"])
             return self.answer(200, {})
         if path == "/_config":
+            config = json.loads(text)
             with lock:
-                state["hook_secret"] = json.loads(text).get("hook_secret", "")
+                if "hook_secret" in config:
+                    state["hook_secret"] = config["hook_secret"]
+                if "now" in config:
+                    state["now"] = config["now"]
             return self.answer(200, {})
         record = {"method": "POST", "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": text}
         with lock:
@@ -127,7 +135,7 @@ class Handler(BaseHTTPRequestHandler):
             state["sent"].append({"provider": "resend", "id": email_id, "idempotency_key": key, "email": body})
             outcome = "email.bounced" if any("bounce" in to for to in body["to"]) else "email.delivered"
             for kind in ("email.sent", outcome):
-                event = json.dumps({"type": kind, "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                event = json.dumps({"type": kind, "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(now())),
                                     "data": {"email_id": email_id, "from": body["from"], "to": body["to"], "subject": body["subject"],
                                              **({"bounce": {"message": "The recipient's mailbox does not exist"}} if kind == "email.bounced" else {})}})
                 state["callbacks"].append({"provider": "resend", "body": event, "headers": svix_headers(event)})
