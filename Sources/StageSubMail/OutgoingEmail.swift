@@ -70,7 +70,8 @@ public struct OutgoingEmail: Sendable, Equatable {
             let type = file.mimeType.contains(where: { $0.isWhitespace || $0 == ";" }) ? "application/octet-stream" : file.mimeType
             parts.append("""
                 --\(boundary)\r
-                Content-Type: \(type); name="\(name)"\r
+                Content-Type: \(type);\r
+                 name="\(name)"\r
                 Content-Disposition: attachment;\(Self.rfc2231("filename", file.fileName))\r
                 Content-Transfer-Encoding: base64\r
                 \r

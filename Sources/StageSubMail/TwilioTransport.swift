@@ -52,10 +52,7 @@ public struct TwilioTransport: Transport, TransportSession {
                                     + "and retry it only if it is not there", code: .permanent)
             }
         }
-        if (200..<300).contains(answer.status), let sid = answer.json?["sid"] as? String {
-            let length = SMSLength(sms.body)
-            return DeliveryReceipt(providerMessageId: sid, detail: length.parts > 1 ? "sent as \(length.summary)" : nil)
-        }
+        if (200..<300).contains(answer.status), let sid = answer.json?["sid"] as? String { return DeliveryReceipt(providerMessageId: sid) }
         throw Self.refusal(answer)
     }
 

@@ -247,3 +247,48 @@ func selfSignedCertificate() throws -> (certificate: URL, key: URL) {
 }
 
 struct CertificateFailed: Error {}
+
+@Suite("Headers as RFC 5322 and RFC 2231 want them, read back by Python's email package")
+struct HeaderTests {
+    @Test("A sender name with a comma stays one address; a long non-ASCII file name survives whole", arguments: [
+        ("GSO, kansliet", "Stämma — cello, sats 2 (Mahler 5, vår 2027) för stråkar med ett mycket långt namn.pdf"),
+        ("Göteborgs \"Symfoniker\"", "plain.pdf"),
+        ("Kansliet (vikarier)", "a \"quoted\" name; with=signs.pdf"),
+    ])
+    func readBack(name: String, file: String) throws {
+        let email = OutgoingEmail(from: "vikarier@gso.test", fromName: name, to: "b@example.org", subject: "Förfrågan", body: "Hej",
+                                  attachments: [.init(fileName: file, mimeType: "application/pdf", data: Data([1, 2, 3]))],
+                                  date: Date(timeIntervalSince1970: 1_800_000_000), messageId: "1.x@stagesub")
+        let text = email.rendered()
+        #expect(text.split(separator: "\r\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 78 })
+        let parsed = try pythonParse(text)
+        #expect(parsed["from"] as? [[String]] == [[name, "vikarier@gso.test"]])
+        #expect(parsed["files"] as? [String] == [file])
+        #expect((parsed["defects"] as? [Any])?.isEmpty == true)
+    }
+
+    /// From addresses, attachment names and defects as Python's email package (policy.default) reads them.
+    func pythonParse(_ message: String) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import sys, json
+            from email import policy
+            from email.parser import BytesParser
+            m = BytesParser(policy=policy.default).parsebytes(sys.stdin.buffer.read())
+            print(json.dumps({"from": [[a.display_name, a.addr_spec] for a in m["From"].addresses],
+                              "files": [p.get_filename() for p in m.iter_attachments()],
+                              "defects": [str(d) for d in m.defects] + [str(d) for p in m.iter_attachments() for d in p.defects]}))
+            """]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(message.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        var status: Int32 = 0
+        _ = waitpid(process.processIdentifier, &status, 0)
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+}

@@ -20,12 +20,12 @@ extension OrchestraGateway {
     }
 
     /// The message went out; `providerMessageId` is the provider's id for it (its webhooks use it),
-    /// `detail` a note for the outbox (an SMS sent in several parts).
+    /// `detail` a note for the outbox (kept when nil: an SMS's parts, noted when it was queued).
     public func markDelivered(_ id: Int64, at now: Date, providerMessageId: String? = nil, detail: String? = nil) throws(StoreError) {
         try write { db in
             try db.execute(sql: """
                 UPDATE communicationLog SET status = 'sent', sentAt = ?, attempts = attempts + 1, lastError = NULL, nextAttemptAt = NULL,
-                providerMessageId = ?, deliveryDetail = ? WHERE id = ? AND status = 'queued'
+                providerMessageId = ?, deliveryDetail = COALESCE(?, deliveryDetail) WHERE id = ? AND status = 'queued'
                 """, arguments: [now, providerMessageId, detail, id])
         }
     }
