@@ -24,7 +24,7 @@ public struct ServerConfiguration: Sendable {
     public var loginSlowdownStep: Duration = .milliseconds(500)
     /// A demo appliance (`serve --demo`): its clock can be moved forward by a person.
     public var demo = false
-    /// How often the outboxes of orchestras that send by SMTP are delivered.
+    /// How often the outboxes (SMTP, Resend, Twilio) and the outgoing webhooks are delivered.
     public var deliveryInterval: Duration = .seconds(15)
     /// Backups the server makes by itself; nil turns them off.
     public var backupSchedule: BackupSchedule? = BackupSchedule()
@@ -110,7 +110,8 @@ public final class ServerState: Sendable {
         OutboxDeliveryService(pool: pool, clock: clock, interval: configuration.deliveryInterval, answerBaseURL: configuration.baseURL,
                               providers: configuration.providers, webhookPolicy: configuration.webhookPolicy,
                               logger: Logger(label: "stagesub.delivery")) { [metrics] pass in
-            metrics.recordDelivery(sent: pass.sent, retrying: pass.retrying, failed: pass.givenUp)
+            metrics.recordDelivery(sent: pass.sent, retrying: pass.retrying, failed: pass.givenUp,
+                                   webhooksDelivered: pass.webhooksDelivered, webhooksFailed: pass.webhooksFailed)
         }
     }
 

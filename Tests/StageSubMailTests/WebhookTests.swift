@@ -109,3 +109,45 @@ struct OutgoingWebhookTests {
         #expect((OutgoingWebhookPolicy(allowLoopback: loopback).problem(with: url) == nil) == allowed)
     }
 }
+
+@Suite("Which changes become webhook events")
+struct WebhookEventTests {
+    /// The event types queued for an endpoint that wants every event, oldest first.
+    static func events(_ f: MailFixture, _ endpoint: Int64) throws -> [String] {
+        try f.gateway.webhookDeliveries(endpoint: endpoint, limit: 100, offset: 0).items.reversed().map(\.eventType.rawValue)
+    }
+
+    static func everything(_ gateway: OrchestraGateway) throws -> Int64 {
+        try gateway.createWebhookEndpoint(url: "https://payroll.gso.se/hook", description: "", events: WebhookEventType.subscribable,
+                                          now: Date(timeIntervalSince1970: 1_800_000_000)).id
+    }
+
+    @Test("Sent, accepted, declined, then the need cancelled: the accepted booking is cancelled")
+    func acceptDeclineCancel() throws {
+        var endpoint: Int64 = 0
+        let f = try MailFixture { endpoint = try Self.everything($0) }
+        _ = try f.gateway.answer(token: f.tokens[0], accept: true, now: f.clock.now())
+        _ = try f.gateway.answer(token: f.tokens[1], accept: false, now: f.clock.now())
+        let need = try #require(try f.gateway.requestViews().first?.needId)
+        try f.gateway.cancelNeed(need, now: f.clock.now())
+        #expect(try Self.events(f, endpoint) == ["request.sent", "request.sent", "request.accepted", "request.declined", "booking.cancelled"])
+    }
+
+    @Test("Both accept: the need is filled; nobody answers in time: both time out; an inactive endpoint hears nothing")
+    func filledAndTimedOut() throws {
+        var endpoint: Int64 = 0
+        let filled = try MailFixture { endpoint = try Self.everything($0) }
+        for token in filled.tokens { _ = try filled.gateway.answer(token: token, accept: true, now: filled.clock.now()) }
+        #expect(try Self.events(filled, endpoint) == ["request.sent", "request.sent", "request.accepted", "request.accepted", "need.filled"])
+
+        var quiet: Int64 = 0
+        let late = try MailFixture { gateway in
+            endpoint = try Self.everything(gateway)
+            quiet = try Self.everything(gateway)
+            _ = try gateway.updateWebhookEndpoint(quiet, url: nil, description: nil, events: nil, isActive: false)
+        }
+        _ = try late.gateway.processDueWork(now: late.clock.now().addingTimeInterval(49 * 3600))
+        #expect(try Self.events(late, endpoint) == ["request.sent", "request.sent", "request.timed_out", "request.timed_out"])
+        #expect(try Self.events(late, quiet).isEmpty)
+    }
+}

@@ -24,12 +24,12 @@ struct DeliveryController {
         return [
             APIRoute(method: .post, path: "/api/v1/hooks/twilio/{slug}",
                      summary: "Twilio's status callback for an SMS (signed with X-Twilio-Signature by the orchestra's auth token).",
-                     access: .anonymous, requestContentType: "application/x-www-form-urlencoded", success: (204, nil), errors: [400, 403, 404]) { request, _, scope in
+                     access: .anonymous, requestContentType: "application/x-www-form-urlencoded", success: (204, nil), errors: [400, 403, 404, 503]) { request, _, scope in
                 try await Self.twilioCallback(request, scope)
             },
             APIRoute(method: .post, path: "/api/v1/hooks/resend/{slug}",
                      summary: "Resend's webhook for an email (signed as Svix signs: svix-id, svix-timestamp, svix-signature; secret resendWebhookSecret).",
-                     access: .anonymous, requestBody: Schema.object([:]), success: (204, nil), errors: [403, 404]) { request, _, scope in
+                     access: .anonymous, requestBody: Schema.object([:]), success: (204, nil), errors: [403, 404, 503]) { request, _, scope in
                 try await Self.resendWebhook(request, scope)
             },
             APIRoute(method: .get, path: "/api/v1/webhooks", summary: "The orchestra's outgoing webhook endpoints.", access: admin,
