@@ -19,7 +19,18 @@ public struct OutgoingWebhookPolicy: Sendable, Equatable {
             return "url must be an absolute https:// address of at most 500 characters"
         }
         guard parts.user == nil, parts.password == nil else { return "url must not carry a user name or password; the signature authenticates" }
-        let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host) || host.hasPrefix("127.") || host.hasSuffix(".localhost")
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[].")).lowercased()
+        // Resolvers read "2130706433" and "0x7f.1" as 127.0.0.1: a host must be a name or a dotted or IPv6 address.
+        let labels = bare.split(separator: ".", omittingEmptySubsequences: false)
+        let numeric = labels.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } || $0.hasPrefix("0x") }
+        let dottedQuad = labels.count == 4 && labels.allSatisfy { label in
+            label.allSatisfy { $0.isASCII && $0.isNumber } && (label == "0" || !label.hasPrefix("0")) && (Int(label).map { $0 <= 255 } ?? false)
+        }
+        if !bare.contains(":"), numeric, !dottedQuad {
+            return "url must name its host, or give a dotted IPv4 or an IPv6 address"
+        }
+        let loopback = ["localhost", "0.0.0.0", "::1", "::", "0:0:0:0:0:0:0:1"].contains(bare) || bare.hasPrefix("127.") || bare.hasSuffix(".localhost")
+            || bare.hasPrefix("::ffff:127.")
         if loopback && !allowLoopback { return "url must not point at the appliance itself" }
         guard scheme == "https" || (scheme == "http" && loopback && allowLoopback) else { return "url must start with https://" }
         return nil

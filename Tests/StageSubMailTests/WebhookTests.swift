@@ -104,6 +104,15 @@ struct OutgoingWebhookTests {
         ("https://user:pw@payroll.gso.se/", false, false),
         ("ftp://payroll.gso.se/", true, false),
         ("payroll.gso.se/hooks", false, false),
+        ("https://2130706433/hook", false, false),
+        ("https://0x7f.0.0.1/hook", false, false),
+        ("https://0.0.0.0/hook", false, false),
+        ("https://[::1]/hook", false, false),
+        ("https://localhost./hook", false, false),
+        ("https://0177.0.0.1/hook", false, false),
+        ("https://10.0.0.5/payroll", false, true),
+        ("https://cafe.de/payroll", false, true),
+        ("https://[2001:db8::5]/payroll", false, true),
     ])
     func policy(url: String, loopback: Bool, allowed: Bool) {
         #expect((OutgoingWebhookPolicy(allowLoopback: loopback).problem(with: url) == nil) == allowed)
