@@ -45,6 +45,8 @@ def svix_headers(body):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go in separate writes: without this, Nagle and delayed ACKs add 40 ms to every answer.
+    disable_nagle_algorithm = True
 
     def log_message(self, *a):
         pass
