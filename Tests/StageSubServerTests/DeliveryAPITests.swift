@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import StageSubCore
-import StageSubMail
+@testable import StageSubMail
 @testable import StageSubServer
 import StageSubStore
 import StageSubTestSupport
@@ -141,6 +141,33 @@ struct DeliveryAPITests {
             #expect(off.status == 200 && off.json?["isActive"] as? Bool == false)
             #expect(try await client.call(.delete, "/api/v1/webhooks/\(id)", as: admin).status == 204)
             #expect(try await client.call(.get, "/api/v1/webhooks/\(id)/deliveries", as: admin).status == 404)
+        }
+    }
+
+    @Test("A signed callback with a body that makes no sense is a 400 naming what is missing, never a 500; a huge one is a 413")
+    func badCallbacks() async throws {
+        let fixture = try Fixture()
+        let gateway = try fixture.state.gateway(try #require(try fixture.appliance.registry.orchestra(slug: "alpha")))
+        try gateway.setSettings(["resendWebhookSecret": ProviderAPI.resendWebhookSecret, "twilioAuthToken": ProviderAPI.twilioToken])
+        let key = try #require(Data(base64Encoded: String(ProviderAPI.resendWebhookSecret.dropFirst(6))))
+        let stamp = String(Int(fixture.clock.now().timeIntervalSince1970))
+        try await fixture.test { client in
+            for body in ["not json", #"{"type":"email.delivered"}"#, "[1,2]"] {
+                var fields = HTTPFields()
+                fields[HTTPField.Name("svix-id")!] = "msg_1"
+                fields[HTTPField.Name("svix-timestamp")!] = stamp
+                fields[HTTPField.Name("svix-signature")!] = "v1," + WebhookSignature.svix(id: "msg_1", timestamp: stamp, body: Data(body.utf8), key: key)
+                let reply = try await client.call(.post, "/api/v1/hooks/resend/alpha", json: body, headers: fields)
+                #expect(reply.status == 400 && reply.text.contains("data.email_id"), "\(body): \(reply.text)")
+            }
+            let path = "/api/v1/hooks/twilio/alpha?message=x"
+            var fields = HTTPFields()
+            fields[HTTPField.Name("X-Twilio-Signature")!] = WebhookSignature.twilio(url: "http://stagesub.test" + path, parameters: [("MessageStatus", "delivered")],
+                                                                                   authToken: ProviderAPI.twilioToken)
+            let missing = try await client.call(.post, path, body: "MessageStatus=delivered", headers: fields)
+            #expect(missing.status == 400 && missing.text.contains("MessageSid"))
+            let huge = try await client.call(.post, path, body: String(repeating: "a", count: 100_000), headers: fields)
+            #expect(huge.status == 413)
         }
     }
 

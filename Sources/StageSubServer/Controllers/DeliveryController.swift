@@ -24,7 +24,7 @@ struct DeliveryController {
         return [
             APIRoute(method: .post, path: "/api/v1/hooks/twilio/{slug}",
                      summary: "Twilio's status callback for an SMS (signed with X-Twilio-Signature by the orchestra's auth token).",
-                     access: .anonymous, requestContentType: "application/x-www-form-urlencoded", success: (204, nil), errors: [400, 403, 404, 503],
+                     access: .anonymous, requestContentType: "application/x-www-form-urlencoded", success: (204, nil), errors: [400, 403, 404, 413, 503],
                      queryParameters: [("message", Schema.integer, "the outbox message, as the StatusCallback URL names it")]) { request, _, scope in
                 try await Self.twilioCallback(request, scope)
             },
