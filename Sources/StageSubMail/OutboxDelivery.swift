@@ -129,9 +129,12 @@ public struct OutboxDeliveryService: Service {
         }
     }
 
-    /// Where Twilio reports an SMS's fate: the appliance's public address, the orchestra, the outbox message.
-    public static func twilioCallbackURL(base: String, slug: String, message: Int64) -> String {
-        "\(base)/api/v1/hooks/twilio/\(slug)?message=\(message)"
+    /// Where Twilio reports an SMS's fate: the appliance's public address, the orchestra, the outbox message;
+    /// nil when the public address is this machine (`--public-url` not set), which Twilio cannot reach.
+    public static func twilioCallbackURL(base: String, slug: String, message: Int64) -> String? {
+        let host = URLComponents(string: base)?.host?.lowercased() ?? ""
+        guard !host.isEmpty, host != "localhost", !host.hasPrefix("127."), host != "::1", host != "0.0.0.0" else { return nil }
+        return "\(base)/api/v1/hooks/twilio/\(slug)?message=\(message)"
     }
 
     func deliver(_ channel: MessageChannel, _ gateway: OrchestraGateway, settings: OrchestraSettings, orchestra: Orchestra,

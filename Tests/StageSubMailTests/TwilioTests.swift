@@ -83,3 +83,14 @@ struct TwilioTests {
         #expect(try await api.requests().isEmpty)
     }
 }
+
+@Suite("Twilio's status callback address")
+struct TwilioCallbackURLTests {
+    @Test("Only a public address gets a callback: Twilio cannot reach this machine's loopback", arguments: [
+        ("https://vikarier.gso.se", "https://vikarier.gso.se/api/v1/hooks/twilio/gso?message=7"),
+        ("http://localhost:8080", nil), ("http://127.0.0.1:8080", nil),
+    ])
+    func url(base: String, expected: String?) {
+        #expect(OutboxDeliveryService.twilioCallbackURL(base: base, slug: "gso", message: 7) == expected)
+    }
+}
