@@ -79,4 +79,18 @@ public enum WebhookEventType: String, Sendable, Codable, CaseIterable {
 
     /// The events an endpoint can subscribe to.
     public static var subscribable: [WebhookEventType] { allCases.filter { $0 != .test } }
+
+    /// The event a request's change of status is (`old` nil: it was just made), or nil when an
+    /// orchestra's systems need not hear of it (a pending request withdrawn, a request cancelled because
+    /// someone else filled the place: those musicians were never booked).
+    public static func forRequest(from old: RequestStatus?, to new: RequestStatus) -> WebhookEventType? {
+        switch (old, new) {
+        case (nil, .pending): .requestSent
+        case (_, .accepted) where old != .accepted: .requestAccepted
+        case (_, .declined) where old != .declined: .requestDeclined
+        case (_, .timedOut) where old != .timedOut: .requestTimedOut
+        case (.accepted, .cancelled): .bookingCancelled
+        default: nil
+        }
+    }
 }

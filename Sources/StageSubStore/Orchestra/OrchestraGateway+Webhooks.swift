@@ -163,15 +163,7 @@ extension OrchestraGateway {
 
     /// Queues the event of a request's new status (accepted, declined, timed out, a booking cancelled).
     func queueRequestEvent(_ request: SubstituteRequest, from old: RequestStatus?, now: Date, in db: Database) throws {
-        let type: WebhookEventType
-        switch (old, request.status) {
-        case (nil, .pending): type = .requestSent
-        case (_, .accepted) where old != .accepted: type = .requestAccepted
-        case (_, .declined) where old != .declined: type = .requestDeclined
-        case (_, .timedOut) where old != .timedOut: type = .requestTimedOut
-        case (.accepted, .cancelled): type = .bookingCancelled
-        default: return
-        }
+        guard let type = WebhookEventType.forRequest(from: old, to: request.status) else { return }
         let projectId = try Int64.fetchOne(db, sql: "SELECT projectId FROM projectNeed WHERE id = ?", arguments: [request.needId])
         var data: [String: Any] = ["requestId": request.id ?? 0, "needId": request.needId, "musicianId": request.musicianId,
                                    "status": request.status.rawValue, "bookedDirectly": request.bookedDirectly]
