@@ -72,7 +72,9 @@ public struct OutboxDeliveryService: Service {
                         logger.warning("delivery waits", metadata: ["orchestra": "\(orchestra.slug)", "channel": "\(channel)", "reason": "\(error.message)"])
                     }
                 }
-                let webhooks = try await WebhookSender(policy: webhookPolicy, timeout: providers.requestTimeout).deliverDue(gateway, now: clock.now())
+                // An orchestra's own receiver gets less time than a provider's API: it should only queue the event.
+                let webhooks = try await WebhookSender(policy: webhookPolicy, timeout: min(providers.requestTimeout, .seconds(10)))
+                    .deliverDue(gateway, now: clock.now())
                 pass.webhooksDelivered += webhooks.delivered
                 pass.webhooksRetrying += webhooks.retrying
                 pass.webhooksFailed += webhooks.failed

@@ -44,20 +44,24 @@ public struct WebhookSender {
 
     struct Outcome { var delivered = 0, retrying = 0, failed = 0 }
 
+    /// Every due delivery, oldest first. An endpoint that does not answer once is not tried again in the
+    /// same pass: its other deliveries wait, uncounted, so one dead receiver cannot hold the pass for minutes.
     func deliverDue(_ gateway: OrchestraGateway, now: Date) async throws -> Outcome {
         var outcome = Outcome()
-        for (delivery, url) in try gateway.dueWebhookDeliveries(now: now) {
-            try await deliver(delivery, to: url, gateway: gateway, now: now, into: &outcome)
+        var unreachable: Set<Int64> = []
+        for (delivery, url) in try gateway.dueWebhookDeliveries(now: now) where !unreachable.contains(delivery.endpointId) {
+            if try await !deliver(delivery, to: url, gateway: gateway, now: now, into: &outcome) { unreachable.insert(delivery.endpointId) }
         }
         return outcome
     }
 
-    /// One attempt of one delivery, recorded on it.
-    func deliver(_ delivery: WebhookDelivery, to url: String, gateway: OrchestraGateway, now: Date, into outcome: inout Outcome) async throws {
+    /// One attempt of one delivery, recorded on it; false when the endpoint gave no answer at all.
+    @discardableResult
+    func deliver(_ delivery: WebhookDelivery, to url: String, gateway: OrchestraGateway, now: Date, into outcome: inout Outcome) async throws -> Bool {
         if let problem = policy.problem(with: url) {
             try gateway.markWebhookAttemptFailed(delivery.id, statusCode: nil, error: problem, permanent: true, retryAfter: nil, at: now)
             outcome.failed += 1
-            return
+            return true
         }
         let body = Data(delivery.payload.utf8)
         let signature = WebhookSignature.stageSub(timestamp: Int(now.timeIntervalSince1970), body: body,
@@ -73,7 +77,7 @@ public struct WebhookSender {
             case .notSent(let why), .unanswered(let why):
                 try record(delivery, status: nil, error: why, retryAfter: nil, in: gateway, now: now, into: &outcome)
             }
-            return
+            return false
         }
         if (200..<300).contains(answer.status) {
             try gateway.markWebhookDelivered(delivery.id, statusCode: answer.status, at: now)
@@ -82,6 +86,7 @@ public struct WebhookSender {
             try record(delivery, status: answer.status, error: "the endpoint answered \(answer.status)", retryAfter: answer.retryAfter,
                        in: gateway, now: now, into: &outcome)
         }
+        return true
     }
 
     /// Sends a test event to an endpoint now, and returns its delivery as it stands after the attempt.

@@ -95,6 +95,21 @@ struct OutgoingWebhookTests {
         #expect(try await api.requests().last?["signature_ok"] as? Bool == true)
     }
 
+    @Test("A receiver that is down costs one attempt per pass, not one per event; its events wait in order")
+    func deadReceiver() async throws {
+        var endpoint: Int64 = 0
+        let f = try MailFixture { gateway in
+            // Nothing listens on port 1.
+            endpoint = try gateway.createWebhookEndpoint(url: "http://127.0.0.1:1/hook", description: "", events: [.requestSent],
+                                                         now: Date(timeIntervalSince1970: 1_800_000_000)).id
+        }
+        let pass = await f.service(webhooks: .init(allowLoopback: true)).deliverAll()
+        #expect(pass.webhooksRetrying == 1 && pass.webhooksDelivered == 0)
+        let log = try f.gateway.webhookDeliveries(endpoint: endpoint, limit: 10, offset: 0).items
+        #expect(log.map(\.attempts).sorted() == [0, 1] && log.allSatisfy { $0.status == "queued" })
+        #expect(log.first { $0.attempts == 1 }?.lastError == "connection refused")
+    }
+
     @Test("Only https, never the appliance itself unless the operator allows loopback on a test bench", arguments: [
         ("https://payroll.gso.se/hooks/stagesub", false, true),
         ("http://payroll.gso.se/hooks", false, false),
