@@ -26,6 +26,9 @@ let package = Package(
         // The staff interface's HTML, escaped by the template engine; file uploads from its forms.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // HMAC-SHA1 for Twilio's signatures (libsodium has no SHA-1) and HMAC-SHA256 for Resend's and ours,
+        // from one library; already in the graph through async-http-client's swift-certificates.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,11 +52,14 @@ let package = Package(
             ],
             // Compiled into the binary, so it stays one self-contained file.
             resources: [.embedInCode("Seeds/instruments.json"), .embedInCode("Seeds/templates.json")]),
-        // Delivering the outbox: MIME messages, an SMTP client (STARTTLS or TLS, AUTH PLAIN), the delivery service.
+        // Delivering the outbox: a Transport per channel (SMTP, Resend, Twilio), the providers' webhook
+        // signatures, outgoing webhooks, the delivery service.
         .target(
             name: "StageSubMail",
             dependencies: [
                 "StageSubStore", "StageSubCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -108,14 +114,20 @@ let package = Package(
         .testTarget(
             name: "StageSubServerTests",
             dependencies: [
-                "StageSubServer", "StageSubStore", "StageSubResources",
+                "StageSubServer", "StageSubStore", "StageSubResources", "StageSubTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "StageSubMailTests",
-            dependencies: ["StageSubMail", "StageSubStore", "StageSubCore"],
-            resources: [.copy("smtp_sink.py")]),
+            dependencies: ["StageSubMail", "StageSubStore", "StageSubCore", "StageSubTestSupport"]),
+        // Servers the tests start on 127.0.0.1: a real SMTP server, Resend's and Twilio's APIs as documented,
+        // a receiver of our webhooks (Python scripts, so they check us with an implementation of their own).
+        .target(
+            name: "StageSubTestSupport",
+            dependencies: ["StageSubMail", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Tests/StageSubTestSupport",
+            resources: [.copy("smtp_sink.py"), .copy("provider_api.py")]),
         .testTarget(
             name: "StageSubCLITests",
             dependencies: ["stagesub"]),

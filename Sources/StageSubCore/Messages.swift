@@ -42,10 +42,57 @@ public enum DeliveryPolicy {
     }
 
     /// After a failed attempt (the message had `attempts` before it): whether it is given up, and if not,
-    /// how many seconds until the next try.
-    public static func afterFailure(attempts: Int, permanent: Bool) -> (attempts: Int, givenUp: Bool, retryIn: Double?) {
+    /// how many seconds until the next try. A provider's `Retry-After` (seconds) is honoured when it asks
+    /// for longer than the policy would wait, up to a day.
+    public static func afterFailure(attempts: Int, permanent: Bool, retryAfter: Double? = nil) -> (attempts: Int, givenUp: Bool, retryIn: Double?) {
         let done = attempts + 1
         let givenUp = permanent || done >= maximumAttempts
-        return (done, givenUp, givenUp ? nil : retryDelay(afterAttempt: done))
+        return (done, givenUp, givenUp ? nil : max(retryDelay(afterAttempt: done), min(retryAfter ?? 0, 86_400)))
+    }
+}
+
+/// What the provider said after it took a message (its webhooks): the outbox shows it beside `sent`.
+public enum DeliveryState: String, Sendable, Codable, CaseIterable {
+    /// The recipient's server or phone has it.
+    case delivered
+    /// Not yet delivered; the provider keeps trying.
+    case delayed
+    /// The recipient's server or the phone network refused it (a wrong address or number).
+    case bounced
+    /// The recipient marked it as spam.
+    case complained
+    /// The provider gave it up for another reason.
+    case failed
+
+    /// Whether a later report may replace this one (a late "delayed" never hides "delivered").
+    public var isFinal: Bool { self != .delayed }
+}
+
+/// What an orchestra's own systems can be told by an outgoing webhook.
+public enum WebhookEventType: String, Sendable, Codable, CaseIterable {
+    case requestSent = "request.sent"
+    case requestAccepted = "request.accepted"
+    case requestDeclined = "request.declined"
+    case requestTimedOut = "request.timed_out"
+    case needFilled = "need.filled"
+    case bookingCancelled = "booking.cancelled"
+    /// Sent only by "send test event".
+    case test = "test"
+
+    /// The events an endpoint can subscribe to.
+    public static var subscribable: [WebhookEventType] { allCases.filter { $0 != .test } }
+
+    /// The event a request's change of status is (`old` nil: it was just made), or nil when an
+    /// orchestra's systems need not hear of it (a pending request withdrawn, a request cancelled because
+    /// someone else filled the place: those musicians were never booked).
+    public static func forRequest(from old: RequestStatus?, to new: RequestStatus) -> WebhookEventType? {
+        switch (old, new) {
+        case (nil, .pending): .requestSent
+        case (_, .accepted) where old != .accepted: .requestAccepted
+        case (_, .declined) where old != .declined: .requestDeclined
+        case (_, .timedOut) where old != .timedOut: .requestTimedOut
+        case (.accepted, .cancelled): .bookingCancelled
+        default: nil
+        }
     }
 }

@@ -5,6 +5,16 @@ public enum EmailTransportKind: String, Sendable, Codable, CaseIterable {
     /// Messages stay in the outbox, where people read them (the demo, an orchestra not yet set up).
     case outbox
     case smtp
+    /// Resend's HTTP API (`resendApiKey`).
+    case resend
+}
+
+/// How an orchestra's SMS leave the appliance.
+public enum SMSTransportKind: String, Sendable, Codable, CaseIterable {
+    /// SMS stay in the outbox, where people read them.
+    case outbox
+    /// Twilio's Messages API (`twilioAccountSid`, `twilioAuthToken`, `twilioFromNumber`).
+    case twilio
 }
 
 /// How the SMTP connection is protected.
@@ -46,6 +56,17 @@ public struct OrchestraSettings: Sendable, Equatable {
     public var escalationSteps = EscalationSchedule.standard
     /// Musicians with no activity for this many years are erased by the due-work pass; 0 never.
     public var retentionYears = 0
+    /// Write-only: Resend's API key (`re_…`).
+    public var resendApiKey = ""
+    /// Write-only: the signing secret of the webhook set up in Resend's dashboard (`whsec_…`).
+    public var resendWebhookSecret = ""
+    public var smsTransport = SMSTransportKind.outbox
+    /// `AC` and 32 hexadecimal digits.
+    public var twilioAccountSid = ""
+    /// Write-only: also the key Twilio signs its status callbacks with.
+    public var twilioAuthToken = ""
+    /// The sender: a number in E.164 form (`+46…`) or an alphanumeric sender id of at most 11 characters.
+    public var twilioFromNumber = ""
 
     public init() {}
 
@@ -53,13 +74,15 @@ public struct OrchestraSettings: Sendable, Equatable {
     public static let keys = ["timeZone", "quietHoursStart", "quietHoursEnd", "reminderPercentage", "conflictPolicy", "listConflictMode",
                               "defaultLanguage", "smsOnRequest", "smsOnReminder", "emailTransport", "smtpHost", "smtpPort", "smtpSecurity",
                               "smtpUsername", "smtpPassword", "smtpCACertificate", "emailFrom", "emailFromName", "emailReplyTo",
-                              "escalationSteps", "retentionYears"]
+                              "escalationSteps", "retentionYears",
+                              "resendApiKey", "resendWebhookSecret", "smsTransport", "twilioAccountSid", "twilioAuthToken", "twilioFromNumber"]
 
     /// Keys whose value is never shown back.
-    public static let secretKeys: Set<String> = ["smtpPassword"]
+    public static let secretKeys: Set<String> = ["smtpPassword", "resendApiKey", "resendWebhookSecret", "twilioAuthToken"]
     /// Keys about how email leaves the appliance: hidden from users who are not admins.
     public static let transportKeys: Set<String> = ["emailTransport", "smtpHost", "smtpPort", "smtpSecurity", "smtpUsername", "smtpPassword",
-                                                    "smtpCACertificate"]
+                                                    "smtpCACertificate", "resendApiKey", "resendWebhookSecret", "smsTransport", "twilioAccountSid",
+                                                    "twilioAuthToken", "twilioFromNumber"]
 
     /// The settings stored as text; unknown keys are ignored and invalid values read as the default.
     public init(stored: [String: String]) {
@@ -104,6 +127,12 @@ public struct OrchestraSettings: Sendable, Equatable {
         case "emailReplyTo": emailReplyTo
         case "escalationSteps": escalationSteps.text
         case "retentionYears": String(retentionYears)
+        case "resendApiKey": resendApiKey
+        case "resendWebhookSecret": resendWebhookSecret
+        case "smsTransport": smsTransport.rawValue
+        case "twilioAccountSid": twilioAccountSid
+        case "twilioAuthToken": twilioAuthToken
+        case "twilioFromNumber": twilioFromNumber
         default: nil
         }
     }
@@ -138,7 +167,7 @@ public struct OrchestraSettings: Sendable, Equatable {
             guard let v = Bool(value) else { throw bad("must be true or false") }
             if key == "smsOnRequest" { smsOnRequest = v } else { smsOnReminder = v }
         case "emailTransport":
-            guard let v = EmailTransportKind(rawValue: value) else { throw bad("must be outbox or smtp") }
+            guard let v = EmailTransportKind(rawValue: value) else { throw bad("must be outbox, smtp or resend") }
             emailTransport = v
         case "smtpHost":
             guard value.isEmpty || (value.count <= 253 && value.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) })) else {
@@ -169,6 +198,34 @@ public struct OrchestraSettings: Sendable, Equatable {
         case "retentionYears":
             guard let n = Int(value), (0...50).contains(n) else { throw bad("must be a number of years 0–50 (0: never erase by itself)") }
             retentionYears = n
+        case "resendApiKey", "twilioAuthToken":
+            // Secrets go into HTTP headers: printable ASCII without spaces, so none can add a header.
+            guard value.count <= 200, value.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) else {
+                throw bad("must be the key as the provider shows it (printable, no spaces), or empty")
+            }
+            if key == "resendApiKey" { resendApiKey = value } else { twilioAuthToken = value }
+        case "resendWebhookSecret":
+            guard value.isEmpty || (value.hasPrefix("whsec_") && value.count <= 200
+                                    && value.dropFirst(6).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) })) else {
+                throw bad("must be the signing secret Resend shows (whsec_…), or empty")
+            }
+            resendWebhookSecret = value
+        case "smsTransport":
+            guard let v = SMSTransportKind(rawValue: value) else { throw bad("must be outbox or twilio") }
+            smsTransport = v
+        case "twilioAccountSid":
+            guard value.isEmpty || (value.count == 34 && value.hasPrefix("AC") && value.dropFirst(2).allSatisfy(\.isHexDigit)) else {
+                throw bad("must be a Twilio account SID (AC and 32 hexadecimal digits), or empty")
+            }
+            twilioAccountSid = value
+        case "twilioFromNumber":
+            let number = value.first == "+" && (8...16).contains(value.count) && value.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber })
+            let senderId = (1...11).contains(value.count) && value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") })
+                && value.contains(where: \.isLetter)
+            guard value.isEmpty || number || senderId else {
+                throw bad("must be a number in E.164 form (+46701234567) or a sender name of at most 11 letters and digits, or empty")
+            }
+            twilioFromNumber = value
         default: throw SettingError(key: key, message: "there is no setting \(key)")
         }
     }

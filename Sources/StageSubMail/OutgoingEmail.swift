@@ -47,7 +47,7 @@ public struct OutgoingEmail: Sendable, Equatable {
     /// The message in RFC 5322 form, CRLF line ends, ready for SMTP's DATA (before dot-stuffing).
     public func rendered() -> String {
         var headers = [
-            "From: \(Self.encodedWord(fromName)) <\(from)>",
+            "From: \(Self.displayName(fromName)) <\(from)>",
             "To: <\(to)>",
         ]
         if let replyTo { headers.append("Reply-To: <\(replyTo)>") }
@@ -65,12 +65,14 @@ public struct OutgoingEmail: Sendable, Equatable {
         let boundary = "stagesub-" + messageId.filter { $0.isLetter || $0.isNumber }
         var parts = ["--\(boundary)\r\n\(text)"]
         for file in attachments {
+            // `name=` as an encoded word for old readers, `filename*=` per RFC 2231 for everyone else.
             let name = Self.encodedWord(file.fileName.replacingOccurrences(of: "\"", with: "'"))
             let type = file.mimeType.contains(where: { $0.isWhitespace || $0 == ";" }) ? "application/octet-stream" : file.mimeType
             parts.append("""
                 --\(boundary)\r
-                Content-Type: \(type); name="\(name)"\r
-                Content-Disposition: attachment; filename="\(name)"\r
+                Content-Type: \(type);\r
+                 name="\(name)"\r
+                Content-Disposition: attachment;\(Self.rfc2231("filename", file.fileName))\r
                 Content-Transfer-Encoding: base64\r
                 \r
                 \(Self.base64Lines(file.data))
@@ -78,6 +80,34 @@ public struct OutgoingEmail: Sendable, Equatable {
         }
         headers.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + parts.joined(separator: "\r\n") + "\r\n--\(boundary)--\r\n"
+    }
+
+    /// A display name as RFC 5322 wants it: plain words as they are, other ASCII as a quoted string (so
+    /// "GSO, kansliet" stays one name, not two addresses), anything else as encoded words.
+    static func displayName(_ name: String) -> String {
+        let clean = name.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        guard clean.allSatisfy({ $0.isASCII }), !clean.contains("=?"), clean.utf8.count <= 900 else { return encodedWord(clean) }
+        let atext = "!#$%&'*+-/=?^_`{|}~ "
+        if !clean.isEmpty, clean.allSatisfy({ $0.isLetter || $0.isNumber || atext.contains($0) }), clean.first != " ", clean.last != " " {
+            return clean
+        }
+        return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// A parameter per RFC 2231: ` name*0*=utf-8''…;` continuations of percent-encoded UTF-8, each on its
+    /// own folded line, so a long or non-ASCII file name survives every reader.
+    static func rfc2231(_ parameter: String, _ value: String) -> String {
+        var pieces: [String] = []
+        var current = ""
+        for character in value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") {
+            let encoded = percentEncoded(String(character))
+            if current.count + encoded.count > 50 { pieces.append(current); current = "" }
+            current += encoded
+        }
+        if !current.isEmpty || pieces.isEmpty { pieces.append(current) }
+        return pieces.enumerated().map { index, piece in
+            "\r\n \(parameter)*\(index)*=\(index == 0 ? "utf-8''" : "")\(piece)\(index == pieces.count - 1 ? "" : ";")"
+        }.joined()
     }
 
     /// Base64 in lines of 76 characters.

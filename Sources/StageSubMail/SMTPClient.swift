@@ -37,16 +37,23 @@ public struct SMTPSettings: Sendable, Equatable {
     var isLoopback: Bool { ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased()) }
 }
 
-/// Why a message did not go. `permanent` when the server refused this message for good (a 5xx reply to
-/// its recipient or content): trying again would not help. Messages never contain the password.
-public struct DeliveryError: Error, Sendable, Equatable {
-    public var message: String
-    public var permanent: Bool
+/// Email over SMTP: one session per batch.
+public struct SMTPTransport: Transport {
+    public let settings: SMTPSettings
 
-    public init(_ message: String, permanent: Bool = false) {
-        self.message = message
-        self.permanent = permanent
+    public init(_ settings: SMTPSettings) { self.settings = settings }
+
+    public func open() async throws(DeliveryError) -> any TransportSession { try await SMTPSession.open(settings) }
+}
+
+extension SMTPSession: TransportSession {
+    public func send(_ message: OutgoingMessage) async throws(DeliveryError) -> DeliveryReceipt {
+        guard case .email(let email) = message else { throw DeliveryError("SMTP carries email only", code: .configuration) }
+        try await send(email)
+        return DeliveryReceipt()
     }
+
+    public func close() async { await quit() }
 }
 
 /// A conversation with an SMTP server (RFC 5321): connect, EHLO, STARTTLS, AUTH PLAIN, then any number
@@ -68,11 +75,11 @@ public final class SMTPSession: Sendable {
     public static func open(_ settings: SMTPSettings, timeout: TimeAmount = .seconds(30),
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(DeliveryError) -> SMTPSession {
         if settings.username?.isEmpty == false, settings.security == .none, !settings.isLoopback {
-            throw DeliveryError("refusing to send the SMTP password unencrypted to \(settings.host): use starttls or tls")
+            throw DeliveryError("refusing to send the SMTP password unencrypted to \(settings.host): use starttls or tls", code: .configuration)
         }
         let tls: NIOSSLContext?
         do { tls = settings.security == .none ? nil : try makeTLSContext(settings) } catch {
-            throw DeliveryError("the SMTP certificate setting cannot be used: \(error)")
+            throw DeliveryError("the SMTP certificate setting cannot be used: \(error)", code: .configuration)
         }
         let replies = ReplyReader()
         let channel: Channel
@@ -94,7 +101,7 @@ public final class SMTPSession: Sendable {
             let reason = text.contains("Connection refused") ? "connection refused"
                 : text.lowercased().contains("timeout") || text.contains("timed out") ? "no answer"
                 : text.contains("resolve") || text.contains("NXDOMAIN") ? "unknown host" : String(text.prefix(120))
-            throw DeliveryError("could not connect to \(settings.host):\(settings.port) (\(reason))")
+            throw DeliveryError("could not connect to \(settings.host):\(settings.port) (\(reason))", code: .unavailable)
         }
         let session = SMTPSession(channel: channel, replies: replies, settings: settings, timeout: timeout)
         do throws(DeliveryError) {
@@ -102,7 +109,7 @@ public final class SMTPSession: Sendable {
             var capabilities = try await session.hello()
             if settings.security == .starttls {
                 guard capabilities.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) else {
-                    throw DeliveryError("\(settings.host) does not offer STARTTLS; set smtpSecurity to tls or ask its operator")
+                    throw DeliveryError("\(settings.host) does not offer STARTTLS; set smtpSecurity to tls or ask its operator", code: .configuration)
                 }
                 try await session.command("STARTTLS", expect: 220)
                 do {
@@ -111,7 +118,7 @@ public final class SMTPSession: Sendable {
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name), position: .first)
                     }.get()
                 } catch {
-                    throw DeliveryError("could not start TLS with \(settings.host) (\(error))")
+                    throw DeliveryError("could not start TLS with \(settings.host) (\(error))", code: .configuration)
                 }
                 capabilities = try await session.hello()
             }
@@ -119,12 +126,12 @@ public final class SMTPSession: Sendable {
                 let secret = Data("\u{0}\(username)\u{0}\(settings.password ?? "")".utf8).base64EncodedString()
                 let reply = try await session.send("AUTH PLAIN \(secret)", shown: "AUTH PLAIN (credentials)")
                 guard reply.code == 235 else {
-                    throw DeliveryError("\(settings.host) refused the SMTP username or password (\(reply.code))")
+                    throw DeliveryError("\(settings.host) refused the SMTP username or password (\(reply.code))", code: .configuration)
                 }
             }
             return session
         } catch {
-            session.close()
+            session.closeChannel()
             throw error
         }
     }
@@ -133,7 +140,7 @@ public final class SMTPSession: Sendable {
     /// usable after either.
     public func send(_ email: OutgoingEmail) async throws(DeliveryError) {
         guard OutgoingEmail.isDeliverable(email.to) else { throw DeliveryError("the address \(email.to) cannot be delivered to", permanent: true) }
-        guard OutgoingEmail.isDeliverable(email.from) else { throw DeliveryError("the sender address \(email.from) is not valid") }
+        guard OutgoingEmail.isDeliverable(email.from) else { throw DeliveryError("the sender address \(email.from) is not valid", code: .configuration) }
         try await command("MAIL FROM:<\(email.from)>", expect: 250)
         let recipient = try await send("RCPT TO:<\(email.to)>")
         guard recipient.code == 250 || recipient.code == 251 else {
@@ -153,10 +160,10 @@ public final class SMTPSession: Sendable {
     /// Says goodbye and closes.
     public func quit() async {
         _ = try? await send("QUIT")
-        close()
+        closeChannel()
     }
 
-    func close() { channel.close(promise: nil) }
+    func closeChannel() { channel.close(promise: nil) }
 
     // MARK: Conversation
 
@@ -185,7 +192,7 @@ public final class SMTPSession: Sendable {
         do {
             try await channel.writeAndFlush(ByteBuffer(string: line + "\r\n")).get()
         } catch {
-            throw DeliveryError("the connection to \(settings.host) broke while sending \(shown ?? String(line.prefix(4)))")
+            throw DeliveryError("the connection to \(settings.host) broke while sending \(shown ?? String(line.prefix(4)))", code: .unavailable)
         }
         return try await readReply()
     }
@@ -194,12 +201,12 @@ public final class SMTPSession: Sendable {
         var lines: [String] = []
         while true {
             guard let line = await replies.next(timeout: timeout, on: channel.eventLoop) else {
-                throw DeliveryError("\(settings.host) did not answer in time or closed the connection")
+                throw DeliveryError("\(settings.host) did not answer in time or closed the connection", code: .unavailable)
             }
             lines.append(line)
             let bytes = Array(line.utf8)
             guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
-                throw DeliveryError("\(settings.host) does not speak SMTP (\(line.prefix(40)))")
+                throw DeliveryError("\(settings.host) does not speak SMTP (\(line.prefix(40)))", code: .configuration)
             }
             if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
                 return Reply(code: code, text: String(line.dropFirst(4)), lines: lines)

@@ -20,6 +20,8 @@ final class Metrics: Sendable {
         var delivered = 0
         var deliveryRetries = 0
         var deliveryFailures = 0
+        var webhooksDelivered = 0
+        var webhooksFailed = 0
         /// Per orchestra: when the background service last processed it without an error.
         var dueWorkDone: [String: Date] = [:]
         var scheduledBackupFailures: [String: Int] = [:]
@@ -61,8 +63,11 @@ final class Metrics: Sendable {
 
     func recordPostBackupFailure() { table.withLock { $0.postBackupFailures += 1 } }
 
-    func recordDelivery(sent: Int, retrying: Int, failed: Int) {
-        table.withLock { $0.delivered += sent; $0.deliveryRetries += retrying; $0.deliveryFailures += failed }
+    func recordDelivery(sent: Int, retrying: Int, failed: Int, webhooksDelivered: Int = 0, webhooksFailed: Int = 0) {
+        table.withLock {
+            $0.delivered += sent; $0.deliveryRetries += retrying; $0.deliveryFailures += failed
+            $0.webhooksDelivered += webhooksDelivered; $0.webhooksFailed += webhooksFailed
+        }
     }
 
     var failedLogins: Int { table.withLock { $0.failedLogins } }
@@ -101,12 +106,16 @@ final class Metrics: Sendable {
         out += "stagesub_due_work_failures_total \(t.dueWorkFailures)\n"
         out += "# HELP stagesub_failed_logins_total Logins refused (wrong password, unknown user, throttled).\n# TYPE stagesub_failed_logins_total counter\n"
         out += "stagesub_failed_logins_total \(t.failedLogins)\n"
-        out += "# HELP stagesub_emails_sent_total Emails an SMTP server accepted.\n# TYPE stagesub_emails_sent_total counter\n"
+        out += "# HELP stagesub_emails_sent_total Messages (email and SMS; the name is kept for existing alerts) a server or provider accepted.\n# TYPE stagesub_emails_sent_total counter\n"
         out += "stagesub_emails_sent_total \(t.delivered)\n"
         out += "# HELP stagesub_email_attempts_failed_total Delivery attempts that failed and will be retried.\n# TYPE stagesub_email_attempts_failed_total counter\n"
         out += "stagesub_email_attempts_failed_total \(t.deliveryRetries)\n"
-        out += "# HELP stagesub_emails_failed_total Emails given up (refused for good, or out of attempts).\n# TYPE stagesub_emails_failed_total counter\n"
+        out += "# HELP stagesub_emails_failed_total Messages (email and SMS) given up (refused for good, or out of attempts).\n# TYPE stagesub_emails_failed_total counter\n"
         out += "stagesub_emails_failed_total \(t.deliveryFailures)\n"
+        out += "# HELP stagesub_webhooks_delivered_total Outgoing webhook deliveries an orchestra's endpoint answered with 2xx.\n# TYPE stagesub_webhooks_delivered_total counter\n"
+        out += "stagesub_webhooks_delivered_total \(t.webhooksDelivered)\n"
+        out += "# HELP stagesub_webhooks_failed_total Outgoing webhook deliveries given up.\n# TYPE stagesub_webhooks_failed_total counter\n"
+        out += "stagesub_webhooks_failed_total \(t.webhooksFailed)\n"
         out += Self.renderFleet(now: now, table: t, orchestras: orchestras, appliance: appliance)
         return out
     }

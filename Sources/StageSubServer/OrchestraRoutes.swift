@@ -15,7 +15,7 @@ extension ServerState {
     static func orchestraRoutes() -> [APIRoute] {
         RosterController().routes + CatalogController().routes + ProjectController().routes + NeedController().routes
             + CommunicationController().routes + BlackoutController().routes + MusicianLinkController().routes
-            + PrivacyController().routes
+            + PrivacyController().routes + DeliveryController().routes
     }
 }
 

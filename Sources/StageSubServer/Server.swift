@@ -24,12 +24,18 @@ public struct ServerConfiguration: Sendable {
     public var loginSlowdownStep: Duration = .milliseconds(500)
     /// A demo appliance (`serve --demo`): its clock can be moved forward by a person.
     public var demo = false
-    /// How often the outboxes of orchestras that send by SMTP are delivered.
+    /// How often the outboxes (SMTP, Resend, Twilio) and the outgoing webhooks are delivered.
     public var deliveryInterval: Duration = .seconds(15)
     /// Backups the server makes by itself; nil turns them off.
     public var backupSchedule: BackupSchedule? = BackupSchedule()
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// Where Resend's and Twilio's APIs are: the operator's choice (`STAGESUB_RESEND_API_URL`,
+    /// `STAGESUB_TWILIO_API_URL`), never an orchestra's.
+    public var providers = DeliveryProviders.fromEnvironment()
+    /// Which addresses outgoing webhooks may go to: https, and loopback only on a test bench
+    /// (`STAGESUB_ALLOW_LOOPBACK_WEBHOOKS=1`).
+    public var webhookPolicy = OutgoingWebhookPolicy(allowLoopback: ProcessInfo.processInfo.environment["STAGESUB_ALLOW_LOOPBACK_WEBHOOKS"] == "1")
 
     public init() {}
 
@@ -103,8 +109,10 @@ public final class ServerState: Sendable {
     /// The outbox delivery reporting into this server's metrics.
     public func deliveryService() -> OutboxDeliveryService {
         OutboxDeliveryService(pool: pool, clock: clock, interval: configuration.deliveryInterval, answerBaseURL: configuration.baseURL,
+                              providers: configuration.providers, webhookPolicy: configuration.webhookPolicy,
                               logger: Logger(label: "stagesub.delivery")) { [metrics] pass in
-            metrics.recordDelivery(sent: pass.sent, retrying: pass.retrying, failed: pass.givenUp)
+            metrics.recordDelivery(sent: pass.sent, retrying: pass.retrying, failed: pass.givenUp,
+                                   webhooksDelivered: pass.webhooksDelivered, webhooksFailed: pass.webhooksFailed)
         }
     }
 

@@ -2,39 +2,21 @@ import Foundation
 import StageSubCore
 @testable import StageSubMail
 @testable import StageSubStore
+import StageSubTestSupport
 import Testing
 
 /// A real SMTP server (aiosmtpd, run by Debian's python3) that saves what it accepts, parsed by Python's
 /// own email package.
 final class SMTPSink: @unchecked Sendable {
-    let process = Process()
+    let server: PythonServer
     let folder: URL
-    let port: Int
+    var port: Int { server.port }
 
     init(_ arguments: [String] = []) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-sink-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let script = try #require(Bundle.module.url(forResource: "smtp_sink", withExtension: "py"))
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, "--dir", folder.path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var bytes = Data()
-        while !bytes.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            bytes += chunk
-        }
-        let line = String(decoding: bytes, as: UTF8.self)
-        guard line.hasPrefix("listening "), let port = Int(line.dropFirst(10).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw SinkFailed(output: line)
-        }
-        self.port = port
+        server = try PythonServer("smtp_sink", ["--dir", folder.path] + arguments)
     }
-
-    struct SinkFailed: Error { let output: String }
 
     /// What the server accepted, oldest first.
     func received() throws -> [[String: Any]] {
@@ -43,14 +25,7 @@ final class SMTPSink: @unchecked Sendable {
         }
     }
 
-    deinit {
-        // SIGKILL and waitpid: Foundation's waitUntilExit spins off the main thread on Linux.
-        let pid = process.processIdentifier
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
-        try? FileManager.default.removeItem(at: folder)
-    }
+    deinit { try? FileManager.default.removeItem(at: folder) }
 }
 
 /// An appliance with one orchestra whose need was sent to two musicians: two request emails in the outbox,
@@ -63,7 +38,12 @@ final class MailFixture: @unchecked Sendable {
     let gateway: OrchestraGateway
     let pdf = Data((0..<3000).map { UInt8($0 % 251) })
 
-    init(musicianEmails: [String] = ["asa.lind@example.org", "bo@example.org"]) throws {
+    /// Answer tokens of the two requests, in musician order.
+    private(set) var tokens: [String] = []
+
+    /// `phones` and `settings` (SMS on, webhook endpoints made by `before`) take effect before the need is sent.
+    init(musicianEmails: [String] = ["asa.lind@example.org", "bo@example.org"], phones: [String?] = [], settings: [String: String] = [:],
+         before: (OrchestraGateway) throws -> Void = { _ in }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("stagesub-mail-\(UUID().uuidString)")
         let directory = DataDirectory(root: root.path, keyFile: nil)
         let clock = self.clock
@@ -77,7 +57,7 @@ final class MailFixture: @unchecked Sendable {
         var ids: [Int64] = []
         for (index, email) in musicianEmails.enumerated() {
             let musician = try gateway.createMusician(Musician(firstName: index == 0 ? "Åsa" : "Bo", lastName: "Lind", email: email,
-                                                               now: clock.now()))
+                                                               phone: index < phones.count ? phones[index] : nil, now: clock.now()))
             try gateway.setQualifications(musician: musician.id!, positions: [position])
             ids.append(musician.id!)
         }
@@ -89,15 +69,20 @@ final class MailFixture: @unchecked Sendable {
                                           strategy: .parallel, responseTimeHours: 48, now: clock.now())
         _ = try gateway.attachFile(pdf, name: "Stämma cello.pdf", mimeType: "application/pdf", to: .need(need.id!), sendWith: .request,
                                    now: clock.now())
-        _ = try gateway.send(need: need.id!, now: clock.now())
+        try gateway.setSettings(settings)
+        try before(gateway)
+        tokens = try gateway.send(need: need.id!, now: clock.now()).sent.map(\.token)
     }
 
-    func service() -> OutboxDeliveryService {
-        OutboxDeliveryService(pool: pool, clock: clock, answerBaseURL: "https://vikarier.example.org")
+    func service(providers: DeliveryProviders = DeliveryProviders(), webhooks: OutgoingWebhookPolicy = .init()) -> OutboxDeliveryService {
+        OutboxDeliveryService(pool: pool, clock: clock, answerBaseURL: "https://vikarier.example.org", providers: providers, webhookPolicy: webhooks)
     }
 
-    func emails(_ status: String? = nil) throws -> [OutboxMessage] {
-        try gateway.outbox(status: status, limit: 100, offset: 0).items.filter { $0.channel == .email }
+    func emails(_ status: String? = nil) throws -> [OutboxMessage] { try messages(.email, status) }
+
+    /// The outbox's messages of a channel, oldest first.
+    func messages(_ channel: MessageChannel, _ status: String? = nil) throws -> [OutboxMessage] {
+        try gateway.outbox(status: status, limit: 100, offset: 0).items.filter { $0.channel == channel }.sorted { $0.id! < $1.id! }
     }
 
     deinit {
@@ -262,3 +247,48 @@ func selfSignedCertificate() throws -> (certificate: URL, key: URL) {
 }
 
 struct CertificateFailed: Error {}
+
+@Suite("Headers as RFC 5322 and RFC 2231 want them, read back by Python's email package")
+struct HeaderTests {
+    @Test("A sender name with a comma stays one address; a long non-ASCII file name survives whole", arguments: [
+        ("GSO, kansliet", "Stämma — cello, sats 2 (Mahler 5, vår 2027) för stråkar med ett mycket långt namn.pdf"),
+        ("Göteborgs \"Symfoniker\"", "plain.pdf"),
+        ("Kansliet (vikarier)", "a \"quoted\" name; with=signs.pdf"),
+    ])
+    func readBack(name: String, file: String) throws {
+        let email = OutgoingEmail(from: "vikarier@gso.test", fromName: name, to: "b@example.org", subject: "Förfrågan", body: "Hej",
+                                  attachments: [.init(fileName: file, mimeType: "application/pdf", data: Data([1, 2, 3]))],
+                                  date: Date(timeIntervalSince1970: 1_800_000_000), messageId: "1.x@stagesub")
+        let text = email.rendered()
+        #expect(text.split(separator: "\r\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 78 })
+        let parsed = try pythonParse(text)
+        #expect(parsed["from"] as? [[String]] == [[name, "vikarier@gso.test"]])
+        #expect(parsed["files"] as? [String] == [file])
+        #expect((parsed["defects"] as? [Any])?.isEmpty == true)
+    }
+
+    /// From addresses, attachment names and defects as Python's email package (policy.default) reads them.
+    func pythonParse(_ message: String) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import sys, json
+            from email import policy
+            from email.parser import BytesParser
+            m = BytesParser(policy=policy.default).parsebytes(sys.stdin.buffer.read())
+            print(json.dumps({"from": [[a.display_name, a.addr_spec] for a in m["From"].addresses],
+                              "files": [p.get_filename() for p in m.iter_attachments()],
+                              "defects": [str(d) for d in m.defects] + [str(d) for p in m.iter_attachments() for d in p.defects]}))
+            """]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(message.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        var status: Int32 = 0
+        _ = waitpid(process.processIdentifier, &status, 0)
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+}

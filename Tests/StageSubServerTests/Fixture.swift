@@ -26,7 +26,9 @@ final class Fixture: Sendable {
     let alphaKey: String
     let betaKey: String
 
-    init(demo: Bool = false, trustedProxies: [String] = [], loginSlowdownStep: Duration = .milliseconds(500), secureCookies: Bool = false) throws {
+    /// `webhookLoopback`: outgoing webhooks may go to 127.0.0.1 (a receiver the test starts), as on a test bench.
+    init(demo: Bool = false, trustedProxies: [String] = [], loginSlowdownStep: Duration = .milliseconds(500), secureCookies: Bool = false,
+         webhookLoopback: Bool = false) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("stagesub-server-\(UUID().uuidString)")
         let directory = DataDirectory(root: root.path, keyFile: nil)
         let clock = self.clock
@@ -39,6 +41,7 @@ final class Fixture: Sendable {
         configuration.trustedProxies = trustedProxies
         configuration.secureCookies = secureCookies
         configuration.loginSlowdownStep = loginSlowdownStep
+        configuration.webhookPolicy = .init(allowLoopback: webhookLoopback)
         state = ServerState(appliance: appliance, configuration: configuration, clock: clock)
         let appliance = self.appliance, state = self.state
 

@@ -161,6 +161,13 @@ public struct OutboxMessage: Codable, Sendable, Equatable, FetchableRecord, Muta
     public var sentAt: Date?
     public var lastError: String?
     public var createdAt: Date
+    /// The provider's id for the message once it took it (Resend's email id, Twilio's message sid).
+    public var providerMessageId: String? = nil
+    /// What the provider reported later (delivered, bounced …); nil until it does.
+    public var deliveryState: DeliveryState? = nil
+    public var deliveryStateAt: Date? = nil
+    /// The provider's words about it (a bounce reason, Twilio's error code), or how many parts an SMS took.
+    public var deliveryDetail: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -171,3 +178,4 @@ extension RequestStatus: DatabaseValueConvertible {}
 extension MessageType: DatabaseValueConvertible {}
 extension MessageChannel: DatabaseValueConvertible {}
 extension MessageStatus: DatabaseValueConvertible {}
+extension DeliveryState: DatabaseValueConvertible {}

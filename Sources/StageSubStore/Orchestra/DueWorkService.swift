@@ -35,15 +35,13 @@ public struct DueWorkService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await PeriodicRunner(interval: interval).run {
             let pass = processAll()
             onPass(pass, clock.now())
             if pass.reminders + pass.timeouts > 0 || !pass.failures.isEmpty {
                 logger.info("due work", metadata: ["reminders": "\(pass.reminders)", "timeouts": "\(pass.timeouts)",
                                                    "failures": "\(pass.failures.count)"])
             }
-            let pause = interval
-            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 
@@ -51,10 +49,9 @@ public struct DueWorkService: Service {
     public func processAll() -> Pass {
         var pass = Pass()
         let now = clock.now()
-        let orchestras = (try? pool.appliance.registry.orchestras()) ?? []
-        for orchestra in orchestras where orchestra.status == .active {
+        for (orchestra, opened) in pool.activeOrchestras(answerBaseURL: answerBaseURL) {
             do {
-                let gateway = try pool.gateway(orchestra, answerBaseURL: answerBaseURL)
+                let gateway = try opened.get()
                 let done = try gateway.processDueWork(now: now)
                 let erased = try gateway.eraseInactive(now: now)
                 if !erased.isEmpty { logger.info("retention rule erased inactive musicians", metadata: ["orchestra": "\(orchestra.slug)", "count": "\(erased.count)"]) }

@@ -202,6 +202,7 @@ extension OrchestraGateway {
             switch effect {
             case .setRequest(let id, let status):
                 guard var request = try SubstituteRequest.fetchOne(db, key: id) else { continue }
+                let old = request.status
                 request.status = status
                 switch status {
                 case .accepted, .declined: request.respondedAt = now
@@ -210,13 +211,18 @@ extension OrchestraGateway {
                 case .pending, .cancelled: break
                 }
                 try request.update(db)
+                try queueRequestEvent(request, from: old, now: now, in: db)
             case .setNeed(let id, let status):
                 try db.execute(sql: "UPDATE projectNeed SET status = ?, updatedAt = ? WHERE id = ?", arguments: [status, now, id])
+                if status == .filled {
+                    try queueWebhookEvent(.needFilled, data: ["needId": id, "projectId": need.projectId], now: now, in: db)
+                }
             case .book(let musician):
                 var request = SubstituteRequest(needId: need.id!, musicianId: musician, status: .accepted, tokenHash: Self.hash(Self.newToken()),
                                                 sentAt: now, reminderDueAt: nil, reminderSentAt: nil, deadlineAt: now, respondedAt: now,
                                                 conflictProjectId: nil, withdrawnAt: nil, bookedDirectly: true)
                 try request.insert(db)
+                try queueRequestEvent(request, from: .pending, now: now, in: db)
                 booking = request
             case .tell(let type, let ref):
                 let request: SubstituteRequest? = switch ref {
@@ -272,6 +278,7 @@ extension OrchestraGateway {
                 conflictProjectId: plan.conflictWarnings[musicianId], withdrawnAt: nil, bookedDirectly: false)
             try request.insert(db)
             try queueMessage(.request, request: request, token: token, now: now, in: db)
+            try queueRequestEvent(request, from: nil, now: now, in: db)
             sent.append(.init(requestId: request.id!, musicianId: musicianId, token: token))
         }
         return DispatchResult(sent: sent, plan: plan)

@@ -47,10 +47,14 @@ extension OrchestraGateway {
               let phone = musician.phone?.trimmingCharacters(in: .whitespaces), !phone.isEmpty else { return }
         let template = try template(templateName, language: musician.preferredLanguage, in: db)
         let sendAt = settings.quietHours?.firstMomentOutside(now) ?? now
+        let body = MessageTemplate.render(template.body, values)
+        // A text the network splits costs per part: the outbox says so before it goes.
+        let length = SMSLength(body)
         var message = OutboxMessage(
             requestId: request.id, musicianId: musician.id, projectId: project, type: type,
-            channel: .sms, recipient: phone, subject: "", body: MessageTemplate.render(template.body, values), status: .queued,
-            attempts: 0, nextAttemptAt: sendAt, sentAt: nil, lastError: nil, createdAt: now)
+            channel: .sms, recipient: phone, subject: "", body: body, status: .queued,
+            attempts: 0, nextAttemptAt: sendAt, sentAt: nil, lastError: nil, createdAt: now,
+            deliveryDetail: length.parts > 1 ? "goes as \(length.summary)" : nil)
         try message.insert(db)
     }
 

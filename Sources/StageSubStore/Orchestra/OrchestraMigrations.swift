@@ -46,7 +46,9 @@ public enum OrchestraMigrations {
         migrator.registerMigration("v6: audit log") { db in
             try OrchestraSchema.createAuditLog(db)
         }
-        // v7 (the delivery work) is registered here when it is merged; v8 comes after it.
+        migrator.registerMigration("v7: delivery transports, delivery status, outgoing webhooks") { db in
+            try OrchestraSchema.createDelivery(db)
+        }
         migrator.registerMigration("v8: blackout dates, escalation, musician links, erasure") { db in
             try OrchestraSchema.migrateToV8(db)
         }
