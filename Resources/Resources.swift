@@ -10,6 +10,8 @@ public enum StageSubAssets {
         "dashboard": text(PackageResources.dashboard_mustache),
         "superadmin": text(PackageResources.superadmin_mustache),
         "answer": text(PackageResources.answer_mustache),
+        "musician-page": text(PackageResources.musician_page_mustache),
+        "my-link": text(PackageResources.my_link_mustache),
         "staffing": text(PackageResources.staffing_mustache),
         "field": text(PackageResources.field_mustache),
         "musicians": text(PackageResources.musicians_mustache),

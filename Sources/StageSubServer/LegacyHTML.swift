@@ -3,9 +3,9 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 
-/// Hand-built markup, kept only for the two pages that have not moved onto the templates yet: a
-/// musician's own page (`MusicianPageMarkup`) and the readable GDPR export (`PrivacyController`). Every
-/// other page is a template in Resources/templates, escaped by the template engine.
+/// Hand-built markup, kept only for the one page that has not moved onto the templates yet: the readable
+/// GDPR export (`PrivacyController`); and the form reader of the API's form posts (musician's page, provider
+/// callbacks). Every other page is a template in Resources/templates, escaped by the template engine.
 extension HTML {
     static func escape(_ text: String) -> String {
         var out = ""

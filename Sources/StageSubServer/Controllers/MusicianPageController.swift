@@ -27,22 +27,17 @@ struct MusicianPageController {
         return [
             APIRoute(method: .get, path: "/my-link", summary: "Ask for the link to one's own page (form: email).", access: .anonymous, produces: html) { request, _, _ in
                 let language = HTML.language(of: request)
-                return HTML.page(title: MusicianPageView.words(language)["linkTitle"]!, language: language,
-                                 body: MusicianPageMarkup.linkPage(language: language, sent: false))
+                return MusicianPageMarkup.linkPage(language: language)
             },
             APIRoute(method: .post, path: "/my-link", summary: "Send the page link to this address if a musician has it; the answer is the same either way.",
                      access: .anonymous, requestContentType: form, errors: [400], produces: html) { request, _, scope in
                 let language = HTML.language(of: request)
                 let email = HTML.form(try await JSON.body(request, limit: 4096))["email"]?.trimmingCharacters(in: .whitespaces) ?? ""
                 guard EmailAddress.isHeaderSafe(email) else {
-                    let words = MusicianPageView.words(language)
-                    return HTML.page(title: words["linkTitle"]!, language: language, body: "<div class=card><p class=error>"
-                                     + (language == "en" ? "Please enter an email address such as name@example.org." : "Skriv en e-postadress, till exempel namn@example.org.")
-                                     + "</p></div>" + MusicianPageMarkup.linkPage(language: language, sent: false), status: .badRequest)
+                    return MusicianPageMarkup.linkPage(language: language, error: Language(language).words[.errorEmail], status: .badRequest)
                 }
                 scope.state.sendPageLinks(to: email, now: scope.now)
-                return HTML.page(title: MusicianPageView.words(language)["linkTitle"]!, language: language,
-                                 body: MusicianPageMarkup.linkPage(language: language, sent: true))
+                return MusicianPageMarkup.linkPage(language: language, sent: true)
             },
             APIRoute(method: .get, path: "/m/{token}", summary: "A musician's own page: open requests, bookings, history, blackout dates, details.",
                      access: .anonymous, errors: [403, 404], produces: html) { request, _, scope in
@@ -50,9 +45,9 @@ struct MusicianPageController {
                 switch try Self.gateway(token, request: request, scope: scope) {
                 case .failure(let refusal): return refusal.response
                 case .success(let gateway):
-                    let notice = Query(request: request).string("done").flatMap { MusicianPageView.words("sv")[$0] != nil ? $0 : nil }
+                    let notice = Query(request: request).string("done").flatMap { Word(rawValue: "mp" + $0.prefix(1).uppercased() + $0.dropFirst()) }
                     return try Self.render(gateway, token: token, request: request, scope: scope) { view in
-                        view.notice = notice.map { view.words[$0]! }
+                        view.notice = notice.map { view.words[$0] }
                     }
                 }
             },
@@ -135,8 +130,7 @@ struct MusicianPageController {
             post("/revoke", "Stop this link at once.", success: 200) { request, scope, gateway, token, _ in
                 try gateway.revokeLink(token, now: scope.now)
                 let language = HTML.language(of: request)
-                return HTML.page(title: MusicianPageView.words(language)["title"]!, language: language,
-                                 body: "<div class=card><p>\(MusicianPageView.words(language)["revoked"]!)</p><p><a href=\"/my-link\">\(MusicianPageView.words(language)["linkTitle"]!)</a></p></div>")
+                return MusicianPageMarkup.linkPage(language: language, revoked: true)
             },
         ]
     }
@@ -146,8 +140,8 @@ struct MusicianPageController {
         switch try AnswerPages.resolve(token, request: request, state: scope.state) {
         case .failure(let error):
             let language = HTML.language(of: request)
-            return .failure(PageRefusal(response: HTML.errorPage(
-                status: error.status, message: error.status == .notFound ? MusicianPageView.words(language)["unknown"]! : error.message, language: language)))
+            return .failure(PageRefusal(response: AnswerPages.notice(
+                error.status, error.status == .notFound ? MusicianPageView.words(language)[.mpUnknown] : error.message, language: language)))
         case .success(let (gateway, _)): return .success(gateway)
         }
     }
@@ -157,12 +151,12 @@ struct MusicianPageController {
         guard let data = try gateway.musicianPage(link: token, now: scope.now) else { return try unknown(request) }
         var view = MusicianPageView.build(data, path: "/m/\(token)", now: scope.now)
         adjust(&view)
-        return HTML.page(title: view.title, language: view.language, body: MusicianPageMarkup.page(view), status: status)
+        return MusicianPageMarkup.page(view, status: status)
     }
 
     static func unknown(_ request: Request) throws -> Response {
         let language = HTML.language(of: request)
-        return HTML.errorPage(status: .notFound, message: MusicianPageView.words(language)["unknown"]!, language: language)
+        return AnswerPages.notice(.notFound, MusicianPageView.words(language)[.mpUnknown], language: language)
     }
 
     /// Back to the page after a change (POST-redirect-GET), with what happened.

@@ -463,6 +463,59 @@ enum Word: String, CaseIterable, Sendable {
     case answerBadChoice
     case strategyEscalating
     case passBlackout
+    case mpTitle
+    case mpHello
+    case mpWeek
+    case mpRehearsals
+    case mpConcerts
+    case mpLocation
+    case mpOpen
+    case mpNone
+    case mpUpcoming
+    case mpPast
+    case mpAnswerBy
+    case mpAccept
+    case mpDecline
+    case mpBooked
+    case mpStatusPlayed
+    case mpStatusDeclined
+    case mpStatusTimedOut
+    case mpStatusWithdrawn
+    case mpStatusBookingCancelled
+    case mpStatusCancelled
+    case mpStatusExpired
+    case mpBlackouts
+    case mpBlackoutsInfo
+    case mpFrom
+    case mpTo
+    case mpNote
+    case mpAdd
+    case mpRemove
+    case mpDetails
+    case mpLanguage
+    case mpPhone
+    case mpSave
+    case mpCalendar
+    case mpCalendarInfo
+    case mpCalendarMake
+    case mpCalendarMade
+    case mpContact
+    case mpExport
+    case mpRevoke
+    case mpRevokeInfo
+    case mpSaved
+    case mpAnsweredYes
+    case mpAnsweredNo
+    case mpFilled
+    case mpExpired
+    case mpClosed
+    case mpRevoked
+    case mpUnknown
+    case mpLinkTitle
+    case mpLinkInfo
+    case mpEmail
+    case mpSend
+    case mpLinkSent
     // @cases-end
 }
 
@@ -928,6 +981,59 @@ extension Word {
         case .answerBadChoice: ("Välj Ja eller Nej.", "Choose Yes or No.")
         case .strategyEscalating: ("trappas upp mot konserten", "escalating as the concert nears")
         case .passBlackout: ("har anmält att hen inte kan de dagarna", "said they are unavailable on those days")
+        case .mpTitle: ("Min sida", "My page")
+        case .mpHello: ("Hej", "Hello")
+        case .mpWeek: ("vecka", "week")
+        case .mpRehearsals: ("Repetitioner", "Rehearsals")
+        case .mpConcerts: ("Konserter", "Concerts")
+        case .mpLocation: ("Plats", "Where")
+        case .mpOpen: ("Förfrågningar som väntar på ditt svar", "Requests waiting for your answer")
+        case .mpNone: ("Inget här just nu.", "Nothing here right now.")
+        case .mpUpcoming: ("Dina bokningar", "Your bookings")
+        case .mpPast: ("Tidigare förfrågningar", "Earlier requests")
+        case .mpAnswerBy: ("Svara senast", "Please answer by")
+        case .mpAccept: ("Ja, jag kan", "Yes, I can play")
+        case .mpDecline: ("Nej, jag kan inte", "No, I cannot")
+        case .mpBooked: ("Bokad", "Booked")
+        case .mpStatusPlayed: ("Spelat", "Played")
+        case .mpStatusDeclined: ("Du tackade nej", "You declined")
+        case .mpStatusTimedOut: ("Inget svar i tid", "No answer in time")
+        case .mpStatusWithdrawn: ("Du lämnade återbud", "You withdrew")
+        case .mpStatusBookingCancelled: ("Avbokad av orkestern", "Cancelled by the orchestra")
+        case .mpStatusCancelled: ("Återkallad av orkestern", "Withdrawn by the orchestra")
+        case .mpStatusExpired: ("Svarstiden gick ut", "The time to answer passed")
+        case .mpBlackouts: ("Datum då jag inte kan spela", "Dates I cannot play")
+        case .mpBlackoutsInfo: ("Du tillfrågas inte om projekt dessa dagar.", "You will not be asked for projects on these days.")
+        case .mpFrom: ("Från", "From")
+        case .mpTo: ("Till", "To")
+        case .mpNote: ("Anteckning (frivillig)", "Note (optional)")
+        case .mpAdd: ("Lägg till", "Add")
+        case .mpRemove: ("Ta bort", "Remove")
+        case .mpDetails: ("Mina uppgifter", "My details")
+        case .mpLanguage: ("Språk", "Language")
+        case .mpPhone: ("Mobilnummer", "Mobile phone")
+        case .mpSave: ("Spara", "Save")
+        case .mpCalendar: ("Min kalender", "My calendar")
+        case .mpCalendarInfo: ("Prenumerera på dina bokningar i Google-, Apple- eller Outlook-kalendern. En ny adress stänger den gamla.", "Subscribe to your bookings in Google, Apple or Outlook calendar. Making a new address stops the old one.")
+        case .mpCalendarMake: ("Skapa en kalenderadress", "Make a calendar address")
+        case .mpCalendarMade: ("Din kalenderadress (kopiera den nu; den visas bara en gång):", "Your calendar address (copy it now; it is shown only once):")
+        case .mpContact: ("Frågor? Kontakta", "Questions? Contact")
+        case .mpExport: ("Ladda ner allt orkestern har sparat om mig (JSON)", "Download everything the orchestra holds about me (JSON)")
+        case .mpRevoke: ("Stäng den här länken", "Stop this link")
+        case .mpRevokeInfo: ("Länken slutar fungera direkt; be om en ny på sidan ”min länk”.", "The link stops working at once; ask for a new one on the “my link” page.")
+        case .mpSaved: ("Sparat.", "Saved.")
+        case .mpAnsweredYes: ("Tack — du är bokad. En bekräftelse är på väg.", "Thank you — you are booked. A confirmation is on its way.")
+        case .mpAnsweredNo: ("Tack för ditt svar.", "Thank you for answering.")
+        case .mpFilled: ("Tack, men platsen är redan tillsatt.", "Thank you, but the position has already been filled.")
+        case .mpExpired: ("Tiden för att svara på förfrågan har gått ut.", "The time to answer that request has passed.")
+        case .mpClosed: ("Förfrågan är redan besvarad eller återkallad.", "That request has already been answered or withdrawn.")
+        case .mpRevoked: ("Länken fungerar inte längre. Du kan be om en ny.", "This link no longer works. You can ask for a new one.")
+        case .mpUnknown: ("Länken fungerar inte (den kan ha gått ut eller stängts). Be om en ny på sidan ”min länk”.", "This link does not work (it may have expired or been stopped). Ask for a new one on the “my link” page.")
+        case .mpLinkTitle: ("Min länk", "My link")
+        case .mpLinkInfo: ("Skriv din e-postadress så skickar vi en länk till din sida.", "Enter your email address and we will send you a link to your page.")
+        case .mpEmail: ("E-postadress", "Email address")
+        case .mpSend: ("Skicka min länk", "Send me my link")
+        case .mpLinkSent: ("Om adressen tillhör en musiker i en orkester här är en länk till sidan på väg. Titta i inkorgen om några minuter.", "If the address belongs to a musician of an orchestra here, a link to their page is on its way. Check your inbox in a few minutes.")
         // @texts-end
         }
     }
