@@ -12,6 +12,7 @@ public enum StageSubAssets {
         "answer": text(PackageResources.answer_mustache),
         "musician-page": text(PackageResources.musician_page_mustache),
         "my-link": text(PackageResources.my_link_mustache),
+        "webhooks": text(PackageResources.webhooks_mustache),
         "staffing": text(PackageResources.staffing_mustache),
         "field": text(PackageResources.field_mustache),
         "musicians": text(PackageResources.musicians_mustache),

@@ -86,7 +86,8 @@ struct CommunicationPages {
                 return ["id": message.id ?? 0, "created": Format.shortDateTime(message.createdAt, timeZone: zone, language: language),
                         "type": typeLabel(message.type.rawValue, words), "channel": message.channel == .sms ? "SMS" : words[.channelEmail],
                         "recipient": message.recipient, "subject": message.subject.isEmpty ? "(SMS)" : message.subject,
-                        "status": label, "statusClass": css, "error": message.lastError ?? false as Any]
+                        "status": label, "statusClass": css, "error": message.lastError ?? false as Any,
+                        "deliveryState": message.deliveryState.map { words.deliveryState($0) as Any } ?? false]
             },
             "pager": Views.pager(total: found.total, limit: pageSize, offset: offset, page: page),
         ]
@@ -123,6 +124,8 @@ struct CommunicationPages {
             "type": typeLabel(message.type.rawValue, words), "channel": message.channel == .sms ? "SMS" : words[.channelEmail],
             "status": label, "statusClass": css, "attempts": message.attempts > 0 ? message.attempts as Any : false,
             "error": message.lastError ?? false as Any, "failed": message.status == .failed,
+            "deliveryState": message.deliveryState.map { words.deliveryState($0) as Any } ?? false,
+            "deliveryDetail": message.deliveryDetail ?? false as Any,
             "created": Format.dateTime(message.createdAt, timeZone: zone, language: language),
             "sentAt": message.sentAt.map { Format.dateTime($0, timeZone: zone, language: language) as Any } ?? false,
             "segments": segments(message.body),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import StageSubCore
 import StageSubStore
+import StageSubMail
 
 /// The admins' pages (settings, users, API keys, the audit log) and everyone's own account (language,
 /// password, sessions).
@@ -48,6 +49,28 @@ struct SettingsPages {
                 return page.redirect("/api-keys", notice: .doneRevoked)
             },
             PageRoute(.get, "/audit", admin) { page in try Self.audit(page) },
+            PageRoute(.get, "/webhooks", admin) { page in try Self.webhooks(page, secret: nil, tested: nil, formError: nil) },
+            PageRoute(.post, "/webhooks", admin) { page in
+                let events = page.form.all("events").compactMap(WebhookEventType.init(rawValue:)).filter { $0 != .test }
+                do {
+                    let endpoint = try page.gateway.createWebhookEndpoint(url: page.form.text("url") ?? "", description: page.form.text("description") ?? "",
+                                                                          events: events, now: page.now)
+                    return try Self.webhooks(page, secret: endpoint.secret, tested: nil, formError: nil)
+                } catch let error as StoreError where error.code == .invalidInput || error.code == .limitReached {
+                    return try Self.webhooks(page, secret: nil, tested: nil, formError: error.message)
+                }
+            },
+            PageRoute(.post, "/webhooks/{id}/delete", admin) { page in
+                try page.gateway.deleteWebhookEndpoint(try page.id())
+                return page.redirect("/webhooks", notice: .doneDeleted)
+            },
+            PageRoute(.post, "/webhooks/{id}/test", admin) { page in
+                let delivery = try await WebhookSender.sendTest(endpoint: try page.id(), gateway: try page.gateway,
+                                                                policy: page.state.configuration.webhookPolicy, timeout: .seconds(10), now: page.now)
+                let result = delivery.deliveredAt != nil ? "HTTP \(delivery.lastStatusCode ?? 200)"
+                    : (delivery.lastError ?? delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.status)
+                return try Self.webhooks(page, secret: nil, tested: result, formError: nil)
+            },
             PageRoute(.get, "/account", .authenticated) { page in try Self.account(page, errors: FieldErrors(), formError: nil) },
             PageRoute(.post, "/account/language", .authenticated) { page in
                 guard let user = page.user, let id = user.id else { throw APIError(.forbidden, page.words[.errorForbiddenAdvice]) }
@@ -93,7 +116,7 @@ struct SettingsPages {
         ]
         let emailFields = [
             Field(name: "emailTransport", label: words[.emailTransport],
-                  kind: .select([("outbox", words[.transportOutbox]), ("smtp", "SMTP")]), value: keep("emailTransport")),
+                  kind: .select([("outbox", words[.transportOutbox]), ("smtp", "SMTP"), ("resend", "Resend")]), value: keep("emailTransport")),
             Field(name: "emailFrom", label: words[.emailFrom], kind: .input("email"), value: keep("emailFrom")),
             Field(name: "emailFromName", label: words[.emailFromName], value: keep("emailFromName")),
             Field(name: "emailReplyTo", label: words[.emailReplyTo], kind: .input("email"), value: keep("emailReplyTo")),
@@ -107,7 +130,20 @@ struct SettingsPages {
             Field(name: "smtpCACertificate", label: words[.smtpCACertificate], kind: .textarea, value: keep("smtpCACertificate"),
                   hint: words[.smtpCAHint], code: true),
         ]
+        func secret(_ key: String, _ label: Word) -> Field {
+            Field(name: key, label: words[label], kind: .input("password"), value: "",
+                  hint: (current.value(of: key) ?? "").isEmpty ? words[.passwordNotSet] : words[.passwordSetKeep], autocomplete: "new-password")
+        }
+        let providerFields = [
+            secret("resendApiKey", .resendApiKey), secret("resendWebhookSecret", .resendWebhookSecret),
+            Field(name: "smsTransport", label: words[.smsTransport], kind: .select([("outbox", words[.transportOutbox]), ("twilio", "Twilio")]),
+                  value: keep("smsTransport")),
+            Field(name: "twilioAccountSid", label: words[.twilioAccountSid], value: keep("twilioAccountSid"), autocomplete: "off"),
+            secret("twilioAuthToken", .twilioAuthToken),
+            Field(name: "twilioFromNumber", label: words[.twilioFromNumber], value: keep("twilioFromNumber"), hint: words[.twilioFromHint]),
+        ]
         let view: [String: Any] = [
+            "providerFields": Field.views(providerFields, errors: errors),
             "requestFields": Field.views(requestFields, errors: errors), "smsFields": Field.views(smsFields, errors: errors),
             "emailFields": Field.views(emailFields, errors: errors),
             "formError": formError ?? (errors.isEmpty ? false : words[.formHasErrors]) as Any,
@@ -122,7 +158,7 @@ struct SettingsPages {
         var changes: [String: String] = [:]
         for key in ["reminderPercentage", "quietHoursStart", "quietHoursEnd", "timeZone", "conflictPolicy", "listConflictMode", "defaultLanguage",
                     "emailTransport", "emailFrom", "emailFromName", "emailReplyTo", "smtpHost", "smtpPort", "smtpSecurity", "smtpUsername",
-                    "smtpCACertificate"] {
+                    "smtpCACertificate", "smsTransport", "twilioAccountSid", "twilioFromNumber"] {
             guard let sent = form[key] else { continue }  // a field the form did not have is left as it is
             let value = sent.trimmingCharacters(in: .whitespacesAndNewlines)
             if value != current.value(of: key) ?? "" { changes[key] = value }
@@ -132,7 +168,9 @@ struct SettingsPages {
             if value != current.value(of: key) { changes[key] = value }
         }
         // The password is write-only: an empty field keeps the one stored.
-        if let password = form["smtpPassword"], !password.isEmpty { changes["smtpPassword"] = password }
+        for key in ["smtpPassword", "resendApiKey", "resendWebhookSecret", "twilioAuthToken"] {
+            if let secret = form[key], !secret.isEmpty { changes[key] = secret }
+        }
         guard !changes.isEmpty else { return page.redirect("/settings", notice: .doneSaved) }
         do {
             try gateway.setSettings(changes)
@@ -227,6 +265,25 @@ struct SettingsPages {
             "pager": Views.pager(total: found.total, limit: 100, offset: offset, page: page),
         ]
         return page.render("audit", title: page.words[.auditLog], section: .settings, view)
+    }
+
+    static func webhooks(_ page: WebPage, secret: String?, tested: String?, formError: String?) throws -> Response {
+        let gateway = try page.gateway, words = page.words, zone = page.timeZone, language = page.language
+        let endpoints = try gateway.webhookEndpoints().map { endpoint -> [String: Any] in
+            let deliveries = try gateway.webhookDeliveries(endpoint: endpoint.id, limit: 10, offset: 0).items
+            return ["id": endpoint.id, "url": endpoint.url, "description": endpoint.description.isEmpty ? false : endpoint.description as Any,
+                    "active": endpoint.isActive, "events": endpoint.events.map { words.webhookEvent($0) }.joined(separator: ", "),
+                    "hasDeliveries": !deliveries.isEmpty,
+                    "deliveries": deliveries.map { d -> [String: Any] in
+                        ["created": Format.shortDateTime(d.createdAt, timeZone: zone, language: language), "event": words.webhookEvent(d.eventType),
+                         "status": d.status, "code": d.lastStatusCode.map { $0 as Any } ?? false, "attempts": d.attempts, "error": d.lastError ?? ""]
+                    }]
+        }
+        let view: [String: Any] = [
+            "endpoints": endpoints, "secret": secret ?? false as Any, "tested": tested ?? false as Any, "formError": formError ?? false as Any,
+            "eventChoices": WebhookEventType.subscribable.map { ["value": $0.rawValue, "label": words.webhookEvent($0)] },
+        ]
+        return page.render("webhooks", title: words[.webhooks], section: .settings, status: formError == nil ? .ok : .unprocessableContent, view)
     }
 
     // MARK: My account

@@ -516,6 +516,39 @@ enum Word: String, CaseIterable, Sendable {
     case mpEmail
     case mpSend
     case mpLinkSent
+    case webhooks
+    case webhooksIntro
+    case webhookSecretShown
+    case webhookTestResult
+    case webhookEvents
+    case webhookEvent
+    case webhookTest
+    case webhookDeleteConfirm
+    case noWebhooks
+    case webhookAdd
+    case webhookURL
+    case eventRequestSent
+    case eventRequestAccepted
+    case eventRequestDeclined
+    case eventRequestTimedOut
+    case eventNeedFilled
+    case eventBookingCancelled
+    case eventTest
+    case deliveryState
+    case deliveryDelivered
+    case deliveryDelayed
+    case deliveryBounced
+    case deliveryComplained
+    case deliveryFailed
+    case settingsProviders
+    case settingsProvidersIntro
+    case resendApiKey
+    case resendWebhookSecret
+    case smsTransport
+    case twilioAccountSid
+    case twilioAuthToken
+    case twilioFromNumber
+    case twilioFromHint
     // @cases-end
 }
 
@@ -1034,6 +1067,39 @@ extension Word {
         case .mpEmail: ("E-postadress", "Email address")
         case .mpSend: ("Skicka min länk", "Send me my link")
         case .mpLinkSent: ("Om adressen tillhör en musiker i en orkester här är en länk till sidan på väg. Titta i inkorgen om några minuter.", "If the address belongs to a musician of an orchestra here, a link to their page is on its way. Check your inbox in a few minutes.")
+        case .webhooks: ("Webhooks", "Webhooks")
+        case .webhooksIntro: ("Orkesterns egna system (lön, kalender) kan få ett signerat meddelande när något händer. Adressen måste börja med https://.", "Your own systems (payroll, calendar) can get a signed message when something happens. The address must start with https://.")
+        case .webhookSecretShown: ("Signeringsnyckeln för den nya adressen (mottagaren kontrollerar X-StageSub-Signature med den):", "The signing secret of the new endpoint (the receiver checks X-StageSub-Signature with it):")
+        case .webhookTestResult: ("Testhändelsen", "The test event")
+        case .webhookEvents: ("Händelser", "Events")
+        case .webhookEvent: ("Händelse", "Event")
+        case .webhookTest: ("Skicka testhändelse", "Send a test event")
+        case .webhookDeleteConfirm: ("Ta bort adressen och dess logg?", "Remove the endpoint and its log?")
+        case .noWebhooks: ("Inga webhook-adresser.", "No webhook endpoints.")
+        case .webhookAdd: ("Lägg till webhook-adress", "Add a webhook endpoint")
+        case .webhookURL: ("Adress (https://…)", "Address (https://…)")
+        case .eventRequestSent: ("förfrågan skickad", "request sent")
+        case .eventRequestAccepted: ("förfrågan accepterad", "request accepted")
+        case .eventRequestDeclined: ("förfrågan nekad", "request declined")
+        case .eventRequestTimedOut: ("inget svar i tid", "request timed out")
+        case .eventNeedFilled: ("behov tillsatt", "need filled")
+        case .eventBookingCancelled: ("bokning avbokad", "booking cancelled")
+        case .eventTest: ("test", "test")
+        case .deliveryState: ("Levererat?", "Delivery")
+        case .deliveryDelivered: ("levererat", "delivered")
+        case .deliveryDelayed: ("fördröjt", "delayed")
+        case .deliveryBounced: ("studsade", "bounced")
+        case .deliveryComplained: ("markerat som skräppost", "marked as spam")
+        case .deliveryFailed: ("misslyckades hos leverantören", "failed at the provider")
+        case .settingsProviders: ("Resend och Twilio", "Resend and Twilio")
+        case .settingsProvidersIntro: ("E-post via Resend och SMS via Twilio, med nycklarna från deras konton. Nycklarna visas aldrig igen; lämna tomt för att behålla dem.", "Email through Resend and SMS through Twilio, with the keys from your accounts. Keys are never shown again; leave empty to keep them.")
+        case .resendApiKey: ("Resends API-nyckel", "Resend API key")
+        case .resendWebhookSecret: ("Resends webhook-hemlighet (whsec_…)", "Resend webhook secret (whsec_…)")
+        case .smsTransport: ("Hur SMS skickas", "How SMS is sent")
+        case .twilioAccountSid: ("Twilio Account SID", "Twilio Account SID")
+        case .twilioAuthToken: ("Twilio Auth Token", "Twilio Auth Token")
+        case .twilioFromNumber: ("Avsändare för SMS", "SMS sender")
+        case .twilioFromHint: ("Ett nummer (+46…) eller ett namn på högst 11 tecken.", "A number (+46…) or a name of at most 11 characters.")
         // @texts-end
         }
     }
@@ -1129,6 +1195,28 @@ struct Words: Sendable {
         case .awaitingAnswers: return self[.holdAwaiting]
         case .allSlotsPending: return self[.holdAllPending]
         case .listExhausted: return self[.holdExhausted]
+        }
+    }
+
+    func deliveryState(_ state: DeliveryState) -> String {
+        switch state {
+        case .delivered: return self[.deliveryDelivered]
+        case .delayed: return self[.deliveryDelayed]
+        case .bounced: return self[.deliveryBounced]
+        case .complained: return self[.deliveryComplained]
+        case .failed: return self[.deliveryFailed]
+        }
+    }
+
+    func webhookEvent(_ event: WebhookEventType) -> String {
+        switch event {
+        case .requestSent: return self[.eventRequestSent]
+        case .requestAccepted: return self[.eventRequestAccepted]
+        case .requestDeclined: return self[.eventRequestDeclined]
+        case .requestTimedOut: return self[.eventRequestTimedOut]
+        case .needFilled: return self[.eventNeedFilled]
+        case .bookingCancelled: return self[.eventBookingCancelled]
+        case .test: return self[.eventTest]
         }
     }
 }
