@@ -45,13 +45,16 @@ let package = Package(
         .target(
             name: "StageSubStore",
             dependencies: [
-                "StageSubCore", "SealedVFS", "CSodium",
+                "StageSubCore", "StageSubSeeds", "SealedVFS", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            // Compiled into the binary, so it stays one self-contained file.
-            resources: [.embedInCode("Seeds/instruments.json"), .embedInCode("Seeds/templates.json")]),
+            // What shipped migrations seeded, frozen as it was at their version (seeds/ is for new orchestras).
+            resources: [.embedInCode("Orchestra/Frozen/v2-instruments.json"), .embedInCode("Orchestra/Frozen/v2-templates.json")]),
+        // What new orchestras and the demo start with (seeds/Seeds.swift), compiled into the binary.
+        .target(name: "StageSubSeeds", path: "seeds",
+                resources: [.embedInCode("instruments.json"), .embedInCode("templates.json"), .embedInCode("demo-orchestra.json")]),
         // Delivering the outbox: a Transport per channel (SMTP, Resend, Twilio), the providers' webhook
         // signatures, outgoing webhooks, the delivery service.
         .target(
@@ -108,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "StageSubStoreTests",
             dependencies: [
-                "StageSubStore", "SealedVFS", "SealedCrashWriter", "CSodium",
+                "StageSubStore", "StageSubSeeds", "SealedVFS", "SealedCrashWriter", "CSodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(

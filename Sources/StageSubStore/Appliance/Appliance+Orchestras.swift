@@ -55,6 +55,7 @@ extension Appliance {
                 try pool.write { db in
                     try db.execute(sql: "INSERT INTO orchestraProfile(slug, name, contactName, contactEmail, createdAt) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [slug, name, contactName ?? name, adminEmail, timestamp])
+                    try OrchestraSeeds.applyCurrent(db, now: timestamp)
                 }
                 try SealedDatabase.close(pool)
             } catch {

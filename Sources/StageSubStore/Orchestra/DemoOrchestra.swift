@@ -1,24 +1,32 @@
 import Foundation
 import GRDB
+import StageSubSeeds
 import StageSubCore
 
 /// The demo orchestra: about 150 musicians with Swedish names, qualifications and A/B/C lists for every
 /// position, and projects whose needs are in every state, so a first-time visitor sees StageSub working.
 /// Generated from a fixed seed: the same demo on every machine.
 public enum DemoOrchestra {
-    public static let slug = "demo"
-    public static let name = "Demo-orkestern"
+    /// Who the demo orchestra is and its people's names (seeds/demo-orchestra.json).
+    struct Seed: Decodable {
+        var slug: String, name: String, adminUsername: String, adminEmail: String, contactName: String
+        var firstNames: [String], lastNames: [String]
+        /// Musicians per instrument, in score order (strings are the largest pools).
+        var poolSizes: [Int]
+    }
 
-    static let firstNames = ["Anna", "Erik", "Karin", "Lars", "Maria", "Johan", "Eva", "Anders", "Sara", "Nils", "Ingrid", "Per",
-                             "Elin", "Olof", "Maja", "Gustav", "Ebba", "Oskar", "Linnea", "Axel", "Astrid", "Hugo", "Klara",
-                             "Viktor", "Signe", "Emil", "Greta", "Filip", "Alva", "Isak", "Märta", "Björn", "Åsa", "Göran",
-                             "Sofia", "Henrik", "Frida", "Magnus", "Ida", "Fredrik"]
-    static let lastNames = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-                            "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Hansson", "Bengtsson", "Lindberg", "Lindqvist",
-                            "Sandberg", "Ekström", "Holm", "Berg", "Lund", "Sjöberg", "Wallin", "Åberg", "Öberg", "Håkansson",
-                            "Nyström", "Forsberg", "Björklund", "Engström"]
-    /// Musicians per instrument, in score order (strings are the largest pools).
-    static let poolSizes = [25, 21, 17, 16, 9, 5, 5, 6, 5, 8, 6, 6, 3, 4, 6, 3, 3]
+    static let seed: Seed = {
+        // Part of the build; a decoding failure is a build defect, caught by the demo tests.
+        do { return try JSONDecoder().decode(Seed.self, from: Data(StageSubSeeds.demoOrchestra)) } catch {
+            fatalError("seeds/demo-orchestra.json does not decode: \(error)")
+        }
+    }()
+
+    public static var slug: String { seed.slug }
+    public static var name: String { seed.name }
+    static var firstNames: [String] { seed.firstNames }
+    static var lastNames: [String] { seed.lastNames }
+    static var poolSizes: [Int] { seed.poolSizes }
 
     /// What the demo made.
     public struct Summary: Sendable {
@@ -32,8 +40,8 @@ public enum DemoOrchestra {
     /// Creates the demo orchestra on `appliance` (it must not exist yet).
     public static func create(on appliance: Appliance, adminPassword: String? = nil, now: Date = Date(),
                               answerBaseURL: String = "http://127.0.0.1:8080") throws(StoreError) -> Summary {
-        let created = try appliance.createOrchestra(slug: slug, name: name, adminEmail: "kansli@demo.stagesub.se",
-                                                    adminUsername: "demo", adminPassword: adminPassword, contactName: "Orkesterkansliet")
+        let created = try appliance.createOrchestra(slug: slug, name: name, adminEmail: seed.adminEmail,
+                                                    adminUsername: seed.adminUsername, adminPassword: adminPassword, contactName: seed.contactName)
         let database = try appliance.openOrchestraDatabase(slug)
         defer { try? SealedDatabase.close(database) }
         let gateway = OrchestraGateway(database: database, orchestraName: name, answerBaseURL: answerBaseURL, slug: slug)
