@@ -10,6 +10,8 @@ public enum MessageType: String, Sendable, Codable, CaseIterable {
     case groupEmail = "group_email"
     /// A musician's link to their own page, sent when they ask for it.
     case musicianLink = "musician_link"
+    /// An admin checking the email settings ("send a test email"): to that admin, from no template.
+    case testEmail = "test_email"
 
     /// The SMS twin's template, for the types sent by SMS too.
     public var smsTemplate: String? {

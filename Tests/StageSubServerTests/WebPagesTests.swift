@@ -166,6 +166,22 @@ struct WebPagesTests {
         }
     }
 
+    @Test("'Send a test email' queues one message to the admin through the orchestra's email settings and opens it")
+    func testEmail() async throws {
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin")
+            let csrf = try await csrfForm(client, admin)
+            let sent = try await client.call(.post, "/settings/test-email", as: admin, body: "csrf=\(csrf)", csrf: false)
+            let location = try #require(sent.headers[.location])
+            #expect(sent.status == 303 && location.hasPrefix("/outbox/"))
+            let message = try await client.call(.get, String(location.split(separator: "?")[0]), as: admin)
+            #expect(message.text.contains("admin@alpha.test") && message.text.contains("testmejl"))
+            let user = try await client.login("alpha-user")
+            #expect(try await client.call(.post, "/settings/test-email", as: user, body: "csrf=\(try await csrfForm(client, user))", csrf: false).status == 403)
+        }
+    }
+
     @Test("Every template parses, every file is embedded, every word a template uses exists, and no template bypasses escaping")
     func templates() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

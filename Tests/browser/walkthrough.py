@@ -99,14 +99,14 @@ for (const el of document.querySelectorAll('input, select, textarea')) {
 const text = document.body ? document.body.innerText : '';
 if (!text.trim()) problems.push('the page shows no text');
 // Template text the engine left unrendered; a template's own source (the editor's textarea, its list of variables
-// in <code>) is meant to show it.
+// in <code>, the subject field's value) is meant to show it.
 const shown = document.body ? document.body.cloneNode(true) : null;
 if (shown) {
   shown.querySelectorAll('textarea, code, script').forEach(e => e.remove());
   const raw = (shown.textContent.match(/.{0,40}(\{\{|\}\}).{0,40}/) || [])[0];
   if (raw) problems.push('raw template text in the page: ' + raw.trim());
   for (const e of shown.querySelectorAll('*')) for (const a of e.attributes)
-    if (/\{\{|\}\}/.test(a.value)) { problems.push('raw template text in ' + a.name + '="' + a.value.slice(0, 60) + '"'); break; }
+    if (!(e.tagName === 'INPUT' && a.name === 'value') && /\{\{|\}\}/.test(a.value)) { problems.push('raw template text in ' + a.name + '="' + a.value.slice(0, 60) + '"'); break; }
 }
 return problems;
 """

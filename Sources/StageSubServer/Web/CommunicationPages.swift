@@ -15,6 +15,7 @@ struct CommunicationPages {
         "startDate": "2027-03-01", "weekNumber": "9", "instrumentName": "Altfiol", "positionName": "Tutti", "quantity": "2",
         "rehearsalSchedule": "Mån 1/3 10–13 Stora salen", "concertInfo": "Tors 4/3 19.30", "responseTime": "fredag 26 februari 2027 kl. 12:00",
         "responseUrl": "https://stagesub.example/r/demo.abc123", "attachmentNote": "", "subject": "Information", "message": "Välkomna!",
+        "pageUrl": "https://stagesub.example/m/demo.def456", "expiresAt": "måndag 1 mars 2027 kl. 12:00",
     ]
 
     var pages: [PageRoute] {
@@ -54,6 +55,8 @@ struct CommunicationPages {
         case "request_withdrawn": base = .typeRequestWithdrawn
         case "booking_cancelled": base = .typeBookingCancelled
         case "group_email": base = .typeGroupEmail
+        case "musician_link": base = .typeMusicianLink
+        case "test_email": base = .typeTestEmail
         default: return type
         }
         return words[base] + (sms ? " (SMS)" : "")

@@ -13,6 +13,14 @@ struct SettingsPages {
         return [
             PageRoute(.get, "/settings", admin) { page in try Self.settings(page, errors: FieldErrors(), formError: nil) },
             PageRoute(.post, "/settings", admin) { page in try Self.saveSettings(page) },
+            PageRoute(.post, "/settings/test-email", admin) { page in
+                guard let user = page.user else { throw APIError(.forbidden, page.words[.onlyAdmin]) }
+                let settings = try page.gateway.settings()
+                let how = settings.emailTransport.rawValue + (settings.emailTransport == .smtp ? " (\(settings.smtpHost):\(settings.smtpPort.map(String.init) ?? "")" + ")" : "")
+                let id = try page.gateway.queueTestEmail(to: user.email, subject: page.words[.testEmailSubject],
+                                                         body: page.words[.testEmailBody] + "\n\n" + how, now: page.now)
+                return page.redirect("/outbox/\(id)", notice: .doneTestEmail)
+            },
             PageRoute(.get, "/users", admin) { page in try Self.users(page, errors: FieldErrors(), formError: nil, secret: nil) },
             PageRoute(.post, "/users", admin) { page in try Self.addUser(page) },
             PageRoute(.post, "/users/{id}/role", admin) { page in

@@ -549,6 +549,13 @@ enum Word: String, CaseIterable, Sendable {
     case twilioAuthToken
     case twilioFromNumber
     case twilioFromHint
+    case testEmailSubject
+    case testEmailBody
+    case testEmailIntro
+    case testEmailSend
+    case doneTestEmail
+    case typeMusicianLink
+    case typeTestEmail
     // @cases-end
 }
 
@@ -1100,6 +1107,13 @@ extension Word {
         case .twilioAuthToken: ("Twilio Auth Token", "Twilio Auth Token")
         case .twilioFromNumber: ("Avsändare för SMS", "SMS sender")
         case .twilioFromHint: ("Ett nummer (+46…) eller ett namn på högst 11 tecken.", "A number (+46…) or a name of at most 11 characters.")
+        case .testEmailSubject: ("StageSub: testmejl", "StageSub: test email")
+        case .testEmailBody: ("Det här är ett testmejl från StageSub. Kom det fram fungerar orkesterns e-postinställningar.", "This is a test email from StageSub. If it arrived, the orchestra's email settings work.")
+        case .testEmailIntro: ("Spara först; skicka sedan ett testmejl till din egen adress och se i utkorgen om det gick iväg.", "Save first; then send a test email to your own address and see in the outbox whether it left.")
+        case .testEmailSend: ("Skicka ett testmejl till mig", "Send a test email to me")
+        case .doneTestEmail: ("Testmejlet ligger i utkorgen; här ser du om det gick iväg.", "The test email is in the outbox; here you see whether it left.")
+        case .typeMusicianLink: ("Länk till min sida", "Link to my page")
+        case .typeTestEmail: ("Testmejl", "Test email")
         // @texts-end
         }
     }

@@ -355,7 +355,21 @@ extension OrchestraGateway {
     // MARK: Message templates
 
     /// Every template a message uses: one per type, and the SMS twins.
-    public static let templateTypes: [String] = MessageType.allCases.flatMap { [$0.rawValue] + ($0.smsTemplate.map { [$0] } ?? []) }
+    public static let templateTypes: [String] = MessageType.allCases.filter { $0 != .testEmail }
+        .flatMap { [$0.rawValue] + ($0.smsTemplate.map { [$0] } ?? []) }
+
+    /// "Send a test email": one message to an admin through the orchestra's email settings, queued like
+    /// every other so the outbox shows whether it left and, if not, why.
+    public func queueTestEmail(to address: String, subject: String, body: String, now: Date) throws(StoreError) -> Int64 {
+        guard EmailAddress.isHeaderSafe(address) else { throw StoreError(.invalidInput, "the user has no usable email address") }
+        return try write { db in
+            var message = OutboxMessage(requestId: nil, musicianId: nil, projectId: nil, type: .testEmail, channel: .email, recipient: address,
+                                        subject: subject, body: body, status: .queued, attempts: 0, nextAttemptAt: now, sentAt: nil,
+                                        lastError: nil, createdAt: now)
+            try message.insert(db)
+            return message.id!
+        }
+    }
 
     public func messageTemplates() throws(StoreError) -> [EditableTemplate] {
         try read { db in
