@@ -39,10 +39,9 @@ except ImportError:  # Debian's python3-selenium lives in /usr/bin/python3; anot
     if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
         os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
     raise
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 try:
@@ -53,6 +52,7 @@ except ImportError:  # pragma: no cover
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("STAGESUB_BIN", os.path.join(ROOT, ".build", "debug", "stagesub"))
 SHOTS = os.path.abspath(os.environ.get("BROWSER_SCREENSHOTS", os.path.join(ROOT, ".build", "browser-screenshots")))
+PHONE = (390, 844)
 WAIT = 20  # seconds an explicit wait may take before it fails (a page load, a redirect); never an assertion on time
 
 SLUG, ORCHESTRA = "provorkestern", "Provorkestern"
@@ -191,7 +191,18 @@ def browser(width, height):
         options.binary_location = "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(60)
+    if width < 500:
+        phone_viewport(driver)  # Chromium's window is at least 500 px wide: a narrower one only by emulation
     return driver
+
+
+def phone_viewport(driver, on=True):
+    """A 390×844 CSS-pixel viewport (an iPhone 12–15's), kept across navigations, or back to the window's own."""
+    if on:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": False})
+    else:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 class Failure(AssertionError):
@@ -203,7 +214,7 @@ class Walkthrough:
         self.app = appliance
         self.base = appliance.base
         self.desk = browser(1280, 900)
-        self.phone = browser(390, 844)
+        self.phone = browser(*PHONE)
         self.shot = 0
         self.problems = []  # page-check problems: collected, all reported, and the run fails on any
         self.screens = []
@@ -220,7 +231,8 @@ class Walkthrough:
 
     def wait(self, d, condition, what):
         try:
-            return WebDriverWait(d, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+            # While a page is replaced, chromedriver may answer with any of its errors: keep waiting through them.
+            return WebDriverWait(d, WAIT, ignored_exceptions=(WebDriverException,)).until(condition)
         except TimeoutException:
             raise Failure(f"waited for {what} on {self.path(d)}; the page shows:\n{self.text(d)[:1500]}")
 
@@ -240,14 +252,17 @@ class Walkthrough:
             return "(no body)"
 
     def submit(self, button, d=None):
-        """Clicks a submit button and waits for the next page (plain POST, redirect, GET)."""
+        """Clicks a submit button and waits for the next page (plain POST, redirect, GET): the old document is
+        marked, and the wait is over when a complete document without the mark is there."""
         d = d or self.desk
-        old = d.find_element(By.TAG_NAME, "html")
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        mark = secrets.token_hex(6)
+        d.execute_script("document.documentElement.setAttribute('data-walkthrough', arguments[0]);"
+                         "arguments[1].scrollIntoView({block: 'center'});", mark, button)
         what = "the next page after pressing “" + (button.text or button.get_attribute("aria-label") or "") + "”"
         button.click()
-        self.wait(d, EC.staleness_of(old), what)
-        self.loaded(d)
+        self.wait(d, lambda x: x.execute_script(
+            "return document.readyState === 'complete' && "
+            "document.documentElement.getAttribute('data-walkthrough') !== arguments[0];", mark), what)
 
     def button(self, label, d=None, within=None):
         """A button by its visible text (or its start: "Skicka förfrågningar (2)")."""
@@ -349,7 +364,9 @@ class Walkthrough:
             self.problems.append(f"{where}: an error page: {d.title}")
         if no_horizontal_scroll:
             scroll, inner, wide = d.execute_script(NO_HORIZONTAL_SCROLL_JS)
-            if scroll > inner:
+            if inner != PHONE[0]:
+                self.problems.append(f"{where}: the phone check needs a {PHONE[0]} px wide window, not {inner} px")
+            elif scroll > inner:
                 self.problems.append(f"{where}: scrolls sideways at {inner} px (scrollWidth {scroll}); "
                                      f"wider than the window: {wide}")
 
@@ -414,12 +431,12 @@ class Walkthrough:
         self.expect(self.path().startswith("/musicians"), "the checklist's musicians step should open the musicians")
 
     def dashboard_on_phone_width(self, name):
-        self.desk.set_window_size(390, 844)
+        phone_viewport(self.desk)
         try:
             self.get("/")
             self.screen(name, no_horizontal_scroll=True)
         finally:
-            self.desk.set_window_size(1280, 900)
+            phone_viewport(self.desk, on=False)
         self.get("/")
 
     def import_csv(self):
