@@ -182,6 +182,38 @@ struct WebPagesTests {
         }
     }
 
+    @Test("The superadmin's console: orchestras with health, create one, back up, re-encrypt and restore while serving, typed confirmations; nobody else gets in")
+    func console() async throws {
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            let superadmin = try await client.login("admin"), admin = try await client.login("alpha-admin")
+            for path in ["/admin", "/admin/orchestras/alpha", "/admin/backups", "/admin/system"] {
+                let page = try await client.call(.get, path, as: superadmin)
+                #expect(page.status == 200, "\(path): \(page.status)")
+                #expect(try await client.call(.get, path, as: admin).status == 403, "\(path) for an orchestra admin")
+            }
+            #expect(try await client.call(.get, "/admin", as: superadmin).text.contains("Alpha Sinfonietta"))
+            let csrf = try #require(try await client.call(.get, "/admin", as: superadmin).text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/).map { String($0.1) })
+            let made = try await client.call(.post, "/admin/orchestras", as: superadmin,
+                                             body: "csrf=\(csrf)&slug=gamma&name=Gamma+Kammarorkester&adminEmail=kansli%40gamma.test", csrf: false)
+            #expect(made.status == 201 && made.text.contains("gamma-admin"), "the first admin and a password shown once")
+            let backup = try await client.call(.post, "/admin/orchestras/alpha/backup", as: superadmin, body: "csrf=\(csrf)", csrf: false)
+            #expect(backup.status == 303)
+            let file = try #require(try await client.call(.get, "/admin/orchestras/alpha", as: superadmin).text
+                .firstMatch(of: /name="file" value="([^"]+)"/).map { String($0.1) })
+            #expect(try await client.call(.post, "/admin/orchestras/alpha/rekey", as: superadmin, body: "csrf=\(csrf)&confirm=alph", csrf: false).status == 422)
+            #expect(try await client.call(.post, "/admin/orchestras/alpha/rekey", as: superadmin, body: "csrf=\(csrf)&confirm=alpha", csrf: false).status == 303)
+            #expect(try await client.call(.get, "/api/v1/musicians", as: admin).status == 200, "alpha works under its new key")
+            let created = try await client.call(.post, "/musicians/new", as: admin, body: "csrf=\(try await csrfForm(client, admin))&firstName=Efter&lastName=Kopian&email=efter%40alpha.test", csrf: false)
+            #expect(created.status == 303)
+            let restored = try await client.call(.post, "/admin/orchestras/alpha/restore", as: superadmin, body: "csrf=\(csrf)&file=\(file)&confirm=alpha", csrf: false)
+            #expect(restored.status == 303)
+            let after = try await client.call(.get, "/api/v1/musicians?search=Kopian", as: admin)
+            #expect(after.json?["total"] as? Int == 0, "the restore brought back the state of the backup")
+            #expect(try await client.call(.post, "/admin/orchestras/alpha/delete", as: superadmin, body: "csrf=\(csrf)&confirm=nej", csrf: false).status == 422)
+        }
+    }
+
     @Test("Every template parses, every file is embedded, every word a template uses exists, and no template bypasses escaping")
     func templates() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -37,14 +37,6 @@ struct SessionPages {
                 page.scope.log("moved the demo clock forward \(hours) h")
                 return page.redirect(Self.localPath(page.form["back"]) ?? "/", notice: .doneClockMoved)
             },
-            PageRoute(.get, "/admin", .superadmin) { page in
-                let orchestras = try page.state.appliance.registry.orchestras().map { orchestra -> [String: Any] in
-                    ["slug": orchestra.slug, "name": orchestra.name, "status": page.words.orchestraStatus(orchestra.status),
-                     "active": orchestra.status == .active]
-                }
-                return page.render("superadmin", title: page.words[.superadminTitle], ["orchestras": orchestras,
-                                                                                     "inside": page.scope.principal?.orchestra?.name ?? ""])
-            },
             PageRoute(.post, "/admin/orchestras/{slug}/enter", .superadmin) { page in
                 guard let principal = page.scope.principal else { throw APIError(.forbidden, page.words[.onlySuperadmin]) }
                 _ = try page.state.appliance.enterOrchestra(try page.scope.string("slug"), principal: principal)

@@ -556,6 +556,64 @@ enum Word: String, CaseIterable, Sendable {
     case doneTestEmail
     case typeMusicianLink
     case typeTestEmail
+    case orchestraCreated
+    case plan
+    case databaseSize
+    case schema
+    case lastBackup
+    case health
+    case healthOK
+    case healthUnreadable
+    case healthDamaged
+    case healthNotChecked
+    case never
+    case none
+    case orchestraCreate
+    case slugHint
+    case orchestraName
+    case adminEmail
+    case adminUsername
+    case adminUsernameHint
+    case backups
+    case appliance
+    case suspend
+    case suspendConfirm
+    case resumeOrchestra
+    case backupNow
+    case pendingMigrations
+    case planAndLimits
+    case maxMusicians
+    case maxProjects
+    case contactName
+    case contactEmail
+    case restoreBackup
+    case noBackups
+    case restoreUpload
+    case backupPassphrase
+    case restoreNote
+    case restoreRefused
+    case rekey
+    case rekeyIntro
+    case deleteOrchestra
+    case deleteOrchestraIntro
+    case errorTypeSlug
+    case doneBackup
+    case doneRestoredBackup
+    case doneRekeyed
+    case doneOrchestraDeleted
+    case backupSchedule
+    case backupKeep
+    case backupScheduleOff
+    case version
+    case uptime
+    case dataDirectory
+    case keySource
+    case keyInsideWarning
+    case diskFree
+    case openDatabases
+    case systemLog
+    case level
+    case category
     // @cases-end
 }
 
@@ -1114,6 +1172,64 @@ extension Word {
         case .doneTestEmail: ("Testmejlet ligger i utkorgen; här ser du om det gick iväg.", "The test email is in the outbox; here you see whether it left.")
         case .typeMusicianLink: ("Länk till min sida", "Link to my page")
         case .typeTestEmail: ("Testmejl", "Test email")
+        case .orchestraCreated: ("Orkestern är skapad. Första administratören för", "The orchestra is created. The first admin of")
+        case .plan: ("Abonnemang", "Plan")
+        case .databaseSize: ("Storlek", "Size")
+        case .schema: ("Schema", "Schema")
+        case .lastBackup: ("Senaste säkerhetskopia", "Last backup")
+        case .health: ("Hälsa", "Health")
+        case .healthOK: ("ok", "ok")
+        case .healthUnreadable: ("kan inte öppnas", "cannot be opened")
+        case .healthDamaged: ("skadad", "damaged")
+        case .healthNotChecked: ("inte kontrollerad (avstängd)", "not checked (suspended)")
+        case .never: ("aldrig", "never")
+        case .none: ("inga", "none")
+        case .orchestraCreate: ("Skapa orkester", "Create an orchestra")
+        case .slugHint: ("Små bokstäver, siffror och bindestreck; blir en del av musikernas länkar.", "Lower-case letters, digits and hyphens; part of the musicians' links.")
+        case .orchestraName: ("Orkesterns namn", "Orchestra name")
+        case .adminEmail: ("Första administratörens e-post", "First admin's email")
+        case .adminUsername: ("Första administratörens användarnamn", "First admin's username")
+        case .adminUsernameHint: ("Tomt: kortnamn-admin.", "Empty: slug-admin.")
+        case .backups: ("Säkerhetskopior", "Backups")
+        case .appliance: ("Servern", "Appliance")
+        case .suspend: ("Stäng av", "Suspend")
+        case .suspendConfirm: ("Stänga av orkestern? Dess användare loggas ut och dess musiker kan inte svara.", "Suspend the orchestra? Its users are logged out and its musicians cannot answer.")
+        case .resumeOrchestra: ("Aktivera igen", "Resume")
+        case .backupNow: ("Säkerhetskopiera nu", "Back up now")
+        case .pendingMigrations: ("Väntande migreringar", "Pending migrations")
+        case .planAndLimits: ("Abonnemang och gränser", "Plan and limits")
+        case .maxMusicians: ("Max antal musiker", "Maximum musicians")
+        case .maxProjects: ("Max antal projekt", "Maximum projects")
+        case .contactName: ("Kontaktperson", "Contact name")
+        case .contactEmail: ("Kontaktens e-post", "Contact email")
+        case .restoreBackup: ("Återställ", "Restore")
+        case .noBackups: ("Inga säkerhetskopior.", "No backups.")
+        case .restoreUpload: ("Återställ från en fil", "Restore from a file")
+        case .backupPassphrase: ("Lösenfras (om kopian har en)", "Passphrase (if the backup has one)")
+        case .restoreNote: ("Kopian kontrolleras först; den nuvarande databasen finns kvar tills bytet lyckats. Orkestern svarar 503 under de sekunder bytet tar.", "The backup is checked first; the current database stays until the swap succeeds. The orchestra answers 503 for the seconds the swap takes.")
+        case .restoreRefused: ("Kopian kunde inte återställas:", "The backup could not be restored:")
+        case .rekey: ("Byt orkesterns datanyckel", "Re-encrypt with a new data key")
+        case .rekeyIntro: ("Krypterar om databasen med en ny nyckel medan servern kör; orkestern svarar 503 några sekunder.", "Re-encrypts the database under a new key while the server runs; the orchestra answers 503 for a few seconds.")
+        case .deleteOrchestra: ("Radera orkestern", "Delete the orchestra")
+        case .deleteOrchestraIntro: ("En sista säkerhetskopia görs först och finns kvar i säkerhetskopiemappen.", "A final backup is made first and stays in the backups folder.")
+        case .errorTypeSlug: ("Skriv orkesterns kortnamn exakt för att bekräfta.", "Type the orchestra's slug exactly to confirm.")
+        case .doneBackup: ("Säkerhetskopian är gjord.", "The backup is made.")
+        case .doneRestoredBackup: ("Säkerhetskopian är återställd.", "The backup is restored.")
+        case .doneRekeyed: ("Orkestern är krypterad med en ny nyckel.", "The orchestra is encrypted under a new key.")
+        case .doneOrchestraDeleted: ("Orkestern är raderad; den sista säkerhetskopian finns kvar.", "The orchestra is deleted; its final backup remains.")
+        case .backupSchedule: ("Schemalagd säkerhetskopiering varje dag kl.", "Scheduled backups every day at")
+        case .backupKeep: ("sparar", "keeping")
+        case .backupScheduleOff: ("Ingen schemalagd säkerhetskopiering.", "No scheduled backups.")
+        case .version: ("Version", "Version")
+        case .uptime: ("Igång sedan", "Up for")
+        case .dataDirectory: ("Datakatalog", "Data directory")
+        case .keySource: ("Huvudnyckel", "Master key")
+        case .keyInsideWarning: ("ligger i datakatalogen: en kopia av katalogen innehåller då nyckeln", "inside the data directory: a copy of the directory then holds the key")
+        case .diskFree: ("Ledigt diskutrymme", "Disk free")
+        case .openDatabases: ("Öppna databaser", "Open databases")
+        case .systemLog: ("Systemlogg", "System log")
+        case .level: ("Nivå", "Level")
+        case .category: ("Kategori", "Category")
         // @texts-end
         }
     }
