@@ -77,6 +77,12 @@ PLAYS = {
 }
 
 ENGLISH_SPEAKERS = {"Berg, Cecilia"}
+EMAILS = {f"{last}, {first}": email for first, last, email in
+          (line.split(";")[:3] for line in CSV.lstrip("\ufeff").splitlines()[1:])}
+# The headings of the error page (error.mustache), in both languages.
+ERROR_TITLES = {"Hittades inte", "Not found", "Inte tillåtet", "Not allowed", "Går inte just nu", "Not possible right now",
+                "Logga in först", "Log in first", "Något gick fel hos oss", "Something went wrong on our side",
+                "Något stämmer inte", "Something is not right"}
 ANSWER_BUTTONS = {"yes": {False: "Ja, jag kan", True: "Yes, I can play"},
                   "no": {False: "Nej, jag kan inte", True: "No, I cannot"}}
 
@@ -344,7 +350,7 @@ class Walkthrough:
         found = d.find_elements(By.CSS_SELECTOR, "p.flash")
         return found[0].text if found else ""
 
-    def screen(self, name, d=None, no_horizontal_scroll=False):
+    def screen(self, name, d=None, no_horizontal_scroll=False, expect_error=None):
         """Every screen: a screenshot (not blank), and the page checks."""
         d = d or self.desk
         self.loaded(d)
@@ -359,9 +365,12 @@ class Walkthrough:
             self.problems.append(f"{where}: the screenshot is blank ({blank})")
         for problem in d.execute_script(PAGE_CHECKS_JS):
             self.problems.append(f"{where}: {problem}")
-        if re.search(r"Något gick fel hos oss|Something went wrong on our side|Sidan finns inte|not found",
-                     d.title, re.I):
-            self.problems.append(f"{where}: an error page: {d.title}")
+        headings = [h.text.strip() for h in d.find_elements(By.TAG_NAME, "h1")]
+        error = next((h for h in headings if h in ERROR_TITLES), None)
+        if error and not expect_error:
+            self.problems.append(f"{where}: an error page where a screen was expected: {error}")
+        if expect_error and error != expect_error:
+            self.problems.append(f"{where}: expected the error page “{expect_error}”, saw {headings}")
         if no_horizontal_scroll:
             scroll, inner, wide = d.execute_script(NO_HORIZONTAL_SCROLL_JS)
             if inner != PHONE[0]:
@@ -446,6 +455,14 @@ class Walkthrough:
         self.follow("Importera CSV")
         self.expect(self.path() == "/musicians/import", "“Importera CSV” should open /musicians/import")
         self.screen("import")
+        # A pasted file with a row that lacks its email: the line is named and nothing can be committed.
+        self.fill("paste", "förnamn;efternamn;e-post\nGustav;Ölund;gustav@example.org\nHanna;Ström;\n")
+        self.press("Kontrollera filen")
+        problems = [li.text for li in self.desk.find_elements(By.CSS_SELECTOR, "#report-title ~ ul li")]
+        self.expect(any(p.startswith("Rad 3") for p in problems), f"the dry run should name line 3 (no email): {problems}")
+        self.expect(not self.desk.find_elements(By.XPATH, "//button[normalize-space()='Importera musikerna']"),
+                    "a file with a bad row must offer no commit button")
+        self.screen("import-errors")
         csv_path = os.path.join(self.app.dir, "musiker.csv")
         with open(csv_path, "w", encoding="utf-8", newline="") as f:
             f.write(CSV)
@@ -472,6 +489,16 @@ class Walkthrough:
         for name in PLAYS:
             self.expect_text(name)
         self.screen("musicians")
+        # The same file again: every row is a duplicate now, named, and nothing can be committed.
+        self.get("/musicians/import")
+        self.fill("file", csv_path)
+        self.press("Kontrollera filen")
+        problems = [li.text for li in self.desk.find_elements(By.CSS_SELECTOR, "#report-title ~ ul li")]
+        self.expect(len(problems) == 6 and "anna.ek@example.org" in " ".join(problems),
+                    f"a second import of the same file should name the six duplicates: {problems}")
+        self.expect(not self.desk.find_elements(By.XPATH, "//button[normalize-space()='Importera musikerna']"),
+                    "duplicates must offer no commit button")
+        self.screen("import-duplicates")
 
     def musician_ids(self):
         self.get("/musicians")
@@ -615,6 +642,11 @@ class Walkthrough:
 
     def preview_and_send(self):
         self.step("preview who is asked, then send each need")
+        self.open_a_list(SEQUENTIAL_POSITION)
+        used = [a.get_attribute("href") for a in self.desk.find_elements(By.CSS_SELECTOR, "p.info a[href^='/needs/']")]
+        self.expect(any(u.endswith(self.needs["sequential"]) for u in used),
+                    f"the A list should name the need that asks from it: {used}")
+        self.screen("list-a-in-use")
         self.get(self.project)
         self.follow("Förhandsgranska och skicka")
         self.expect(self.path().endswith("/preview"), "the project's preview should open")
@@ -624,6 +656,10 @@ class Walkthrough:
             "return Array.from(document.querySelectorAll('.plan > ol:first-of-type > li'))"
             ".map(li => li.firstChild.textContent.trim());")]
         self.expect(ask == ["Berg, Cecilia"], f"a sequential need asks the top of the A list first: {ask}")
+        queue = [canon(n) for n in self.desk.execute_script(
+            "return Array.from(document.querySelectorAll('.plan > ol:nth-of-type(2) > li'))"
+            ".map(li => li.textContent.trim());")]
+        self.expect(queue == ["Ek, Anna", "Lind, Björn"], f"the preview's queue should be the rest of the list: {queue}")
         self.screen("need-sequential-preview")
         self.press("Skicka förfrågningar")
         self.wait(self.desk, lambda x: self.request_status("Berg, Cecilia"), "Berg's request on the need page")
@@ -639,21 +675,21 @@ class Walkthrough:
         self.screen("need-first-come-sent")
         self.first_come_asked = [canon(row[0]) for row in self.requests_table()]
 
-    def answer_link(self, recipient_name):
-        """The newest request message to a musician in the outbox, and its answer link."""
+    def answer_link(self, musician):
+        """The request message to a musician in the outbox (its row names the type and the recipient's address),
+        and the answer link the message page shows."""
         self.get("/outbox")
         rows = self.desk.execute_script(
             "return Array.from(document.querySelectorAll('tbody tr')).filter(r => r.cells.length > 1)"
             ".map(r => [r.innerText, r.querySelector('a') ? r.querySelector('a').getAttribute('href') : null]);")
-        first, last = recipient_name.split(", ")[1], recipient_name.split(", ")[0]
         for text, href in rows:
-            if href and (f"{first} {last}" in text or recipient_name in text or
-                         f"{first.lower()}." in text.lower()) and "e-post" in text.lower() + "e-post":
+            if href and EMAILS[musician] in text and "Förfrågan" in text:
                 self.get(href)
+                self.expect_text(EMAILS[musician])
                 answer = self.desk.find_elements(By.CSS_SELECTOR, ".message a[href*='/r/']")
-                if answer:
-                    return href, answer[0].get_attribute("href")
-        raise Failure(f"no request message with an answer link to {recipient_name} in /outbox: {rows}")
+                self.expect(answer, f"the request message to {musician} should show a clickable answer link")
+                return href, answer[0].get_attribute("href")
+        raise Failure(f"no request message to {musician} <{EMAILS[musician]}> in /outbox: {rows}")
 
     def read_outbox(self):
         self.step("read the outbox; a request message shows the answer link")
@@ -684,6 +720,12 @@ class Walkthrough:
             self.expect(not self.phone.find_elements(By.CSS_SELECTOR, "form button"),
                         "after answering, the answer buttons should be gone", self.phone)
             self.screen(f"{name}-answered-390", self.phone, no_horizontal_scroll=True)
+            # The link again, later: the answer stands, no buttons.
+            self.phone.get(self.links[who])
+            self.loaded(self.phone)
+            self.expect(not self.phone.find_elements(By.CSS_SELECTOR, "form button") and
+                        self.phone.find_elements(By.CSS_SELECTOR, "[role=status]"),
+                        "an answered link shows the answer and no buttons", self.phone)
         self.accepted, self.declined = yes, no
 
     def see_answers(self):
@@ -692,6 +734,9 @@ class Walkthrough:
         self.expect(self.request_status(self.accepted)[1] == "tackade ja", f"{self.accepted} should have accepted: "
                                                                             f"{self.requests_table()}")
         self.expect_text("1 / 1")
+        other = [n for n in self.first_come_asked if n != self.accepted][0]
+        self.expect(self.request_status(other)[1] == "återkallad",
+                    f"once the need is filled, the other first-come request is withdrawn: {self.requests_table()}")
         self.screen("need-first-come-filled")
         self.get(self.needs["sequential"])
         self.expect(self.request_status("Berg, Cecilia")[1] == "tackade nej", f"Berg should have declined: "
@@ -795,9 +840,13 @@ class Walkthrough:
         self.press("Logga in", self.phone)
         self.expect(not self.path(self.phone).startswith("/login"), "the colleague should be able to log in",
                     self.phone)
-        self.screen("colleague-first-page-390", self.phone)
-        if self.path(self.phone) == "/":
-            self.screen("colleague-dashboard-390", self.phone, no_horizontal_scroll=True)
+        self.expect(self.path(self.phone) == "/", "the colleague should land on the dashboard", self.phone)
+        self.screen("colleague-dashboard-390", self.phone, no_horizontal_scroll=True)
+        nav = [a.get_attribute("textContent").strip() for a in self.phone.find_elements(By.CSS_SELECTOR, "header nav a")]
+        self.expect("Musiker" in nav and "Inställningar" not in nav,
+                    f"a user (not an admin) should see the staff screens but no settings: {nav}", self.phone)
+        self.get("/users", self.phone)
+        self.screen("colleague-users-forbidden-390", self.phone, expect_error="Inte tillåtet")
 
     def other_screens(self):
         self.step("the other staff screens open and pass the page checks")
@@ -806,6 +855,8 @@ class Walkthrough:
             self.get(path)
             self.expect(self.path() == path, f"{path} should open for an admin")
             self.screen(name)
+        self.get("/projects/987654")
+        self.screen("not-found", expect_error="Hittades inte")
         self.get("/")
         self.expect("Kom igång" not in self.text(), "the onboarding checklist should be gone once everything is done")
         self.screen("dashboard-done")
