@@ -237,6 +237,8 @@ struct SettingsPages {
             let (user, generated) = try page.state.appliance.createUser(username: username, email: email,
                                                                         role: page.form["role"] == "admin" ? .admin : .user,
                                                                         orchestra: try page.scope.slug)
+            // A new colleague reads the interface in the orchestra's language until they choose their own.
+            if let id = user.id { try page.state.appliance.setPreferredLanguage(try page.gateway.settings().defaultLanguage, user: id) }
             page.scope.log("created user \(user.username)")
             return try users(page, errors: FieldErrors(), formError: nil,
                              secret: generated.map { (page.words[.newPasswordFor] + " " + user.username, $0) })
