@@ -357,7 +357,7 @@ class Walkthrough:
         self.shot += 1
         os.makedirs(SHOTS, exist_ok=True)
         path = os.path.join(SHOTS, f"{self.shot:02d}-{name}.png")
-        d.save_screenshot(path)
+        save_full_page(d, path)
         where = f"{os.path.basename(path)} ({self.path(d)})"
         self.screens.append(where)
         blank = blank_image(path)
@@ -571,10 +571,11 @@ class Walkthrough:
             self.press("Lägg till de valda")
             self.expect(sorted(self.ranked()) == sorted(people), f"the A list of {position} should hold {people}: "
                                                                   f"{self.ranked()}")
-        # The sequential list: Berg first (↑ twice), then Lind below Ek (Lind ↓ would swap with Berg) — as a
-        # personnel manager would: whatever the import order, make it Berg, Ek, Lind.
-        wanted = ["Berg, Cecilia", "Ek, Anna", "Lind, Björn"]
+        # The sequential list in the personnel manager's order, whatever order the list added them in, by the
+        # ↑/↓ buttons (at least one press: the list adds in name order, Berg, Ek, Lind).
+        wanted = ["Berg, Cecilia", "Lind, Björn", "Ek, Anna"]
         self.open_a_list(SEQUENTIAL_POSITION)
+        self.expect(self.ranked() != wanted, f"the test needs a list to reorder: {self.ranked()}")
         for _ in range(6):
             order = self.ranked()
             if order == wanted:
@@ -582,10 +583,10 @@ class Walkthrough:
             # Move the first musician who is above where they belong one place down.
             for i, name in enumerate(order):
                 if wanted.index(name) > i:
-                    self.press(f"Flytta ned: {name}")
+                    self.press(f"Flytta ned: {spoken(name)}")
                     break
                 if wanted.index(name) < i:
-                    self.press(f"Flytta upp: {name}")
+                    self.press(f"Flytta upp: {spoken(name)}")
                     break
         self.expect(self.ranked() == wanted, f"the A list should read {wanted} after ↑/↓: {self.ranked()}")
         self.screen("list-a-ranked")
@@ -660,12 +661,12 @@ class Walkthrough:
         queue = [canon(n) for n in self.desk.execute_script(
             "return Array.from(document.querySelectorAll('.plan > ol:nth-of-type(2) > li'))"
             ".map(li => li.textContent.trim());")]
-        self.expect(queue == ["Ek, Anna", "Lind, Björn"], f"the preview's queue should be the rest of the list: {queue}")
+        self.expect(queue == ["Lind, Björn", "Ek, Anna"], f"the preview's queue should be the rest of the list: {queue}")
         self.screen("need-sequential-preview")
         self.press("Skicka förfrågningar")
         self.wait(self.desk, lambda x: self.request_status("Berg, Cecilia"), "Berg's request on the need page")
         self.expect(self.request_status("Berg, Cecilia")[1] == "väntar på svar", "Berg should be asked first")
-        self.expect(self.request_status("Ek, Anna") is None, "one at a time: Ek waits in the queue")
+        self.expect(self.request_status("Lind, Björn") is None, "one at a time: Lind waits in the queue")
         self.screen("need-sequential-sent")
         self.get(self.needs["first_come"])
         plan = self.desk.find_element(By.CSS_SELECTOR, ".plan").text
@@ -742,8 +743,8 @@ class Walkthrough:
         self.get(self.needs["sequential"])
         self.expect(self.request_status("Berg, Cecilia")[1] == "tackade nej", f"Berg should have declined: "
                                                                                f"{self.requests_table()}")
-        self.expect(self.request_status("Ek, Anna") and self.request_status("Ek, Anna")[1] == "väntar på svar",
-                    f"after Berg's no, the next on the list (Ek) is asked: {self.requests_table()}")
+        self.expect(self.request_status("Lind, Björn") and self.request_status("Lind, Björn")[1] == "väntar på svar",
+                    f"after Berg's no, the next on the list (Lind) is asked: {self.requests_table()}")
         self.screen("need-sequential-next-asked")
         self.get(self.project)
         self.screen("project-answers")
@@ -755,30 +756,32 @@ class Walkthrough:
         self.step("move the demo clock: a reminder goes, the request times out, the next musician is asked")
         self.get(self.needs["sequential"])
         self.expect_text("Demo")
-        # +1 timme until Ek's reminder has gone (75 % of 24 h counted outside quiet hours: a bounded number of
+        # +1 timme until Lind's reminder has gone (75 % of 24 h counted outside quiet hours: a bounded number of
         # steps); each step is processed before its redirect answers.
         for _ in range(60):
-            row = self.request_status("Ek, Anna")
+            row = self.request_status("Lind, Björn")
             if row[3] not in ("", "–") or row[1] != "väntar på svar":
                 break
             self.press("+1 timme")
-        row = self.request_status("Ek, Anna")
+        row = self.request_status("Lind, Björn")
         self.expect(row[1] == "väntar på svar" and row[3] not in ("", "–"),
-                    f"moving the clock by hours should send Ek a reminder before the deadline: {row}")
+                    f"moving the clock by hours should send Lind a reminder before the deadline: {row}")
         self.screen("need-reminder-sent")
         self.get("/outbox")
-        self.expect(re.search(r"[Pp]åminnelse", self.text()), "the outbox should show the reminder")
+        rows = self.desk.execute_script("return Array.from(document.querySelectorAll('tbody tr')).map(r => r.innerText);")
+        self.expect(any("Påminnelse" in r and EMAILS["Lind, Björn"] in r for r in rows),
+                    f"the outbox should show Lind's reminder: {rows}")
         self.screen("outbox-reminder")
         self.get(self.needs["sequential"])
         for _ in range(5):
-            if self.request_status("Ek, Anna")[1] != "väntar på svar":
+            if self.request_status("Lind, Björn")[1] != "väntar på svar":
                 break
             self.press("+1 dag")
-        self.expect(self.request_status("Ek, Anna")[1] == "svarade inte i tid",
-                    f"a day later Ek's request should have timed out: {self.requests_table()}")
-        lind = self.request_status("Lind, Björn")
-        self.expect(lind is not None and lind[1] == "väntar på svar",
-                    f"after Ek's timeout the next on the list (Lind) is asked: {self.requests_table()}")
+        self.expect(self.request_status("Lind, Björn")[1] == "svarade inte i tid",
+                    f"a day later Lind's request should have timed out: {self.requests_table()}")
+        nxt = self.request_status("Ek, Anna")
+        self.expect(nxt is not None and nxt[1] == "väntar på svar",
+                    f"after Lind's timeout the next on the list (Ek) is asked: {self.requests_table()}")
         self.screen("need-timeout-next-asked")
 
     def cancel_need(self):
@@ -796,10 +799,15 @@ class Walkthrough:
         self.press("Avbryt behovet")
         self.get(self.needs["sequential"])
         self.expect(not self.desk.find_elements(By.ID, "f-confirm"), "a cancelled need offers no cancel form")
-        lind = self.request_status("Lind, Björn")
-        self.expect(lind is not None and lind[1] != "väntar på svar",
+        nxt = self.request_status("Ek, Anna")
+        self.expect(nxt is not None and nxt[1] != "väntar på svar",
                     f"cancelling withdraws the pending request: {self.requests_table()}")
         self.screen("need-cancelled")
+        self.get("/outbox")
+        rows = self.desk.execute_script("return Array.from(document.querySelectorAll('tbody tr')).map(r => r.innerText);")
+        self.expect(any("tillbakadragen" in r and EMAILS["Ek, Anna"] in r for r in rows),
+                    f"the musician whose request the cancel withdrew should be told: {rows}")
+        self.screen("outbox-after-cancel")
 
     def edit_template(self):
         self.step("edit a message template")
@@ -813,7 +821,9 @@ class Walkthrough:
         new_body = body.get_attribute("value").rstrip() + "\n\nHälsningar från Provorkesterns kansli"
         self.desk.execute_script("arguments[0].value = arguments[1];", body, new_body)
         self.press("Förhandsgranska")
-        self.expect_text("Hälsningar från Provorkesterns kansli")
+        preview = self.desk.find_element(By.CSS_SELECTOR, "div.message").text
+        self.expect("Hälsningar från Provorkesterns kansli" in preview and "{{" not in preview,
+                    f"the preview should show the new text with sample data filled in: {preview!r}")
         self.screen("template-preview")
         self.press("Spara")
         self.desk.get(href)
@@ -895,6 +905,12 @@ def canon(name):
     return f"{last}, {first}"
 
 
+def spoken(name):
+    """"Ek, Anna" as the lists and the buttons' labels say it: "Anna Ek"."""
+    last, first = name.split(", ")
+    return f"{first} {last}"
+
+
 def xq(s):
     """An XPath string literal for any text."""
     if "'" not in s:
@@ -902,6 +918,20 @@ def xq(s):
     if '"' not in s:
         return f'"{s}"'
     return "concat(" + ", \"'\", ".join(f"'{part}'" for part in s.split("'")) + ")"
+
+
+def save_full_page(driver, path):
+    """The whole page, not just the window (up to 6,000 px tall), as a PNG."""
+    import base64
+    try:
+        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 6000), "scale": 1}
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                                 "clip": clip})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+    except WebDriverException:
+        driver.save_screenshot(path)
 
 
 def blank_image(path):
