@@ -18,7 +18,10 @@ template text, and (dashboard and answer pages at 390 px) no horizontal scroll.
 Plain form posts only: /static/app.js may run, but nothing here depends on it. Explicit waits, no sleeps, no timed
 assertion. Exit code 0 when everything passed, 1 otherwise.
 
-Usage (after `swift build`): python3 Tests/browser/walkthrough.py   [STAGESUB_BIN=… to use another binary]
+Usage (after `swift build`): python3 Tests/browser/walkthrough.py
+  STAGESUB_BIN=…             another stagesub binary (default .build/debug/stagesub)
+  BROWSER_SCREENSHOTS=DIR    where the screenshots go (default .build/browser-screenshots)
+  BROWSER_JAVASCRIPT=off     the same day with the pages' own JavaScript switched off
 """
 import os
 import re
@@ -52,6 +55,8 @@ except ImportError:  # pragma: no cover
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("STAGESUB_BIN", os.path.join(ROOT, ".build", "debug", "stagesub"))
 SHOTS = os.path.abspath(os.environ.get("BROWSER_SCREENSHOTS", os.path.join(ROOT, ".build", "browser-screenshots")))
+# BROWSER_JAVASCRIPT=off: the same day with the pages' JavaScript switched off (every page must work without it).
+JAVASCRIPT = os.environ.get("BROWSER_JAVASCRIPT", "on").lower() not in ("off", "0", "no", "false")
 PHONE = (390, 844)
 WAIT = 20  # seconds an explicit wait may take before it fails (a page load, a redirect); never an assertion on time
 
@@ -192,7 +197,10 @@ def browser(width, height):
                      f"--window-size={width},{height}", "--lang=sv-SE", "--hide-scrollbars"):
         options.add_argument(argument)
     # A Swedish personnel manager's browser (the login page follows Accept-Language until someone logs in).
-    options.add_experimental_option("prefs", {"intl.accept_languages": "sv-SE,sv,en"})
+    prefs = {"intl.accept_languages": "sv-SE,sv,en"}
+    if not JAVASCRIPT:  # the pages' own scripts off (WebDriver's execute_script still runs: it is how we look)
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
     if os.path.exists("/usr/bin/chromium"):
         options.binary_location = "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
@@ -951,7 +959,11 @@ def main():
     if not os.access(BIN, os.X_OK):
         print(f"walkthrough: no stagesub binary at {BIN} (run swift build first)", file=sys.stderr)
         return 1
-    shutil.rmtree(SHOTS, ignore_errors=True)
+    # Only our own files from an earlier run go (the folder may be one CI or a person chose).
+    if os.path.isdir(SHOTS):
+        for name in os.listdir(SHOTS):
+            if re.fullmatch(r"(\d\d-[\w-]+|FAILED-(desktop|phone))\.(png|html)", name):
+                os.remove(os.path.join(SHOTS, name))
     started = time.monotonic()
     appliance = Appliance()
     walk = None
@@ -992,7 +1004,8 @@ def main():
     if status and appliance_log:
         print("\nlast lines of the server log:\n" + "\n".join(appliance_log.splitlines()[-15:]), file=sys.stderr)
     screens = len(walk.screens) if walk else 0
-    print(f"\nwalkthrough: {'passed' if status == 0 else 'FAILED'} — {len(walk.steps) if walk else 0} steps, "
+    print(f"\nwalkthrough (page JavaScript {'on' if JAVASCRIPT else 'off'}): {'passed' if status == 0 else 'FAILED'} — "
+          f"{len(walk.steps) if walk else 0} steps, "
           f"{screens} screens checked, screenshots in {SHOTS}, {time.monotonic() - started:.0f} s")
     return status
 
