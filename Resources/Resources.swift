@@ -13,6 +13,7 @@ public enum StageSubAssets {
         "musician-page": text(PackageResources.musician_page_mustache),
         "my-link": text(PackageResources.my_link_mustache),
         "webhooks": text(PackageResources.webhooks_mustache),
+        "export": text(PackageResources.export_mustache),
         "admin-nav": text(PackageResources.admin_nav_mustache),
         "admin-orchestra": text(PackageResources.admin_orchestra_mustache),
         "admin-backups": text(PackageResources.admin_backups_mustache),

@@ -214,6 +214,24 @@ struct WebPagesTests {
         }
     }
 
+    @Test("An admin exports a musician as a readable page and erases them after typing the word; a user may do neither")
+    func privacy() async throws {
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin"), user = try await client.login("alpha-user")
+            let id = fixture.alpha.musician
+            let export = try await client.call(.get, "/api/v1/musicians/\(id)/export.html", as: admin)
+            #expect(export.status == 200 && export.text.contains("Anna1 Berg") && export.text.contains("<html lang=\"sv\">"))
+            #expect(try await client.call(.get, "/musicians/\(id)", as: user).text.contains("/erase") == false)
+            let csrf = try await csrfForm(client, admin)
+            #expect(try await client.call(.post, "/musicians/\(id)/erase", as: admin, body: "csrf=\(csrf)&confirm=ja", csrf: false).status == 422)
+            #expect(try await client.call(.post, "/musicians/\(id)/erase", as: user, body: "csrf=\(try await csrfForm(client, user))&confirm=RADERA", csrf: false).status == 403)
+            #expect(try await client.call(.post, "/musicians/\(id)/erase", as: admin, body: "csrf=\(csrf)&confirm=radera", csrf: false).status == 303)
+            let profile = try await client.call(.get, "/musicians/\(id)", as: admin)
+            #expect(!profile.text.contains("anna1@alpha.test"), "the address is gone")
+        }
+    }
+
     @Test("Every template parses, every file is embedded, every word a template uses exists, and no template bypasses escaping")
     func templates() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

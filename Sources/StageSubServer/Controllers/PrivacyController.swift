@@ -59,27 +59,26 @@ struct ExportView: Encodable {
         ])
     }
 
-    /// The same as a readable page (every value escaped).
-    func html() -> String {
-        let e = HTML.escape
-        func row(_ cells: [String]) -> String { "<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>" }
-        let m = musician.musician
-        var body = "<div class=card><p class=note>\(e(orchestra))</p><h1>\(e(m.fullName))</h1><dl>"
-            + [("Email", m.email), ("Phone", m.phone ?? ""), ("Language", m.preferredLanguage), ("Notes", m.notes ?? ""),
-               ("Local resident", m.localResidence ? "yes" : "no"), ("Active", m.isActive ? "yes" : "no"),
-               ("Added", createdAt.formatted(.iso8601)), ("Exported", exportedAt.formatted(.iso8601))]
-                .map { "<dt>\($0.0)</dt><dd>\(e($0.1))</dd>" }.joined() + "</dl></div>"
-        body += "<div class=card><h2>Positions and lists</h2><table>" + positions.map { row([$0]) }.joined()
-            + rankings.map { row([$0.list, "rank \($0.rank)"]) }.joined() + "</table></div>"
-        body += "<div class=card><h2>Blackout dates</h2><table>" + blackouts.map { row(["\($0.startDate) – \($0.endDate)", $0.note ?? ""]) }.joined() + "</table></div>"
-        body += "<div class=card><h2>Requests</h2><table>" + requests.map {
-            row([$0.project, $0.startDate, $0.position, $0.status, $0.sentAt.formatted(.iso8601)])
-        }.joined() + "</table></div>"
-        body += "<div class=card><h2>Messages</h2><table>" + messages.map { row([$0.createdAt.formatted(.iso8601), $0.channel, $0.subject, $0.status]) }.joined()
-            + "</table></div>"
-        body += "<div class=card><h2>Links</h2><table>" + links.map { row([$0.purpose, $0.createdAt.formatted(.iso8601), $0.revokedAt == nil ? "" : "revoked"]) }.joined()
-            + "</table></div>"
-        return body
+    /// The same as a readable page (the `export` template; every value escaped by the template engine).
+    func page(language: Language) -> Response {
+        let w = language.words, m = musician.musician
+        let time = { (date: Date) in date.formatted(.iso8601) }
+        func rows(_ list: [[String]]) -> [[String: Any]] { list.map { ["cells": $0] } }
+        let facts: [(Word, String)] = [(.email, m.email), (.phone, m.phone ?? ""), (.language, m.preferredLanguage), (.notes, m.notes ?? ""),
+                                        (.localResidence, m.localResidence ? w[.yes] : w[.no]), (.activeMusician, m.isActive ? w[.yes] : w[.no]),
+                                        (.created, time(createdAt)), (.exportedAt, time(exportedAt))]
+        let sections: [(Word, [[String]])] = [
+            (.positionsPlayed, positions.map { [$0] } + rankings.map { [$0.list, "#\($0.rank)"] }),
+            (.mpBlackouts, blackouts.map { ["\($0.startDate) – \($0.endDate)", $0.note ?? ""] }),
+            (.requests, requests.map { [$0.project, $0.startDate, $0.position, $0.status, time($0.sentAt)] }),
+            (.messagesHeld, messages.map { [time($0.createdAt), $0.channel, $0.subject, $0.status] }),
+            (.linksHeld, links.map { [$0.purpose, time($0.createdAt), $0.revokedAt == nil ? "" : w[.revoked]] }),
+        ]
+        return AnswerPages.page(language.rawValue, title: "\(w[.exportTitle]) — \(m.fullName)", template: "export", status: .ok, [
+            "orchestra": orchestra, "name": m.fullName,
+            "facts": facts.map { ["label": w[$0.0], "value": $0.1] },
+            "sections": sections.map { ["title": w[$0.0], "rows": rows($0.1)] as [String: Any] },
+        ])
     }
 }
 
@@ -96,7 +95,7 @@ struct PrivacyController {
             APIRoute(method: .get, path: "/api/v1/musicians/{id}/export.html", summary: "The same export as a readable page (admins).",
                      access: admin, produces: "text/html") { _, _, scope in
                 let view = ExportView(try scope.gateway.export(musician: try scope.id(), now: scope.now))
-                return HTML.page(title: "Export — \(view.musician.musician.fullName)", language: "en", body: view.html())
+                return view.page(language: Language(scope.principal?.user?.preferredLanguage))
             },
             APIRoute(method: .post, path: "/api/v1/musicians/{id}/erase",
                      summary: "Erase a musician's personal data (admins; body {\"confirm\": true}). Their requests stay, anonymised; a pending one is withdrawn and the next is asked.",

@@ -17,7 +17,16 @@ struct MusicianPages {
             PageRoute(.post, "/musicians/new", user) { page in try Self.save(page, existing: nil) },
             PageRoute(.get, "/musicians/import", user) { page in Self.importPage(page, report: nil, csv: nil, formError: nil, status: .ok) },
             PageRoute(.post, "/musicians/import", user) { page in try Self.runImport(page) },
-            PageRoute(.get, "/musicians/{id}", user) { page in try Self.profile(page) },
+            PageRoute(.get, "/musicians/{id}", user) { page in try Self.profile(page, eraseError: nil) },
+            PageRoute(.post, "/musicians/{id}/erase", .orchestra(.admin)) { page in
+                let id = try page.id()
+                guard page.form.text("confirm")?.uppercased() == page.words[.eraseConfirmWord] else {
+                    return try Self.profile(page, eraseError: page.words[.errorTypeConfirm])
+                }
+                try page.gateway.erase(musician: id, now: page.now)
+                page.scope.log("erased musician \(id)")
+                return page.redirect("/musicians/\(id)", notice: .doneErased)
+            },
             PageRoute(.get, "/musicians/{id}/edit", user) { page in
                 try Self.form(page, musician: try page.gateway.musician(try page.id()), errors: FieldErrors(), formError: nil)
             },
@@ -77,7 +86,7 @@ struct MusicianPages {
         return page.render("musicians", title: words[.navMusicians], section: .musicians, view)
     }
 
-    static func profile(_ page: WebPage) throws -> Response {
+    static func profile(_ page: WebPage, eraseError: String?) throws -> Response {
         let gateway = try page.gateway, words = page.words, language = page.language, zone = page.timeZone
         let id = try page.id()
         let musician = try gateway.musician(id)
@@ -91,6 +100,7 @@ struct MusicianPages {
             "localText": musician.localResidence ? words[.yes] : words[.no],
             "statusText": musician.isArchived ? words[.statusArchived] : musician.isActive ? words[.statusCurrent] : words[.statusInactive],
             "archived": musician.isArchived, "notes": musician.notes ?? "",
+            "isAdmin": page.isAdmin, "eraseWord": words[.eraseConfirmWord], "eraseError": eraseError ?? false as Any,
             "plays": (language == .en ? row?.playsEn : row?.playsSv).flatMap { $0.isEmpty ? nil : $0 } ?? words[.playsNothing],
             "requests": figures?.requests ?? 0, "accepted": figures?.accepted ?? 0, "declined": figures?.declined ?? 0,
             "acceptanceRate": percent(figures?.acceptanceRate), "responseRate": percent(figures?.responseRate),
@@ -102,7 +112,7 @@ struct MusicianPages {
                  "answered": item.respondedAt.map { Format.shortDateTime($0, timeZone: zone, language: language) } ?? "–"]
             },
         ]
-        return page.render("musician", title: musician.fullName, section: .musicians, view)
+        return page.render("musician", title: musician.fullName, section: .musicians, status: eraseError == nil ? .ok : .unprocessableContent, view)
     }
 
     static func form(_ page: WebPage, musician: Musician?, errors: FieldErrors, formError: String?) throws -> Response {

@@ -614,6 +614,18 @@ enum Word: String, CaseIterable, Sendable {
     case systemLog
     case level
     case category
+    case exportedAt
+    case messagesHeld
+    case linksHeld
+    case exportTitle
+    case messagesToMusician
+    case privacy
+    case exportReadable
+    case exportJSON
+    case eraseIntro
+    case erase
+    case eraseConfirmWord
+    case doneErased
     // @cases-end
 }
 
@@ -1230,6 +1242,18 @@ extension Word {
         case .systemLog: ("Systemlogg", "System log")
         case .level: ("Nivå", "Level")
         case .category: ("Kategori", "Category")
+        case .exportedAt: ("Exporterad", "Exported")
+        case .messagesHeld: ("Meddelanden", "Messages")
+        case .linksHeld: ("Länkar", "Links")
+        case .exportTitle: ("Allt om", "Everything about")
+        case .messagesToMusician: ("Meddelanden till musikern", "Messages to this musician")
+        case .privacy: ("Personuppgifter (GDPR)", "Personal data (GDPR)")
+        case .exportReadable: ("Exportera allt (läsbar sida)", "Export everything (readable page)")
+        case .exportJSON: ("Exportera allt (JSON)", "Export everything (JSON)")
+        case .eraseIntro: ("Radera musikerns personuppgifter. Förfrågningarna finns kvar utan namn, så statistik och historik stämmer; en väntande förfrågan dras tillbaka. Kan inte ångras; ändringsloggen visar vem som gjorde det.", "Erase the musician's personal data. Their requests stay without a name, so statistics and history stay true; a pending request is withdrawn. Cannot be undone; the audit log shows who did it.")
+        case .erase: ("Radera personuppgifterna", "Erase the personal data")
+        case .eraseConfirmWord: ("RADERA", "ERASE")
+        case .doneErased: ("Personuppgifterna är raderade.", "The personal data is erased.")
         // @texts-end
         }
     }
