@@ -763,6 +763,13 @@ class Walkthrough:
         self.expect(self.request_status(other)[1] == "återkallad",
                     f"once the need is filled, the other first-come request is withdrawn: {self.requests_table()}")
         self.screen("need-first-come-filled")
+        # The other musician's link, now that the need is filled: no buttons, a word on where it stands.
+        self.phone.get(self.links[other])
+        self.loaded(self.phone)
+        self.expect(not self.phone.find_elements(By.CSS_SELECTOR, "form button") and
+                    self.phone.find_elements(By.CSS_SELECTOR, "[role=status]"),
+                    f"{other}'s link, once the need is filled, shows that and no answer buttons", self.phone)
+        self.screen("answer-filled-by-another-390", self.phone, no_horizontal_scroll=True)
         self.get(self.needs["sequential"])
         self.expect(self.request_status("Berg, Cecilia")[1] == "tackade nej", f"Berg should have declined: "
                                                                                f"{self.requests_table()}")
