@@ -72,8 +72,7 @@ CSV = ("\ufeffFörnamn;Efternamn;E-post;Telefon;Språk;Lokalboende;Skostorlek\r\
        "David;Holm;david.holm@example.org;070-111 11 04;svenska;ja;43\r\n"
        "Eva;Sjö;eva.sjo@example.org;070-111 11 05;svenska;nej;37\r\n"
        "Fredrik;Nyström;fredrik.nystrom@example.org;070-111 11 06;svenska;ja;45\r\n")
-# Who plays what (positions ticked on each musician's edit form). The first-come need's musicians also play the
-# sequential need's position? No: two positions keep the two needs' requests apart.
+# Who plays what (ticked on each musician's edit form): two positions, so the two needs ask different people.
 SEQUENTIAL_POSITION = "Tutti, Altfiol"
 FIRST_COME_POSITION = "Tutti, Cello"
 PLAYS = {
@@ -266,18 +265,22 @@ class Walkthrough:
         except Exception:  # noqa: BLE001 — only for messages
             return "(no body)"
 
-    def submit(self, button, d=None):
-        """Clicks a submit button and waits for the next page (plain POST, redirect, GET): the old document is
-        marked, and the wait is over when a complete document without the mark is there."""
-        d = d or self.desk
+    def navigate(self, d, action, what):
+        """Does what leads to another page (a click on a submit button or a link) and waits for that page: the old
+        document is marked, and the wait is over when a complete document without the mark is there."""
         mark = secrets.token_hex(6)
-        d.execute_script("document.documentElement.setAttribute('data-walkthrough', arguments[0]);"
-                         "arguments[1].scrollIntoView({block: 'center'});", mark, button)
-        what = "the next page after pressing “" + (button.text or button.get_attribute("aria-label") or "") + "”"
-        button.click()
+        d.execute_script("document.documentElement.setAttribute('data-walkthrough', arguments[0]);", mark)
+        action()
         self.wait(d, lambda x: x.execute_script(
             "return document.readyState === 'complete' && "
             "document.documentElement.getAttribute('data-walkthrough') !== arguments[0];", mark), what)
+
+    def submit(self, button, d=None):
+        """Clicks a submit button and waits for the next page (plain POST, redirect, GET)."""
+        d = d or self.desk
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        what = "the next page after pressing “" + (button.text or button.get_attribute("aria-label") or "") + "”"
+        self.navigate(d, button.click, what)
 
     def button(self, label, d=None, within=None):
         """A button by its visible text (or its start: "Skicka förfrågningar (2)")."""
@@ -288,7 +291,8 @@ class Walkthrough:
         found = [b for b in scope.find_elements(By.XPATH, xpath) if b.is_displayed()]
         if not found:
             raise Failure(f"no button “{label}” on {self.path(d)}; the page shows:\n{self.text(d)[:1500]}")
-        return found[0]
+        exact = [b for b in found if " ".join(b.text.split()) == label or b.get_attribute("aria-label") == label]
+        return (exact or found)[0]
 
     def press(self, label, d=None, within=None):
         self.submit(self.button(label, d, within), d)
@@ -304,10 +308,8 @@ class Walkthrough:
     def follow(self, label, d=None, exact=True):
         d = d or self.desk
         a = self.link(label, d, exact)
-        href = a.get_attribute("href")
-        a.click()
-        self.wait(d, lambda x: x.current_url.split("#")[0] == href.split("#")[0], f"the link “{label}” to open")
-        self.loaded(d)
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", a)
+        self.navigate(d, a.click, f"the link “{label}” to open")
 
     def field(self, key, d=None):
         """A form field by its id `f-<name>` or, failing that, by its label's text (the label's control)."""
