@@ -81,6 +81,8 @@ PLAYS = {
 }
 
 ENGLISH_SPEAKERS = {"Berg, Cecilia"}
+# What the walk-through itself typed in Swedish, and the orchestra's name: data, not interface.
+USER_DATA = {"Mån 10–13 och 14–17, Stora salen", "Torsdag 19.00, Konserthuset"}
 EMAILS = {f"{last}, {first}": email for first, last, email in
           (line.split(";")[:3] for line in CSV.lstrip("\ufeff").splitlines()[1:])}
 # The headings of the error page (error.mustache), in both languages.
@@ -119,6 +121,17 @@ if (shown) {
     if (!(e.tagName === 'INPUT' && a.name === 'value') && /\{\{|\}\}/.test(a.value)) { problems.push('raw template text in ' + a.name + '="' + a.value.slice(0, 60) + '"'); break; }
 }
 return problems;
+"""
+# The interface's own words on a page (not the data in it): headings, labels, buttons, column heads, badges.
+INTERFACE_TEXT_JS = r"""
+const out = [];
+for (const e of document.querySelectorAll('h1, h2, h3, th, legend, summary, dt, button, nav a, .badge, '
+                                          + 'label > span.label, label.label, .actions a, .crumbs a')) {
+  if (e.closest('.message, label.check, td a')) continue;
+  const t = e.textContent.replace(/\s+/g, ' ').trim();
+  if (t) out.push(t);
+}
+return out;
 """
 NO_HORIZONTAL_SCROLL_JS = ("return [document.documentElement.scrollWidth, window.innerWidth, "
                            "Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right "
@@ -233,6 +246,9 @@ class Walkthrough:
         self.screens = []
         self.steps = []
         self.missing = []  # screens this appliance does not have (yet)
+        self.swedish_paths = []  # the desktop screens seen in Swedish, in order, and their interface text
+        self.swedish_texts = set()
+        self.post_results = set()
 
     # ---- helpers ---------------------------------------------------------------------------------------------
 
@@ -280,7 +296,11 @@ class Walkthrough:
         d = d or self.desk
         d.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
         what = "the next page after pressing “" + (button.text or button.get_attribute("aria-label") or "") + "”"
+        action = d.execute_script("const f = arguments[0].form; return f && f.method === 'post' ? "
+                                  "new URL(f.action).pathname : null;", button)
         self.navigate(d, button.click, what)
+        if action and self.path(d) == action:
+            self.post_results.add(action)  # a page a POST answered itself (bad input shown again): no GET for it
 
     def button(self, label, d=None, within=None):
         """A button by its visible text (or its start: "Skicka förfrågningar (2)")."""
@@ -374,6 +394,9 @@ class Walkthrough:
         blank = blank_image(path)
         if blank:
             self.problems.append(f"{where}: the screenshot is blank ({blank})")
+        if d is self.desk and not expect_error and d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv":
+            self.swedish_paths.append(self.path(d))
+            self.swedish_texts.update(d.execute_script(INTERFACE_TEXT_JS))
         for problem in d.execute_script(PAGE_CHECKS_JS):
             self.problems.append(f"{where}: {problem}")
         headings = [h.text.strip() for h in d.find_elements(By.TAG_NAME, "h1")]
@@ -907,7 +930,7 @@ class Walkthrough:
         self.dashboard_on_phone_width("dashboard-done-390")
 
     def switch_to_english(self):
-        self.step("switch the account to English")
+        self.step("switch the account to English; every staff screen again, in English")
         self.get("/account")
         self.fill("preferredLanguage", "en")
         self.press("Spara")
@@ -920,6 +943,25 @@ class Walkthrough:
         self.get(self.project)
         self.expect_text("Needs")
         self.screen("project-english")
+        # Every Swedish screen of the day again: no interface text of the Swedish pages may be left (headings,
+        # labels, buttons, column heads, badges — with å, ä or ö, so words both languages share do not count).
+        seen = set()
+        for path in [p for p in self.swedish_paths if not p.startswith("/login")]:
+            if path in seen or path in (self.project, "/"):
+                continue
+            seen.add(path)
+            self.get(path)
+            if self.path() != path:
+                continue  # a page that moved on since
+            if path in self.post_results and any(h.text.strip() in ERROR_TITLES
+                                                 for h in self.desk.find_elements(By.TAG_NAME, "h1")):
+                continue  # only ever the answer to a POST (bad input shown again): nothing to GET
+            self.screen("en" + re.sub(r"[^a-z0-9]+", "-", path.lower()).rstrip("-"))
+            left = [t for t in self.desk.execute_script(INTERFACE_TEXT_JS)
+                    if t in self.swedish_texts and re.search(r"[åäöÅÄÖ]", t) and t not in USER_DATA
+                    and " / " not in t]  # "Flöjt / Flute": the instruments page names both on purpose
+            if left:
+                self.problems.append(f"{path} in English still shows Swedish interface text: {sorted(set(left))}")
 
     def superadmin(self):
         self.step("log out; the superadmin's screens")
