@@ -144,6 +144,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+def stop_with_parent():
+    """The server gets SIGTERM if this script dies without cleaning up (killed by a CI timeout, say)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Appliance:
     """A `stagesub serve --demo` of its own: fresh data directory, an empty orchestra made with the CLI first."""
 
@@ -170,7 +179,8 @@ class Appliance:
                  "--admin-username", MANAGER, "--admin-password-file", password_file)
         log = open(self.log_path, "w")
         self.process = subprocess.Popen([BIN, "serve", "--demo", "--data", self.data, "--host", "127.0.0.1",
-                                         "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT)
+                                         "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT,
+                                        preexec_fn=stop_with_parent)
         deadline = time.monotonic() + 60
         while True:
             if self.process.poll() is not None:
@@ -240,7 +250,11 @@ class Walkthrough:
         self.app = appliance
         self.base = appliance.base
         self.desk = browser(1280, 900)
-        self.phone = browser(*PHONE)
+        try:
+            self.phone = browser(*PHONE)
+        except Exception:
+            self.desk.quit()
+            raise
         self.shot = 0
         self.problems = []  # page-check problems: collected, all reported, and the run fails on any
         self.screens = []
@@ -1107,7 +1121,8 @@ def main():
     finally:
         if walk:
             walk.close()
-        faults = [line for line in appliance.log().splitlines() if "Fatal error" in line or "appliance fault" in line]
+        faults = [line for line in appliance.log().splitlines() if "Fatal error" in line or "appliance fault" in line
+                  or re.search(r"\] (GET|POST|HEAD) \S+ 5\d\d\s*$", line)]  # a fault, or a request answered 5xx
         appliance_log = appliance.log()
         appliance.stop()
     if walk and walk.problems:
