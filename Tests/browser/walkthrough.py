@@ -163,9 +163,13 @@ class Appliance:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = os.path.join(self.dir, "server.log")
         self.process = None
+        # Nothing of the machine's own appliance settings (a key file, a port, systemd's credentials) leaks in.
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith("STAGESUB_") and k != "CREDENTIALS_DIRECTORY"}
 
     def run(self, *args):
-        result = subprocess.run([BIN, *args, "--data", self.data], capture_output=True, text=True, timeout=120)
+        result = subprocess.run([BIN, *args, "--data", self.data], capture_output=True, text=True, timeout=120,
+                                env=self.env)
         if result.returncode != 0:
             raise RuntimeError(f"stagesub {' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
         return result.stdout
@@ -180,7 +184,7 @@ class Appliance:
         log = open(self.log_path, "w")
         self.process = subprocess.Popen([BIN, "serve", "--demo", "--data", self.data, "--host", "127.0.0.1",
                                          "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT,
-                                        preexec_fn=stop_with_parent)
+                                        env=self.env, preexec_fn=stop_with_parent)
         deadline = time.monotonic() + 60
         while True:
             if self.process.poll() is not None:
