@@ -810,6 +810,13 @@ class Walkthrough:
             self.expect(not self.phone.find_elements(By.CSS_SELECTOR, "form button"),
                         "after answering, the answer buttons should be gone", self.phone)
             self.screen(f"{name}-answered-390", self.phone, no_horizontal_scroll=True)
+            if answer == "yes":  # the booking for the musician's calendar, from the page's link
+                ics = self.phone.find_elements(By.CSS_SELECTOR, "a[href$='.ics']")
+                self.expect(ics, "the accepted answer page should offer the booking for a calendar", self.phone)
+                with urllib.request.urlopen(ics[0].get_attribute("href"), timeout=10) as r:
+                    body = r.read().decode("utf-8", "replace")
+                self.expect("BEGIN:VCALENDAR" in body and "Mahler 5" in body,
+                            f"the calendar link should give the booking as iCalendar: {body[:200]!r}", self.phone)
             # The link again, later: the answer stands, no buttons.
             self.phone.get(self.links[who])
             self.loaded(self.phone)
