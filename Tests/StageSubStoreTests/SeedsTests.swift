@@ -36,3 +36,22 @@ struct SeedsTests {
         #expect(DemoOrchestra.slug == "demo" && !DemoOrchestra.firstNames.isEmpty && DemoOrchestra.poolSizes.count == 17)
     }
 }
+
+@Suite("A musician's figures from their own requests")
+struct MusicianFiguresTests {
+    @Test("The profile's figures, read for one musician, are the orchestra's figures for that musician")
+    func sameAsWholeOrchestra() throws {
+        let fixture = try ApplianceFixture()
+        _ = try DemoOrchestra.create(on: fixture.appliance, now: EngineFixture.start)
+        let database = try fixture.appliance.openOrchestraDatabase("demo")
+        let gateway = try fixture.appliance.gateway("demo", database: database, answerBaseURL: "http://x")
+        let all = try gateway.statistics().musicians
+        #expect(!all.isEmpty)
+        for figures in all {
+            var own = try #require(try gateway.statistics(musician: figures.musicianId))
+            own.name = figures.name
+            #expect(own == figures, "musician \(figures.musicianId)")
+        }
+        #expect(try gateway.statistics(musician: 999_999) == nil)
+    }
+}

@@ -122,14 +122,15 @@ struct CatalogPages {
 
     static func lists(_ page: WebPage) throws -> Response {
         let gateway = try page.gateway, language = page.language
+        let sizes = try gateway.listSizes()
         let instruments = try gateway.instruments().map { section -> [String: Any] in
             ["name": language == .en ? section.instrument.nameEn : section.instrument.name,
              "positions": try section.positions.map { position -> [String: Any] in
                  let label = Views.positionLabel(position: position.name, positionEn: position.nameEn, instrument: section.instrument.name,
                                                  instrumentEn: section.instrument.nameEn, language: language)
                  return ["name": language == .en ? position.nameEn : position.name,
-                         "lists": try gateway.rankingLists(position: position.id!).map {
-                             ["id": $0.id, "type": $0.listType, "count": $0.musicianIds.count, "label": "\(label): \($0.listType)"] as [String: Any]
+                         "lists": (sizes[position.id ?? 0] ?? []).map {
+                             ["id": $0.id, "type": $0.type, "count": $0.count, "label": "\(label): \($0.type)"] as [String: Any]
                          }]
              }]
         }

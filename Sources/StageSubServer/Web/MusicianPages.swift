@@ -92,7 +92,7 @@ struct MusicianPages {
         let musician = try gateway.musician(id)
         let row = try gateway.musicianRows(search: musician.email, instrument: nil, position: nil, status: "all", localOnly: false,
                                            sort: "last", limit: 5, offset: 0).items.first { $0.musician.id == id }
-        let figures = try gateway.statistics().musicians.first { $0.musicianId == id }
+        let figures = try gateway.statistics(musician: id)
         let percent = { (value: Double?) in value.map { Format.percent(Int(($0 * 100).rounded()), language: language) } ?? "–" }
         let view: [String: Any] = [
             "id": id, "name": musician.fullName, "email": musician.email, "phone": musician.phone ?? "–",

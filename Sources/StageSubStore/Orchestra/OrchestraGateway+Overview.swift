@@ -138,9 +138,9 @@ extension OrchestraGateway {
     static let projectSummarySQL = """
         SELECT p.*, (SELECT count(*) FROM projectNeed n WHERE n.projectId = p.id) AS needCount,
                coalesce((SELECT sum(n.quantity) FROM projectNeed n WHERE n.projectId = p.id AND n.status != 'cancelled'), 0) AS wanted,
-               (SELECT count(*) FROM request r JOIN projectNeed n ON n.id = r.needId
+               (SELECT count(*) FROM projectNeed n CROSS JOIN request r ON r.needId = n.id
                  WHERE n.projectId = p.id AND n.status != 'cancelled' AND r.status = 'accepted') AS booked,
-               (SELECT count(*) FROM request r JOIN projectNeed n ON n.id = r.needId
+               (SELECT count(*) FROM projectNeed n CROSS JOIN request r ON r.needId = n.id
                  WHERE n.projectId = p.id AND r.status = 'pending') AS pending
         FROM project p
         """
@@ -169,8 +169,11 @@ extension OrchestraGateway {
             case .staffing: order = "CASE WHEN wanted = 0 THEN 1.0 ELSE booked * 1.0 / wanted END, p.startDate"
             }
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM project p" + filter, arguments: arguments) ?? 0
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.projectSummarySQL)\(filter)) AS p ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)",
-                                        arguments: arguments)
+            // Only the staffing sort needs every project's counts; otherwise the page is chosen first.
+            let sql = sort == .staffing
+                ? "SELECT * FROM (\(Self.projectSummarySQL)\(filter)) AS p ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)"
+                : Self.projectSummarySQL + " WHERE p.id IN (SELECT p.id FROM project p\(filter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)) ORDER BY \(order)"
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             return Page(items: try rows.map(Self.projectSummary), total: total, limit: limit, offset: offset)
         }
     }
@@ -182,10 +185,12 @@ extension OrchestraGateway {
     /// The dashboard's figures. `today` is the orchestra's date (in its time zone).
     public func dashboard(now: Date, today: String) throws(StoreError) -> DashboardData {
         try read { db in
+            // The dashboard shows the first 25 of each; the projects page has the rest.
             let open = try Row.fetchAll(db, sql: Self.needSummarySQL + """
                  WHERE n.status IN ('active', 'paused') AND coalesce(p.endDate, p.startDate) >= ? AND p.archivedAt IS NULL
                  ORDER BY p.startDate, i.displayOrder, pos.hierarchyLevel LIMIT 200
                 """, arguments: [today]).map(Self.needSummary)
+            let waiting = Array(open.filter { $0.pending > 0 }.prefix(25)), unfilled = Array(open.filter { $0.booked < $0.need.quantity }.prefix(25))
             let upcoming = try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.projectSummarySQL)) AS p "
                 + "WHERE coalesce(p.endDate, p.startDate) >= ? AND p.archivedAt IS NULL ORDER BY p.startDate LIMIT 8",
                                             arguments: [today]).map(Self.projectSummary)
@@ -210,7 +215,7 @@ extension OrchestraGateway {
                 SELECT count(*) FROM request WHERE sentAt >= ? AND bookedDirectly = 0 AND status IN ('accepted', 'declined')
                 """, arguments: [monthAgo]) ?? 0
             return DashboardData(
-                waiting: open.filter { $0.pending > 0 }, unfilled: open.filter { $0.booked < $0.need.quantity },
+                waiting: waiting, unfilled: unfilled,
                 upcoming: upcoming, activity: activity, answeredLastWeek: answered,
                 responseRate30Days: sent30 == 0 ? nil : Double(answered30) / Double(sent30),
                 activeMusicians: try Int.fetchOne(db, sql: "SELECT count(*) FROM musician WHERE isArchived = 0 AND isActive = 1") ?? 0,
@@ -440,5 +445,40 @@ extension OrchestraGateway {
     public func message(_ id: Int64) throws(StoreError) -> OutboxMessage {
         guard let message = try read({ db in try OutboxMessage.fetchOne(db, key: id) }) else { throw StoreError(.notFound, "no message \(id)") }
         return message
+    }
+}
+
+extension OrchestraGateway {
+    /// Every ranking list with its size, by position, in one read (the lists overview).
+    public func listSizes() throws(StoreError) -> [Int64: [(id: Int64, type: String, count: Int)]] {
+        try read { db in
+            var sizes: [Int64: [(id: Int64, type: String, count: Int)]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT l.id, l.positionId, l.listType, (SELECT count(*) FROM ranking r WHERE r.listId = l.id) AS size
+                FROM rankingList l ORDER BY l.positionId, l.listType
+                """) {
+                sizes[row["positionId"], default: []].append((row["id"], row["listType"], row["size"]))
+            }
+            return sizes
+        }
+    }
+
+    /// One musician's figures (the arithmetic is `OrchestraStatistics`), from their requests only.
+    public func statistics(musician id: Int64) throws(StoreError) -> OrchestraStatistics.MusicianFigures? {
+        try read { db in
+            let requests = try Row.fetchAll(db, sql: """
+                SELECT needId, musicianId, status, sentAt, respondedAt, bookedDirectly FROM request WHERE musicianId = ?
+                """, arguments: [id]).compactMap { row -> StatisticsRequest? in
+                guard let status = RequestStatus(rawValue: row["status"]),
+                      let dates = try? (StoredDate.required(row, "sentAt"), StoredDate.optional(row, "respondedAt")) else { return nil }
+                return StatisticsRequest(needId: row["needId"], musicianId: row["musicianId"], status: status, sentAt: dates.0,
+                                         respondedAt: dates.1, bookedDirectly: row["bookedDirectly"])
+            }
+            guard !requests.isEmpty else { return nil }
+            let needs = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                SELECT id, status FROM projectNeed WHERE id IN (SELECT needId FROM request WHERE musicianId = ?)
+                """, arguments: [id]).map { ($0["id"] as Int64, $0["status"] as NeedStatus) })
+            return OrchestraStatistics(requests: requests, needStatuses: needs, names: [id: ""]).musicians.first { $0.musicianId == id }
+        }
     }
 }

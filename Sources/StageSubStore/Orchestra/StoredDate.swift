@@ -13,7 +13,11 @@ enum StoredDate {
     }
 
     static func optional(_ row: Row, _ column: String) throws -> Date? {
-        guard let index = Array(row.columnNames).firstIndex(where: { $0.caseInsensitiveCompare(column) == .orderedSame }) else { throw StoreError(.damaged, "no column \(column)") }
+        // Exact names first: a case-insensitive comparison per row was most of a statistics read (docs/benchmarks.md).
+        let names = Array(row.columnNames)
+        guard let index = names.firstIndex(of: column) ?? names.firstIndex(where: { $0.caseInsensitiveCompare(column) == .orderedSame }) else {
+            throw StoreError(.damaged, "no column \(column)")
+        }
         return try decode(row, index)
     }
 
