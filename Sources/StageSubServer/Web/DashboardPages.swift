@@ -61,7 +61,9 @@ enum Views {
             "position": positionLabel(position: summary.positionName, positionEn: summary.positionNameEn, instrument: summary.instrumentName,
                                       instrumentEn: summary.instrumentNameEn, language: page.language),
             "quantity": need.quantity, "booked": summary.booked, "pending": summary.pending,
-            "status": words.needStatus(need.status), "statusClass": needClass(need.status),
+            // An active need nobody has sent yet is not "asking".
+            "status": need.status == .active && need.sendingStartedAt == nil ? words[.needNotSent] : words.needStatus(need.status),
+            "statusClass": need.status == .active && need.sendingStartedAt == nil ? "s-none" : needClass(need.status),
             "strategy": words.strategy(need.strategy), "list": summary.listName ?? "–",
             "responseTime": Format.duration(hours: Double(need.responseTimeHours), language: page.language),
             "isActive": need.status == .active, "isPaused": need.status == .paused,

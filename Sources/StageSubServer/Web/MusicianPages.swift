@@ -188,7 +188,8 @@ struct MusicianPages {
 
     static func importPage(_ page: WebPage, report: ImportReport?, csv: String?, formError: String?, status: HTTPResponse.Status) -> Response {
         let words = page.words
-        var view: [String: Any] = ["formError": formError ?? false]
+        // What was pasted comes back in its box, so a row can be fixed there and checked again.
+        var view: [String: Any] = ["formError": formError ?? false, "paste": page.form["paste"] ?? ""]
         if let report {
             let summary = page.language == .en
                 ? "\(report.musicians) musicians" + (report.committed ? " imported." : report.issues.isEmpty ? " can be imported." : " in the file; nothing is imported until every row is right.")

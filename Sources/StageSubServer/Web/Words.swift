@@ -626,6 +626,7 @@ enum Word: String, CaseIterable, Sendable {
     case erase
     case eraseConfirmWord
     case doneErased
+    case needNotSent
     // @cases-end
 }
 
@@ -1254,6 +1255,7 @@ extension Word {
         case .erase: ("Radera personuppgifterna", "Erase the personal data")
         case .eraseConfirmWord: ("RADERA", "ERASE")
         case .doneErased: ("Personuppgifterna är raderade.", "The personal data is erased.")
+        case .needNotSent: ("inte skickat än", "not sent yet")
         // @texts-end
         }
     }

@@ -210,9 +210,13 @@ extension OrchestraGateway {
             let weekAgo = now.addingTimeInterval(-7 * 86_400), monthAgo = now.addingTimeInterval(-30 * 86_400)
             let answered = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE respondedAt >= ? AND bookedDirectly = 0",
                                             arguments: [weekAgo]) ?? 0
-            let sent30 = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE sentAt >= ? AND bookedDirectly = 0", arguments: [monthAgo]) ?? 0
+            // Of the requests sent in 30 days that musicians could answer and are settled: answered ÷ (answered + no
+            // answer in time). Pending ones, and ones the orchestra withdrew before an answer, count for neither.
+            let sent30 = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM request WHERE sentAt >= ? AND bookedDirectly = 0 AND status IN ('accepted', 'declined', 'withdrawn', 'timed_out')
+                """, arguments: [monthAgo]) ?? 0
             let answered30 = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM request WHERE sentAt >= ? AND bookedDirectly = 0 AND status IN ('accepted', 'declined')
+                SELECT count(*) FROM request WHERE sentAt >= ? AND bookedDirectly = 0 AND status IN ('accepted', 'declined', 'withdrawn')
                 """, arguments: [monthAgo]) ?? 0
             return DashboardData(
                 waiting: waiting, unfilled: unfilled,
