@@ -47,9 +47,9 @@ struct ResendTests {
         let api = try ProviderAPI()
         let f = try MailFixture()
         try f.gateway.setSettings(Self.settings)
-        // Resend takes the first email but answers well after our 2 s timeout (10 s: a starved event loop that
+        // Resend takes the first email but answers well after our 5 s timeout (15 s: a starved event loop that
         // wakes to both the answer and the timeout at once takes the answer).
-        try await api.script("/emails", [["delay": 10]])
+        try await api.script("/emails", [["delay": 15]])
         let first = await f.service(providers: api.providers).deliverAll()
         #expect(first.sent == 0 && first.retrying == 1, "the rest of the batch waits while Resend does not answer: \(first)")
         let waiting = try f.emails("queued")

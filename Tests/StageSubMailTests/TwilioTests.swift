@@ -57,7 +57,7 @@ struct TwilioTests {
     func lostAnswer() async throws {
         let api = try ProviderAPI()
         let f = try MailFixture(phones: ["+46701234567", "+46709876543"], settings: Self.settings)
-        try await api.script("/2010-04-01", [["delay": 10]])
+        try await api.script("/2010-04-01", [["delay": 15]])
         let lost = await f.service(providers: api.providers).deliverAll()
         #expect(lost.givenUp == 1 && lost.sent == 1, "\(lost)")
         let uncertain = try #require(try f.messages(.sms, "failed").first)

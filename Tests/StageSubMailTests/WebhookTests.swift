@@ -84,7 +84,7 @@ struct OutgoingWebhookTests {
         try await api.script("/hook/", [["status": 500, "body": [:]]])
         let policy = OutgoingWebhookPolicy(allowLoopback: true)
 
-        let failed = try await WebhookSender.sendTest(endpoint: endpoint.id, gateway: f.gateway, policy: policy, timeout: .seconds(2), now: f.clock.now())
+        let failed = try await WebhookSender.sendTest(endpoint: endpoint.id, gateway: f.gateway, policy: policy, timeout: .seconds(10), now: f.clock.now())
         #expect(failed.status == "queued" && failed.attempts == 1 && failed.lastStatusCode == 500)
         #expect(failed.nextAttemptAt == f.clock.now().addingTimeInterval(60))
         #expect(await f.service(webhooks: policy).deliverAll().webhooksDelivered == 0, "not due before its retry time")

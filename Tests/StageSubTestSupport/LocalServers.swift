@@ -54,7 +54,7 @@ public final class ProviderAPI: @unchecked Sendable {
     public init() throws { server = try PythonServer("provider_api") }
 
     /// The providers pointed here, with a short timeout so an answer that never comes is seen as such.
-    public var providers: DeliveryProviders { DeliveryProviders(resendBaseURL: base, twilioBaseURL: base, requestTimeout: .seconds(2)) }
+    public var providers: DeliveryProviders { DeliveryProviders(resendBaseURL: base, twilioBaseURL: base, requestTimeout: .seconds(5)) }
 
     /// The next answers for requests whose path starts with `path`.
     public func script(_ path: String, _ responses: [[String: Any]]) async throws {
