@@ -30,33 +30,35 @@ struct PageRoute: Sendable {
     func register(on router: Router<AppRequestContext>, state: ServerState) {
         let hummingbirdPath = path.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }
             .joined(separator: "/")
+        let routerPath = RouterPath(hummingbirdPath.isEmpty ? "/" : hummingbirdPath)
         let route = self
-        router.on(RouterPath(hummingbirdPath.isEmpty ? "/" : hummingbirdPath), method: method) { request, context in
-            let page: WebPage
-            do {
-                page = try await WebPage.open(route, request: request, context: context, state: state)
-            } catch let redirect as LoginRequired {
-                return HTML.redirect(redirect.location)
-            }
-            let response = try await route.handler(page)
-            if route.method == .post { state.audit(action: "POST \(route.path)", parameters: route.pathParameters, scope: page.scope,
-                                                   request: request, context: context, response: response) }
-            return response
+        router.on(routerPath, method: method) { request, context in
+            try await route.answer(request, context, state: state)
         }
+        // HEAD answers as GET would, without the body.
         if method == .get {
-            router.on(RouterPath(hummingbirdPath.isEmpty ? "/" : hummingbirdPath), method: .head) { request, context in
-                let page: WebPage
-                do {
-                    page = try await WebPage.open(route, request: request, context: context, state: state)
-                } catch let redirect as LoginRequired {
-                    return HTML.redirect(redirect.location)
-                }
-                var response = try await route.handler(page)
+            router.on(routerPath, method: .head) { request, context in
+                var response = try await route.answer(request, context, state: state)
                 if let length = response.body.contentLength { response.headers[.contentLength] = String(length) }
                 response.body = .init()
                 return response
             }
         }
+    }
+
+    /// The page's answer: the login page when it needs one; a successful POST recorded in the audit log.
+    func answer(_ request: Request, _ context: AppRequestContext, state: ServerState) async throws -> Response {
+        let page: WebPage
+        do {
+            page = try await WebPage.open(self, request: request, context: context, state: state)
+        } catch let redirect as LoginRequired {
+            return HTML.redirect(redirect.location)
+        }
+        let response = try await handler(page)
+        if method == .post {
+            state.audit(action: "POST \(path)", parameters: pathParameters, scope: page.scope, request: request, context: context, response: response)
+        }
+        return response
     }
 }
 
