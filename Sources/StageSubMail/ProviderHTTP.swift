@@ -83,8 +83,13 @@ struct ProviderCall {
                 throw .unanswered(describe(error))
             }
         } catch {
-            // Connection refused, no route, a failed TLS handshake: nothing was written.
-            throw .notSent(describe(error))
+            // Only a connection that never opened surely carried nothing. Anything else (a reset, a broken pipe)
+            // may have come after the request was written: the provider may have acted on it, so it is never
+            // simply sent again (Resend repeats it under the same idempotency key; an SMS is given up with a note).
+            let text = String(describing: error)
+            let neverOpened = ["connectionRefused", "Connection refused", "ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "No route",
+                               "NXDOMAIN", "resolve", "handshake", "NIOSSL"].contains { text.contains($0) }
+            throw neverOpened ? .notSent(describe(error)) : .unanswered(describe(error))
         }
     }
 

@@ -53,6 +53,20 @@ struct TwilioTests {
         #expect(!(try f.messages(.sms, "queued").first?.lastError ?? "").contains("wrong-token-value"))
     }
 
+    @Test("A connection reset after the request was read: the SMS is given up with a note, never sent twice")
+    func resetAfterRequest() async throws {
+        let api = try ProviderAPI()
+        let f = try MailFixture(phones: ["+46701234567"], settings: Self.settings)
+        try await api.script("/2010-04-01", [["reset": true]])
+        let first = await f.service(providers: api.providers).deliverAll()
+        #expect(first.givenUp == 1, "\(first)")
+        f.clock.advance(by: 3600)
+        _ = await f.service(providers: api.providers).deliverAll()
+        let requests = try await api.requests().filter { ($0["path"] as? String)?.hasPrefix("/2010-04-01") == true }
+        #expect(requests.count == 1, "the SMS was not sent again")
+        #expect(try f.messages(.sms, "failed").first?.lastError?.contains("Twilio's message log") == true)
+    }
+
     @Test("When the request reached Twilio and no answer came, the SMS is given up, never repeated; Twilio's callback marks it sent")
     func lostAnswer() async throws {
         let api = try ProviderAPI()

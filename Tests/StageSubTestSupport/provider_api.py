@@ -8,7 +8,8 @@ tests; and a receiver for StageSub's own outgoing webhooks that checks their sig
   POST /2010-04-01/Accounts/{sid}/Messages.json       Twilio: basic auth, form body, StatusCallback
   POST /hook/...                                      a receiver of X-StageSub-Signature webhooks
   POST /_script {"path": prefix, "responses": [...]}  the next answers for that path: {"status", "body",
-                                                      "headers", "delay"} (delay: seconds before answering)
+                                                      "headers", "delay", "reset"} (delay: seconds before answering;
+                                                      reset: read the request, then reset the connection)
   GET  /_requests, /_sent, /_callbacks                what came, what was sent, what the provider would call
                                                       back with (signed as Twilio and Resend/Svix sign)
 
@@ -90,6 +91,13 @@ class Handler(BaseHTTPRequestHandler):
             scripted = next((state["scripts"][p].pop(0) for p in state["scripts"] if path.startswith(p) and state["scripts"][p]), None)
         if scripted is not None:
             time.sleep(scripted.get("delay", 0))
+            if scripted.get("reset"):
+                # The request was read; the connection is torn down without an answer (TCP RST).
+                import socket, struct
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
             if "status" in scripted:
                 return self.answer(scripted["status"], scripted.get("body", {}), scripted.get("headers"))
         if path == "/emails":
