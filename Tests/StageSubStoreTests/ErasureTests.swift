@@ -46,8 +46,16 @@ struct ErasureTests {
 
         try f.gateway.erase(musician: f.id(1), now: EngineFixture.start.addingTimeInterval(60))
         let dump = try Self.everything(f.database)
+        // The same through what `stagesub sql` runs: its own read-only connection to the sealed file.
+        let appliance = f.appliance.appliance
+        var seen = ""
+        for table in try appliance.query("SELECT name FROM sqlite_master WHERE type = 'table'", orchestra: "gso").rows.compactMap({ $0.first ?? nil }) {
+            for row in try appliance.query("SELECT * FROM \"\(table)\"", orchestra: "gso").rows { seen += row.compactMap { $0 }.joined(separator: "\n") + "\n" }
+        }
+        #expect(seen.contains("@erased.invalid"), "stagesub sql reads the erased row")
         for trace in ["Ingeborg", "Qvarnström", "ingeborg.qvarnstrom", "555 12 34", "Föredrar", "bröllop"] {
             #expect(!dump.contains(trace), "\(trace) is still in the database")
+            #expect(!seen.contains(trace), "\(trace) is still there for stagesub sql")
         }
         let after = try f.gateway.statistics()
         #expect(after.needsFilled == before.needsFilled && after.acceptanceRate == before.acceptanceRate)

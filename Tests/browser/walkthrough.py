@@ -482,6 +482,7 @@ class Walkthrough:
         self.preview_and_send()
         self.read_outbox()
         self.answer_on_phone()
+        self.musician_page()
         self.see_answers()
         self.move_clock()
         self.cancel_need()
@@ -825,6 +826,37 @@ class Walkthrough:
                         self.phone.find_elements(By.CSS_SELECTOR, "[role=status]"),
                         "an answered link shows the answer and no buttons", self.phone)
         self.accepted, self.declined = yes, no
+
+    def musician_page(self):
+        self.step("a musician asks for their own page's link on the phone, opens it, sees the booking, adds dates they cannot play")
+        who = self.accepted
+        self.phone.get(self.url("/my-link"))
+        self.loaded(self.phone)
+        self.screen("my-link-390", self.phone, no_horizontal_scroll=True)
+        self.fill("E-postadress", EMAILS[who], self.phone)
+        self.press("Skicka min länk", self.phone)
+        self.expect(self.flash(self.phone), "the my-link page should say a link is on its way", self.phone)
+        # The staff read the link in the outbox, as the musician would in their inbox.
+        self.get("/outbox")
+        rows = self.desk.execute_script(
+            "return Array.from(document.querySelectorAll('tbody tr')).filter(r => r.cells.length > 1)"
+            ".map(r => [r.innerText, r.querySelector('a') ? r.querySelector('a').getAttribute('href') : null]);")
+        message = next((href for text, href in rows if href and EMAILS[who] in text and "Länk till min sida" in text), None)
+        self.expect(message, f"the outbox should hold the page link sent to {who}")
+        self.get(message)
+        link = self.desk.find_elements(By.CSS_SELECTOR, ".message a[href*='/m/']")
+        self.expect(link, "the page-link message should show a clickable link")
+        self.phone.get(link[0].get_attribute("href"))
+        self.loaded(self.phone)
+        self.expect_text("Mahler 5", self.phone)
+        self.expect_text("Dina bokningar", self.phone)
+        self.screen("musician-page-390", self.phone, no_horizontal_scroll=True)
+        self.fill("Från", "2027-06-01", self.phone)
+        self.fill("Till", "2027-06-14", self.phone)
+        self.fill("Anteckning", "Sommarturné", self.phone)
+        self.press("Lägg till", self.phone)
+        self.expect_text("Sommarturné", self.phone)
+        self.screen("musician-page-blackout-390", self.phone, no_horizontal_scroll=True)
 
     def see_answers(self):
         self.step("the need pages and the dashboard show the answers")
