@@ -232,6 +232,17 @@ struct WebPagesTests {
         }
     }
 
+    @Test("A musician's export download that does not work answers in JSON, as its document says")
+    func exportDownloadRefusedInJSON() async throws {
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            for token in ["alpha.unknown", "0", "nosuch.orchestra"] {
+                let reply = try await client.call(.get, "/m/\(token)/export.json")
+                #expect(reply.status == 404 && reply.headers[.contentType]?.hasPrefix("application/json") == true, "\(token): \(reply.status)")
+            }
+        }
+    }
+
     @Test("Every template parses, every file is embedded, every word a template uses exists, and no template bypasses escaping")
     func templates() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

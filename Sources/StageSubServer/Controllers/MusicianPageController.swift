@@ -64,10 +64,14 @@ struct MusicianPageController {
             APIRoute(method: .get, path: "/m/{token}/export.json", summary: "Everything the orchestra holds about the musician, for them to keep.",
                      access: .anonymous, errors: [403, 404], produces: "application/json") { request, _, scope in
                 let token = try scope.string("token")
+                // A download answers in JSON, also when the link does not work (as its document says).
+                let refused = { (status: HTTPResponse.Status) in
+                    JSON.error(status, MusicianPageView.words(HTML.language(of: request))[status == .forbidden ? .answerSuspended : .mpUnknown])
+                }
                 switch try Self.gateway(token, request: request, scope: scope) {
-                case .failure(let refusal): return refusal.response
+                case .failure(let refusal): return refused(refusal.response.status)
                 case .success(let gateway):
-                    guard let export = try gateway.export(link: token, now: scope.now) else { return try Self.unknown(request) }
+                    guard let export = try gateway.export(link: token, now: scope.now) else { return refused(.notFound) }
                     var response = JSON.response(ExportView(export))
                     response.headers[.contentDisposition] = "attachment; filename=\"my-data.json\""
                     return response
