@@ -27,13 +27,8 @@ enum HTML {
     /// kl. 18:00", "Saturday 5 December 2026, 18:00". Formatted by hand: a `DateFormatter` per request
     /// was a third of an answer page's time (docs/benchmarks.md).
     static func dateTime(_ date: Date, timeZone: String, language: String) -> String {
-        let zone = zones.zone(timeZone)
-        let local = Int(date.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: date)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let seconds = local - days * 86_400
-        let hour = seconds / 3600, minute = seconds % 3600 / 60
-        let time = "\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
-        let day = longDay(CalendarDay(ordinal: days), language: language)
+        let (local, time) = Format.local(date, timeZone: timeZone)
+        let day = longDay(local, language: language)
         return language == "en" ? "\(day), \(time)" : "\(day) kl. \(time)"
     }
 

@@ -108,6 +108,13 @@ struct AdminPages {
         page.scope.log("restored \(slug) from a backup of \(result.manifest.createdAt)")
     }
 
+    /// A backup file as the console lists it.
+    static func backupRow(_ slug: String, _ file: URL, _ page: WebPage) -> [String: Any] {
+        let view = SuperadminController.backupView(slug, file)
+        return ["slug": slug, "file": view.file, "size": size(view.sizeBytes),
+                "created": view.createdAt.map { Format.shortDateTime($0, timeZone: page.timeZone, language: page.language) } ?? "–"]
+    }
+
     static func size(_ bytes: Int) -> String {
         bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) : "\(max(1, bytes / 1024)) kB"
     }
@@ -181,24 +188,16 @@ struct AdminPages {
             "health": health, "healthClass": healthClass, "pending": pending.map { $0.isEmpty ? words[.none] : $0.joined(separator: ", ") } ?? "–",
             "lastBackup": try appliance.lastBackups()[slug].map { Format.dateTime($0, timeZone: zone, language: language) } ?? words[.never],
             "fields": Field.views(fields, errors: errors), "formError": formError ?? (errors.isEmpty ? false : words[.formHasErrors]) as Any,
-            "backups": appliance.backupFiles(slug).reversed().map { file -> [String: Any] in
-                let view = SuperadminController.backupView(slug, file)
-                return ["slug": slug, "file": view.file, "size": size(view.sizeBytes),
-                        "created": view.createdAt.map { Format.shortDateTime($0, timeZone: zone, language: language) } ?? "–"]
-            },
+            "backups": appliance.backupFiles(slug).reversed().map { backupRow(slug, $0, page) },
         ]
         return page.render("admin-orchestra", title: orchestra.name, status: errors.isEmpty && formError == nil ? .ok : .unprocessableContent, view)
     }
 
     static func backups(_ page: WebPage) throws -> Response {
-        let appliance = page.state.appliance, zone = page.timeZone, language = page.language, words = page.words
+        let appliance = page.state.appliance, words = page.words
         var rows: [[String: Any]] = []
         for orchestra in try appliance.registry.orchestras() {
-            for file in appliance.backupFiles(orchestra.slug).reversed() {
-                let view = SuperadminController.backupView(orchestra.slug, file)
-                rows.append(["slug": orchestra.slug, "file": view.file, "size": size(view.sizeBytes),
-                             "created": view.createdAt.map { Format.shortDateTime($0, timeZone: zone, language: language) } ?? "–"])
-            }
+            rows += appliance.backupFiles(orchestra.slug).reversed().map { backupRow(orchestra.slug, $0, page) }
         }
         let schedule = page.state.configuration.backupSchedule.map { s in
             words[.backupSchedule] + String(format: " %02d:%02d", s.hour, s.minute) + " (\(s.timeZone.identifier)), " + words[.backupKeep] + " \(s.keep)"

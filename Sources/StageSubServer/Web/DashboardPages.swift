@@ -114,12 +114,16 @@ enum Views {
         var view: [String: Any] = ["total": total]
         let shown = total == 0 ? "0" : "\(offset + 1)–\(min(total, offset + limit))"
         view["range"] = page.language == .en ? "\(shown) of \(total)" : "\(shown) av \(total)"
-        var items = page.request.uri.queryParameters.filter { $0.key != "offset" && $0.key != "done" }
-            .map { "\($0.key)=\(String($0.value).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-        items.sort()
-        let base = page.request.uri.path + "?" + (items.isEmpty ? "" : items.joined(separator: "&") + "&")
-        if offset > 0 { view["previous"] = base + "offset=\(max(0, offset - limit))" }
-        if offset + limit < total { view["next"] = base + "offset=\(offset + limit)" }
+        if offset > 0 { view["previous"] = link(page, replacing: "offset", with: String(max(0, offset - limit))) }
+        if offset + limit < total { view["next"] = link(page, replacing: "offset", with: String(offset + limit)) }
         return view
+    }
+
+    /// This page's address with one query parameter set (and the paging and notice dropped).
+    static func link(_ page: WebPage, replacing name: String, with value: String) -> String {
+        var items = page.request.uri.queryParameters.filter { $0.key != name && $0.key != "offset" && $0.key != "done" }
+            .map { "\($0.key)=\(String($0.value).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+        items.append("\(name)=\(value)")
+        return page.request.uri.path + "?" + items.sorted().joined(separator: "&")
     }
 }

@@ -56,10 +56,7 @@ struct MusicianPages {
         let found = try gateway.musicianRows(search: page.query("q"), instrument: instrument, position: position, status: status,
                                              localOnly: local, sort: sort, limit: pageSize, offset: offset)
         func sortLink(_ key: String, _ label: Word) -> [String: Any] {
-            var items = page.request.uri.queryParameters.filter { $0.key != "sort" && $0.key != "offset" }
-                .map { "\($0.key)=\(String($0.value).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            items.append("sort=\(key)")
-            return ["label": words[label], "href": "/musicians?" + items.sorted().joined(separator: "&"), "current": sort == key]
+            ["label": words[label], "href": Views.link(page, replacing: "sort", with: key), "current": sort == key]
         }
         let view: [String: Any] = [
             "q": page.query("q") ?? "", "local": local,

@@ -472,12 +472,7 @@ extension OrchestraGateway {
         try read { db in
             let requests = try Row.fetchAll(db, sql: """
                 SELECT needId, musicianId, status, sentAt, respondedAt, bookedDirectly FROM request WHERE musicianId = ?
-                """, arguments: [id]).compactMap { row -> StatisticsRequest? in
-                guard let status = RequestStatus(rawValue: row["status"]),
-                      let dates = try? (StoredDate.required(row, "sentAt"), StoredDate.optional(row, "respondedAt")) else { return nil }
-                return StatisticsRequest(needId: row["needId"], musicianId: row["musicianId"], status: status, sentAt: dates.0,
-                                         respondedAt: dates.1, bookedDirectly: row["bookedDirectly"])
-            }
+                """, arguments: [id]).compactMap(Self.statisticsRequest)
             guard !requests.isEmpty else { return nil }
             let needs = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
                 SELECT id, status FROM projectNeed WHERE id IN (SELECT needId FROM request WHERE musicianId = ?)

@@ -75,8 +75,7 @@ extension OrchestraGateway {
             var matching = includeArchived ? "1" : "isArchived = 0"
             var arguments: StatementArguments = []
             if let search, !search.isEmpty {
-                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                let pattern = "%" + Self.likeEscaped(search) + "%"
                 matching += """
                      AND ((firstName || ' ' || lastName) LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR coalesce(phone, '') LIKE ?1 ESCAPE '\\')
                     """
