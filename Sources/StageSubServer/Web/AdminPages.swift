@@ -109,10 +109,10 @@ struct AdminPages {
     }
 
     /// A backup file as the console lists it.
-    static func backupRow(_ slug: String, _ file: URL, _ page: WebPage) -> [String: Any] {
+    static func backupRow(_ slug: String, _ file: URL, zone: String, language: Language) -> [String: Any] {
         let view = SuperadminController.backupView(slug, file)
         return ["slug": slug, "file": view.file, "size": size(view.sizeBytes),
-                "created": view.createdAt.map { Format.shortDateTime($0, timeZone: page.timeZone, language: page.language) } ?? "–"]
+                "created": view.createdAt.map { Format.shortDateTime($0, timeZone: zone, language: language) } ?? "–"]
     }
 
     static func size(_ bytes: Int) -> String {
@@ -188,16 +188,16 @@ struct AdminPages {
             "health": health, "healthClass": healthClass, "pending": pending.map { $0.isEmpty ? words[.none] : $0.joined(separator: ", ") } ?? "–",
             "lastBackup": try appliance.lastBackups()[slug].map { Format.dateTime($0, timeZone: zone, language: language) } ?? words[.never],
             "fields": Field.views(fields, errors: errors), "formError": formError ?? (errors.isEmpty ? false : words[.formHasErrors]) as Any,
-            "backups": appliance.backupFiles(slug).reversed().map { backupRow(slug, $0, page) },
+            "backups": appliance.backupFiles(slug).reversed().map { backupRow(slug, $0, zone: zone, language: language) },
         ]
         return page.render("admin-orchestra", title: orchestra.name, status: errors.isEmpty && formError == nil ? .ok : .unprocessableContent, view)
     }
 
     static func backups(_ page: WebPage) throws -> Response {
-        let appliance = page.state.appliance, words = page.words
+        let appliance = page.state.appliance, words = page.words, zone = page.timeZone, language = page.language
         var rows: [[String: Any]] = []
         for orchestra in try appliance.registry.orchestras() {
-            rows += appliance.backupFiles(orchestra.slug).reversed().map { backupRow(orchestra.slug, $0, page) }
+            rows += appliance.backupFiles(orchestra.slug).reversed().map { backupRow(orchestra.slug, $0, zone: zone, language: language) }
         }
         let schedule = page.state.configuration.backupSchedule.map { s in
             words[.backupSchedule] + String(format: " %02d:%02d", s.hour, s.minute) + " (\(s.timeZone.identifier)), " + words[.backupKeep] + " \(s.keep)"
