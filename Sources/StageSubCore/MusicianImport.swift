@@ -10,16 +10,56 @@ public struct MusicianDraft: Sendable, Equatable {
     public var notes: String?
 }
 
+/// What is wrong with a row of an import file. The reason is data, not a sentence, so each reader words it
+/// in its own language (the API in English through `english`, the staff pages through their word table).
+public enum ImportProblem: Sendable, Equatable {
+    /// The file has no column for a required field; `names` are a few of the headers that would be read.
+    case noColumn(names: [String])
+    case firstNameMissing
+    case lastNameMissing
+    case emailMissing
+    case notAnEmail(String)
+    case emailAlsoOnLine(email: String, line: Int)
+    case unknownLanguage(String)
+    case notYesOrNo(String)
+    case emailTaken(email: String, by: String, musicianId: Int64)
+    case phoneTaken(phone: String, by: String, musicianId: Int64)
+    case phoneAlsoOnLine(phone: String, line: Int)
+    /// The plan's musician limit would be passed.
+    case planLimit(max: Int, onRoster: Int, adding: Int)
+
+    public var english: String {
+        switch self {
+        case .noColumn(let names): "no column for \(names.joined(separator: " / "))"
+        case .firstNameMissing: "first name missing"
+        case .lastNameMissing: "last name missing"
+        case .emailMissing: "email missing"
+        case .notAnEmail(let text): "\"\(text)\" is not an email address"
+        case .emailAlsoOnLine(let email, let line): "\(email) is also on line \(line)"
+        case .unknownLanguage(let text): "language \"\(text)\" is neither svenska nor english"
+        case .notYesOrNo(let text): "\"\(text)\" is not ja or nej"
+        case .emailTaken(let email, let name, let id): "\(email) already belongs to \(name) (musician \(id))"
+        case .phoneTaken(let phone, let name, let id): "\(phone) already belongs to \(name) (musician \(id))"
+        case .phoneAlsoOnLine(let phone, let line): "\(phone) is also on line \(line)"
+        case .planLimit(let max, let onRoster, let adding): "the plan allows \(max) musicians; \(onRoster) are on the roster and the file adds \(adding)"
+        }
+    }
+}
+
 /// A row that cannot be imported, and why.
 public struct ImportIssue: Sendable, Equatable, CustomStringConvertible {
     public let line: Int
-    public let message: String
+    public let problems: [ImportProblem]
+    /// The problems in English, for the API and logs.
+    public var message: String { problems.map(\.english).joined(separator: "; ") }
     public var description: String { "line \(line): \(message)" }
 
-    public init(line: Int, message: String) {
+    public init(line: Int, _ problems: [ImportProblem]) {
         self.line = line
-        self.message = message
+        self.problems = problems
     }
+
+    public init(line: Int, _ problem: ImportProblem) { self.init(line: line, [problem]) }
 }
 
 /// Maps an import file's columns by their Swedish or English header names and checks every row.
@@ -61,8 +101,7 @@ public enum MusicianImport {
         }
         var issues: [ImportIssue] = []
         for required in [Field.firstName, .lastName, .email] where columns[required] == nil {
-            let names = headerNames[required]!.sorted().prefix(3).joined(separator: " / ")
-            issues.append(ImportIssue(line: 1, message: "no column for \(names)"))
+            issues.append(ImportIssue(line: 1, .noColumn(names: Array(headerNames[required]!.sorted().prefix(3)))))
         }
         if !issues.isEmpty { return ([], issues, ignored) }
 
@@ -73,16 +112,16 @@ public enum MusicianImport {
                 guard let index = columns[field], index < record.fields.count else { return "" }
                 return record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            var problems: [String] = []
+            var problems: [ImportProblem] = []
             let first = value(.firstName), last = value(.lastName), email = value(.email)
-            if first.isEmpty { problems.append("first name missing") }
-            if last.isEmpty { problems.append("last name missing") }
+            if first.isEmpty { problems.append(.firstNameMissing) }
+            if last.isEmpty { problems.append(.lastNameMissing) }
             if email.isEmpty {
-                problems.append("email missing")
+                problems.append(.emailMissing)
             } else if !looksLikeEmail(email) {
-                problems.append("\"\(email)\" is not an email address")
+                problems.append(.notAnEmail(email))
             } else if let earlier = emails[email.lowercased()] {
-                problems.append("\(email) is also on line \(earlier)")
+                problems.append(.emailAlsoOnLine(email: email, line: earlier))
             }
             let languageText = value(.language).lowercased()
             let language: String? = switch languageText {
@@ -90,14 +129,14 @@ public enum MusicianImport {
             case "en", "engelska", "english": "en"
             default: nil
             }
-            if language == nil { problems.append("language \"\(value(.language))\" is neither svenska nor english") }
+            if language == nil { problems.append(.unknownLanguage(value(.language))) }
             let localText = value(.local).lowercased()
             let local: Bool? = switch localText {
             case "", "nej", "no", "0", "false", "n": false
             case "ja", "yes", "1", "true", "x", "j", "y": true
             default: nil
             }
-            if local == nil { problems.append("\"\(value(.local))\" is not ja or nej") }
+            if local == nil { problems.append(.notYesOrNo(value(.local))) }
             if problems.isEmpty {
                 emails[email.lowercased()] = record.line
                 let phone = value(.phone), notes = value(.notes)
@@ -105,7 +144,7 @@ public enum MusicianImport {
                                             phone: phone.isEmpty ? nil : phone, preferredLanguage: language!, localResidence: local!,
                                             notes: notes.isEmpty ? nil : notes))
             } else {
-                issues.append(ImportIssue(line: record.line, message: problems.joined(separator: "; ")))
+                issues.append(ImportIssue(line: record.line, problems))
             }
         }
         return (drafts, issues, ignored)

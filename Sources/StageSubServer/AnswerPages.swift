@@ -21,7 +21,7 @@ enum AnswerPages {
         view["simple"] = true
         view["narrow"] = true
         view["assetVersion"] = StaticFiles.version
-        return Templates.render(template, view, status: status)
+        return Templates.render(template, view, language: language, status: status)
     }
 
     /// An answer page that says only why there is nothing to answer.

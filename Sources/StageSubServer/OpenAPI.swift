@@ -119,7 +119,7 @@ enum OpenAPI {
             ("Request", Schema.object(["id": id, "needId": id, "musicianId": id, "musicianName": text,
                                        "status": Schema.enumeration(RequestStatus.allCases.map(\.rawValue)), "sentAt": Schema.dateTime,
                                        "reminderSentAt?": optionalMoment, "deadlineAt": Schema.dateTime, "respondedAt?": optionalMoment,
-                                       "conflictProjectId?": optionalId, "withdrawnAt?": optionalMoment])),
+                                       "conflictProjectId?": optionalId, "withdrawnAt?": optionalMoment, "bookedDirectly": Schema.boolean])),
             ("File", Schema.object(["id": id, "projectId": id, "needId?": optionalId, "fileName": text, "mimeType": text, "sizeBytes": id,
                                     "sendWith": Schema.enumeration(["request", "confirmation"]), "createdAt": Schema.dateTime])),
             ("Message", Schema.object(["id": id, "requestId?": optionalId, "musicianId?": optionalId, "projectId?": optionalId,

@@ -251,7 +251,10 @@ struct WebPagesTests {
             .map { String($0.dropLast(".mustache".count)) }
         #expect(Set(files) == Set(StageSubAssets.templates.keys), "Resources.swift lists every template")
         for (name, text) in StageSubAssets.templates {
-            #expect(Templates.library.getTemplate(named: name) != nil, "\(name) parses")
+            for language in Language.allCases {
+                #expect(Templates.libraries[language]?.getTemplate(named: name) != nil, "\(name) parses with the \(language) words in it")
+                #expect(!Templates.withWords(text, language).contains("{{t."), "\(name): every word is compiled in (\(language))")
+            }
             #expect(!text.contains("{{{") && !text.contains("{{&"), "\(name) never renders unescaped")
             for key in text.matches(of: /\{\{[#^\/]?t\.([A-Za-z]+)\}\}/).map({ String($0.1) }) {
                 #expect(Word(rawValue: key) != nil, "\(name) uses t.\(key), which the word table lacks")
@@ -259,6 +262,7 @@ struct WebPagesTests {
         }
         for word in Word.allCases {
             #expect(!word.text.sv.isEmpty && !word.text.en.isEmpty, "\(word) in both languages")
+            #expect(![word.text.sv, word.text.en].contains { $0.contains("{{") || $0.contains("}}") }, "\(word) holds no template tag")
         }
     }
 }

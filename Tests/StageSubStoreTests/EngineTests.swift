@@ -136,8 +136,8 @@ struct EngineTests {
         let need = try f.need(.parallel, quantity: 2)
         _ = try f.gateway.send(need: need.id!, now: EngineFixture.start)
         let messages = try f.gateway.outbox()
-        #expect(messages[0].subject.hasPrefix("Request: Tutti in Mahler 5"))
-        #expect(messages[1].subject.hasPrefix("Förfrågan: Tutti i Mahler 5"))
+        #expect(messages[0].subject.hasPrefix("Request: Tutti, First violin in Mahler 5"))
+        #expect(messages[1].subject.hasPrefix("Förfrågan: Tutti, Violin 1 i Mahler 5"))
         #expect(messages[0].body.contains("Hello Musiker1"))
         #expect(messages[1].body.contains("Göteborgs Symfoniker"))
     }

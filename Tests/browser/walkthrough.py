@@ -13,7 +13,8 @@ the phone), and switches the account to English.
 
 Every screen visited is saved as `${BROWSER_SCREENSHOTS:-.build/browser-screenshots}/NN-name.png`, checked to be
 no blank image, and checked for a non-empty <title>, <html lang>, a label on every visible form field, no raw
-template text, and (dashboard and answer pages at 390 px) no horizontal scroll.
+template text, text contrast of at least 4.5:1 (3:1 for large text) against its background, and (dashboard and
+answer pages at 390 px) no horizontal scroll and a header that leaves the phone screen to the page.
 
 Plain form posts only: /static/app.js may run, but nothing here depends on it. Explicit waits, no sleeps, no timed
 assertion. Exit code 0 when everything passed, 1 otherwise.
@@ -121,6 +122,36 @@ if (shown) {
     if (!(e.tagName === 'INPUT' && a.name === 'value') && /\{\{|\}\}/.test(a.value)) { problems.push('raw template text in ' + a.name + '="' + a.value.slice(0, 60) + '"'); break; }
 }
 return problems;
+"""
+# WCAG 2.1 contrast (1.4.3) of every visible piece of text against the background it is drawn on: 4.5:1, or
+# 3:1 for large text (24 px, or 18.66 px bold). Disabled controls are exempt, as WCAG says. The background
+# is the first ancestor's opaque-enough colour, semi-transparent layers composited over what lies below.
+CONTRAST_JS = r"""
+const parse = c => { const m = c.match(/^rgba?\(([^)]+)\)$/); if (!m) return null;
+  const v = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
+const over = (top, below) => { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + below[i] * (1 - a)).concat([1]); };
+const lum = c => { const f = x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+const background = e => { const layers = [];
+  for (let n = e; n; n = n.parentElement) { const b = parse(getComputedStyle(n).backgroundColor);
+    if (b && b[3] > 0) { layers.push(b); if (b[3] >= 1) break; } }
+  let c = [255, 255, 255, 1]; for (const l of layers.reverse()) c = over(l, c); return c; };
+const out = [], seen = new Set();
+for (const e of document.querySelectorAll('body *')) {
+  if (!Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+  if (!e.getClientRects().length || e.closest('[hidden], [aria-hidden="true"]') || e.matches(':disabled') || e.closest(':disabled')) continue;
+  const st = getComputedStyle(e); if (st.visibility !== 'visible' || Number(st.opacity) === 0) continue;
+  const fg = parse(st.color); if (!fg) continue;
+  const bg = background(e), text = over(fg, bg);
+  const l1 = lum(text), l2 = lum(bg), ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+  const size = parseFloat(st.fontSize), bold = Number(st.fontWeight) >= 700;
+  const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+  const key = e.tagName + '.' + e.className + st.color + bg.join();
+  if (ratio + 0.005 < need && !seen.has(key)) { seen.add(key);
+    out.push(`contrast ${ratio.toFixed(2)}:1 < ${need}:1 for “${e.textContent.trim().slice(0, 30)}” (${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''}: ${st.color} on rgb(${bg.slice(0, 3).map(Math.round).join(', ')}))`); }
+  if (out.length >= 3) break;
+}
+return out;
 """
 # The interface's own words on a page (not the data in it): headings, labels, buttons, column heads, badges.
 INTERFACE_TEXT_JS = r"""
@@ -415,7 +446,7 @@ class Walkthrough:
         if d is self.desk and not expect_error and d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv":
             self.swedish_paths.append(self.path(d))
             self.swedish_texts.update(d.execute_script(INTERFACE_TEXT_JS))
-        for problem in d.execute_script(PAGE_CHECKS_JS):
+        for problem in d.execute_script(PAGE_CHECKS_JS) + d.execute_script(CONTRAST_JS):
             self.problems.append(f"{where}: {problem}")
         headings = [h.text.strip() for h in d.find_elements(By.TAG_NAME, "h1")]
         error = next((h for h in headings if h in ERROR_TITLES), None)
@@ -1024,6 +1055,9 @@ class Walkthrough:
         nav = [a.get_attribute("textContent").strip() for a in self.phone.find_elements(By.CSS_SELECTOR, "header nav a")]
         self.expect("Musiker" in nav and "Inställningar" not in nav,
                     f"a user (not an admin) should see the staff screens but no settings: {nav}", self.phone)
+        header = self.phone.execute_script("return document.querySelector('header.top').getBoundingClientRect().height")
+        self.expect(header <= 120, f"the header should leave a phone's screen to the page: {header:.0f} px of it at 390 px wide",
+                    self.phone)
         self.get("/users", self.phone)
         self.screen("colleague-users-forbidden-390", self.phone, expect_error="Inte tillåtet")
 

@@ -12,7 +12,7 @@ struct CommunicationPages {
     /// Every variable a message template may use, with sample values for the preview.
     static let sampleValues: [String: String] = [
         "firstName": "Anna", "lastName": "Ek", "orchestraName": "Göteborgs Symfoniker", "projectName": "Mahler 5",
-        "startDate": "2027-03-01", "weekNumber": "9", "instrumentName": "Altfiol", "positionName": "Tutti", "quantity": "2",
+        "startDate": "2027-03-01", "weekNumber": "9", "instrumentName": "Altfiol", "positionName": "Tutti", "positionTitle": "Tutti, Altfiol", "quantity": "2",
         "rehearsalSchedule": "Mån 1/3 10–13 Stora salen", "concertInfo": "Tors 4/3 19.30", "responseTime": "fredag 26 februari 2027 kl. 12:00",
         "responseUrl": "https://stagesub.example/r/demo.abc123", "attachmentNote": "", "subject": "Information", "message": "Välkomna!",
         "pageUrl": "https://stagesub.example/m/demo.def456", "expiresAt": "måndag 1 mars 2027 kl. 12:00",

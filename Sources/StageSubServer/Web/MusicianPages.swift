@@ -188,12 +188,11 @@ struct MusicianPages {
         // What was pasted comes back in its box, so a row can be fixed there and checked again.
         var view: [String: Any] = ["formError": formError ?? false, "paste": page.form["paste"] ?? ""]
         if let report {
-            let summary = page.language == .en
-                ? "\(report.musicians) musicians" + (report.committed ? " imported." : report.issues.isEmpty ? " can be imported." : " in the file; nothing is imported until every row is right.")
-                : "\(report.musicians) musiker" + (report.committed ? " är importerade." : report.issues.isEmpty ? " kan importeras." : " i filen; inget importeras förrän alla rader är rätt.")
+            let bad = Set(report.issues.map(\.line).filter { $0 > 1 }).count
+            let summary = words.importSummary(rows: report.rows, good: report.musicians, committed: report.committed, bad: bad)
             view["report"] = [
                 "committed": report.committed, "summary": summary, "ignored": report.ignoredColumns.isEmpty ? false : report.ignoredColumns.joined(separator: ", ") as Any,
-                "hasIssues": !report.issues.isEmpty, "issues": report.issues.map { ["line": $0.line, "message": $0.message] },
+                "hasIssues": !report.issues.isEmpty, "issues": report.issues.map { ["line": $0.line, "message": $0.problems.map(words.importProblem).joined(separator: "; ")] },
                 "canCommit": !report.committed && report.issues.isEmpty && report.musicians > 0, "csv": csv ?? "",
             ] as [String: Any]
         }

@@ -324,7 +324,7 @@ struct ProjectPages {
             let time = { (date: Date?) in date.map { Format.shortDateTime($0, timeZone: zone, language: language) } ?? "–" }
             return ["id": request.id, "needId": id, "musicianId": request.musicianId, "name": request.musicianName,
                     "status": words.requestStatus(request.status), "statusClass": Views.requestClass(request.status),
-                    "direct": false, "sent": time(request.sentAt), "reminder": time(request.reminderSentAt),
+                    "direct": request.bookedDirectly, "sent": time(request.sentAt), "reminder": time(request.reminderSentAt),
                     "deadline": request.status == .pending ? time(request.deadlineAt) : "–", "answered": time(request.respondedAt),
                     "canWithdraw": request.status == .accepted]
         }

@@ -126,6 +126,6 @@ enum ErrorPages {
                           "nav": NavSection.visible(to: user, inOrchestra: principal?.orchestra != nil).map { ["href": $0.href, "label": words[$0.label]] }]
                 as [String: Any]
         }
-        return Templates.render("error", view, status: status)
+        return Templates.render("error", view, language: language, status: status)
     }
 }

@@ -5,23 +5,42 @@ import Mustache
 import NIOCore
 import StageSubResources
 
-/// The templates, parsed once when the server starts. A template that does not parse stops the server at
-/// start-up (and fails the template tests), never a page.
+/// The templates, parsed once when the server starts: one library per language, with the interface's
+/// words (`{{t.key}}`) already in the text. A page renders only its data; the hundreds of fixed words a
+/// long table repeats in every row (`data-label="{{t.musician}}"`) cost nothing per request. Each word is
+/// escaped by the template engine itself, rendering it through a one-tag template, so the words meet the
+/// same escaping as data. A template that does not parse stops the server at start-up (and fails the
+/// template tests), never a page.
 enum Templates {
-    static let library: MustacheLibrary = {
+    static let libraries: [Language: MustacheLibrary] = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, library($0)) })
+
+    private static func library(_ language: Language) -> MustacheLibrary {
         var library = MustacheLibrary()
         for (name, text) in StageSubAssets.templates {
-            do { try library.register(text, named: name) } catch { fatalError("template \(name) does not parse: \(error)") }
+            do { try library.register(withWords(text, language), named: name) } catch {
+                fatalError("template \(name) does not parse: \(error)")
+            }
         }
         return library
-    }()
-
-    static func html(_ name: String, _ view: [String: Any]) -> String {
-        library.render(view, withTemplate: name) ?? "template \(name) is missing"
     }
 
-    static func render(_ name: String, _ view: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html(name, view))))
+    /// `text` with every `{{t.key}}` the word table has replaced by that word, escaped for HTML by the engine.
+    /// A key the table lacks stays a tag (it renders empty; the template test names it).
+    static func withWords(_ text: String, _ language: Language) -> String {
+        let escape: MustacheTemplate
+        do { escape = try MustacheTemplate(string: "{{word}}") } catch { fatalError("the word template does not parse: \(error)") }
+        let table = language.table
+        return text.replacing(/\{\{t\.([A-Za-z0-9]+)\}\}/) { match in
+            table[String(match.1)].map { escape.render(["word": $0]) } ?? String(match.0)
+        }
+    }
+
+    static func html(_ name: String, _ view: [String: Any], language: Language) -> String {
+        libraries[language]?.render(view, withTemplate: name) ?? "template \(name) is missing"
+    }
+
+    static func render(_ name: String, _ view: [String: Any], language: Language, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html(name, view, language: language))))
     }
 
     /// Pages load only their own stylesheet and script; forms post only here; no framing.

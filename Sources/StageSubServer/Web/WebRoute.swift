@@ -150,7 +150,7 @@ struct WebPage: Sendable {
                             "canMove": user.map { $0.role == .admin || $0.role == .superadmin } ?? false] as [String: Any]
         }
         if let done = query("done").flatMap(Word.init(rawValue:)), done.isNotice { view["flash"] = words[done] }
-        return Templates.render(template, view, status: status)
+        return Templates.render(template, view, language: language, status: status)
     }
 
     /// After a POST: back to a page (303), with a notice the next page shows.

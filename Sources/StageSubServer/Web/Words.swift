@@ -1326,6 +1326,37 @@ struct Words: Sendable {
         }
     }
 
+    /// A sentence with values in it, in this language: both texts are written where the values are at hand.
+    private func say(_ sv: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { language == .en ? en() : sv() }
+
+    /// What is wrong with a row of an import file, as the import report says it.
+    func importProblem(_ problem: ImportProblem) -> String {
+        switch problem {
+        case .noColumn(let names): say("ingen kolumn för \(names.joined(separator: " / "))", "no column for \(names.joined(separator: " / "))")
+        case .firstNameMissing: say("förnamn saknas", "first name missing")
+        case .lastNameMissing: say("efternamn saknas", "last name missing")
+        case .emailMissing: say("e-post saknas", "email missing")
+        case .notAnEmail(let text): say("\"\(text)\" är ingen e-postadress", "\"\(text)\" is not an email address")
+        case .emailAlsoOnLine(let email, let line): say("\(email) finns också på rad \(line)", "\(email) is also on line \(line)")
+        case .unknownLanguage(let text): say("språket \"\(text)\" är varken svenska eller engelska", "language \"\(text)\" is neither Swedish nor English")
+        case .notYesOrNo(let text): say("\"\(text)\" är varken ja eller nej", "\"\(text)\" is neither yes nor no")
+        case .emailTaken(let email, let name, _): say("\(email) tillhör redan \(name)", "\(email) already belongs to \(name)")
+        case .phoneTaken(let phone, let name, _): say("\(phone) tillhör redan \(name)", "\(phone) already belongs to \(name)")
+        case .phoneAlsoOnLine(let phone, let line): say("\(phone) finns också på rad \(line)", "\(phone) is also on line \(line)")
+        case .planLimit(let max, let onRoster, let adding):
+            say("abonnemanget tillåter \(max) musiker; \(onRoster) finns i registret och filen lägger till \(adding)",
+                "the plan allows \(max) musicians; \(onRoster) are on the roster and the file adds \(adding)")
+        }
+    }
+
+    /// The import report's first line: how many rows the file has and what happens to them.
+    func importSummary(rows: Int, good: Int, committed: Bool, bad: Int) -> String {
+        if committed { return say("\(good) musiker är importerade.", "\(good) musicians imported.") }
+        if bad == 0 { return say("\(good) musiker kan importeras.", "\(good) musicians can be imported.") }
+        return say("\(rows) rader i filen, \(bad) med fel; inget importeras förrän alla rader är rätt.",
+                   "\(rows) rows in the file, \(bad) with errors; nothing is imported until every row is right.")
+    }
+
     /// Why the planner passes a musician over, as the preview says it.
     func passReason(_ reason: PassReason) -> String {
         switch reason {

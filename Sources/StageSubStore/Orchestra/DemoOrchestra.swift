@@ -13,6 +13,24 @@ public enum DemoOrchestra {
         var firstNames: [String], lastNames: [String]
         /// Musicians per instrument, in score order (strings are the largest pools).
         var poolSizes: [Int]
+        /// Projects whose needs are in every state: sent or not, answered yes and no, paused.
+        var projects: [DemoProject]
+    }
+
+    /// A demo project; its dates are weeks ahead of the day the demo is made, so it is always upcoming.
+    struct DemoProject: Decodable {
+        struct Day: Decodable { var weeksAhead: Int, weekday: Int }
+        struct Need: Decodable {
+            var instrument: String, position: String, quantity: Int, strategy: RequestStrategy, responseTimeHours: Int
+            var maxRecipients: Int?
+            /// Sent when the demo is made; `answers` are the first musicians' answers (yes, no), in the order asked.
+            var send: Bool
+            var answers: [Bool]?
+            var paused: Bool?
+        }
+        var name: String, start: Day, end: Day?
+        var rehearsalSchedule: String?, concertInfo: String?, notes: String?
+        var needs: [Need]
     }
 
     static let seed: Seed = {
@@ -104,43 +122,26 @@ public enum DemoOrchestra {
         func day(_ weeksAhead: Int, _ weekday: Int) -> String {
             today.adding(days: weeksAhead * 7 + weekday - today.isoWeekday).description
         }
-        func need(_ project: Project, _ instrument: String, _ position: String, _ quantity: Int, _ strategy: RequestStrategy,
-                  max: Int? = nil, hours: Int = 48) throws(StoreError) -> ProjectNeed {
-            let positionId = try gateway.positionId(instrument: instrument, position: position)
-            return try gateway.createNeed(project: project.id!, position: positionId, quantity: quantity,
-                                          rankingList: gateway.rankingList(position: positionId, type: "A"), strategy: strategy,
-                                          maxRecipients: max, responseTimeHours: hours, now: now)
-        }
         func answer(_ result: DispatchResult, accept: [Bool]) throws(StoreError) {
             for (sent, yes) in zip(result.sent, accept) {
                 _ = try gateway.answer(token: sent.token, accept: yes, now: now.addingTimeInterval(1800))
             }
         }
-
-        let mahler = try gateway.createProject(name: "Mahler 5", startDate: day(3, 1), endDate: day(3, 5),
-                                               rehearsalSchedule: "Mån–tor 10.00–13.00, generalrepetition fre 10.00",
-                                               concertInfo: "Fredag 19.30, Stora salen", now: now)
-        let violins = try need(mahler, "Violin 1", "Tutti", 2, .parallel)
-        try answer(try gateway.send(need: violins.id!, now: now), accept: [true])                 // partly filled
-        let horn = try need(mahler, "Valthorn", "Tredje horn", 1, .sequential)
-        _ = try gateway.send(need: horn.id!, now: now)                                              // sending
-        let trumpet = try need(mahler, "Trumpet", "Andra trumpet", 1, .sequential)
-        try answer(try gateway.send(need: trumpet.id!, now: now), accept: [true])                   // filled
-
-        let christmas = try gateway.createProject(name: "Julkonsert", startDate: day(5, 4),
-                                                  rehearsalSchedule: "Ons–tor 18.00–21.00", concertInfo: "Lördag 16.00", now: now)
-        let cellos = try need(christmas, "Cello", "Tutti", 2, .firstCome, max: 5, hours: 24)
-        try answer(try gateway.send(need: cellos.id!, now: now), accept: [false])                    // first come, answers coming in
-        _ = try need(christmas, "Harpa", "Harpa", 1, .sequential)                                   // draft: nothing sent yet
-        let basses = try need(christmas, "Kontrabas", "Tutti", 1, .sequential)
-        _ = try gateway.send(need: basses.id!, now: now)
-        _ = try gateway.setNeedPaused(true, need: basses.id!, now: now)                             // paused
-
-        let sibelius = try gateway.createProject(name: "Sibelius & Nielsen", startDate: day(8, 2), endDate: day(8, 6),
-                                                 rehearsalSchedule: nil, concertInfo: nil, notes: "Turné: Göteborg, Malmö", now: now)
-        let violas = try need(sibelius, "Altfiol", "Tutti", 3, .parallel)
-        try answer(try gateway.send(need: violas.id!, now: now), accept: [true, false, true])
-        _ = try need(sibelius, "Slagverk", "Slagverk", 2, .firstCome)
+        for demo in seed.projects {
+            let project = try gateway.createProject(name: demo.name, startDate: day(demo.start.weeksAhead, demo.start.weekday),
+                                                    endDate: demo.end.map { day($0.weeksAhead, $0.weekday) },
+                                                    rehearsalSchedule: demo.rehearsalSchedule, concertInfo: demo.concertInfo,
+                                                    notes: demo.notes, now: now)
+            for wanted in demo.needs {
+                let positionId = try gateway.positionId(instrument: wanted.instrument, position: wanted.position)
+                let need = try gateway.createNeed(project: project.id!, position: positionId, quantity: wanted.quantity,
+                                                  rankingList: gateway.rankingList(position: positionId, type: "A"), strategy: wanted.strategy,
+                                                  maxRecipients: wanted.maxRecipients, responseTimeHours: wanted.responseTimeHours, now: now)
+                guard wanted.send else { continue }
+                try answer(try gateway.send(need: need.id!, now: now), accept: wanted.answers ?? [])
+                if wanted.paused == true { _ = try gateway.setNeedPaused(true, need: need.id!, now: now) }
+            }
+        }
 
         let counts = try gateway.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM project") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM projectNeed") ?? 0,

@@ -4,8 +4,10 @@ import StageSubCore
 
 /// What an import did or would do.
 public struct ImportReport: Sendable {
-    /// Musicians imported (or, on a dry run or with issues, that would be).
+    /// Musicians imported (or, on a dry run or with issues, that would be): the rows without problems.
     public let musicians: Int
+    /// The file's rows below the header, good or bad.
+    public let rows: Int
     /// Every bad row, by line; when there are any, nothing is imported.
     public let issues: [ImportIssue]
     public let committed: Bool
@@ -28,13 +30,13 @@ extension OrchestraGateway {
             var phones: [String: Int] = [:]
             for draft in drafts {
                 if let other = try Musician.fetchOne(db, sql: "SELECT * FROM musician WHERE email = ? COLLATE NOCASE", arguments: [draft.email]) {
-                    issues.append(ImportIssue(line: draft.line, message: "\(draft.email) already belongs to \(other.fullName) (musician \(other.id ?? 0))"))
+                    issues.append(ImportIssue(line: draft.line, .emailTaken(email: draft.email, by: other.fullName, musicianId: other.id ?? 0)))
                 }
                 if let phone = draft.phone {
                     if let other = try Musician.fetchOne(db, sql: "SELECT * FROM musician WHERE phone = ?", arguments: [phone]) {
-                        issues.append(ImportIssue(line: draft.line, message: "\(phone) already belongs to \(other.fullName) (musician \(other.id ?? 0))"))
+                        issues.append(ImportIssue(line: draft.line, .phoneTaken(phone: phone, by: other.fullName, musicianId: other.id ?? 0)))
                     } else if let earlier = phones[phone] {
-                        issues.append(ImportIssue(line: draft.line, message: "\(phone) is also on line \(earlier)"))
+                        issues.append(ImportIssue(line: draft.line, .phoneAlsoOnLine(phone: phone, line: earlier)))
                     }
                     phones[phone] = phones[phone] ?? draft.line
                 }
@@ -42,18 +44,18 @@ extension OrchestraGateway {
             if let max = limits?.maxMusicians {
                 let onRoster = try Int.fetchOne(db, sql: "SELECT count(*) FROM musician WHERE NOT isArchived") ?? 0
                 if onRoster + drafts.count > max {
-                    issues.append(ImportIssue(line: 1, message: "the plan allows \(max) musicians; \(onRoster) are on the roster and the file adds \(drafts.count)"))
+                    issues.append(ImportIssue(line: 1, .planLimit(max: max, onRoster: onRoster, adding: drafts.count)))
                 }
             }
             issues.sort { $0.line < $1.line }
-            guard issues.isEmpty, !dryRun else { return ImportReport(musicians: drafts.count, issues: issues, committed: false, ignoredColumns: ignored) }
+            guard issues.isEmpty, !dryRun else { return ImportReport(musicians: drafts.count, rows: table.records.count, issues: issues, committed: false, ignoredColumns: ignored) }
             for draft in drafts {
                 var musician = Musician(firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone,
                                         preferredLanguage: draft.preferredLanguage, localResidence: draft.localResidence,
                                         notes: draft.notes, now: now)
                 try musician.insert(db)
             }
-            return ImportReport(musicians: drafts.count, issues: [], committed: true, ignoredColumns: ignored)
+            return ImportReport(musicians: drafts.count, rows: table.records.count, issues: [], committed: true, ignoredColumns: ignored)
         }
     }
 }

@@ -82,6 +82,7 @@ extension OrchestraGateway {
             "firstName": musician.firstName, "lastName": musician.lastName, "projectName": project.name,
             "positionName": english ? position["nameEn"] : position["name"],
             "instrumentName": english ? position["instrumentEn"] : position["instrument"],
+            "positionTitle": Self.positionTitle(english ? position["nameEn"] : position["name"], english ? position["instrumentEn"] : position["instrument"]),
             "startDate": project.startDate, "weekNumber": String(project.weekNumber),
             "rehearsalSchedule": project.rehearsalSchedule.flatMap { $0.isEmpty ? nil : $0 } ?? empty,
             "concertInfo": project.concertInfo.flatMap { $0.isEmpty ? nil : $0 } ?? empty,
@@ -101,6 +102,11 @@ extension OrchestraGateway {
 
     /// `yyyy-MM-dd HH:mm` in the orchestra's time zone. Formatters are costly to make: one per zone, used
     /// under a lock.
+    /// "Tutti, Altfiol": the position with its instrument, once where they share a name ("Harpa").
+    static func positionTitle(_ position: String, _ instrument: String) -> String {
+        position == instrument ? position : "\(position), \(instrument)"
+    }
+
     static func formatMoment(_ date: Date, timeZone: String) -> String {
         MomentFormatters.shared.format(date, timeZone: timeZone)
     }

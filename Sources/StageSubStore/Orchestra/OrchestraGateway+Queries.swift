@@ -30,6 +30,8 @@ public struct RequestView: Sendable, Codable, Equatable, FetchableRecord {
     public var respondedAt: Date?
     public var conflictProjectId: Int64?
     public var withdrawnAt: Date?
+    /// Booked by staff without a request being sent (the musician was not asked through the engine).
+    public var bookedDirectly: Bool
 }
 
 /// A ranking list with its musicians in rank order.
@@ -154,7 +156,7 @@ extension OrchestraGateway {
             if let need, try !ProjectNeed.exists(db, key: need) { throw StoreError(.notFound, "no need \(need)") }
             return try RequestView.fetchAll(db, sql: """
                 SELECT r.id, r.needId, r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.sentAt,
-                       r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt
+                       r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt, r.bookedDirectly
                 FROM request r JOIN musician m ON m.id = r.musicianId JOIN projectNeed n ON n.id = r.needId
                 WHERE (?1 IS NULL OR n.projectId = ?1) AND (?2 IS NULL OR r.needId = ?2)
                 ORDER BY r.id DESC
@@ -166,7 +168,7 @@ extension OrchestraGateway {
         let found = try read { db in
             try RequestView.fetchOne(db, sql: """
                 SELECT r.id, r.needId, r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.sentAt,
-                       r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt
+                       r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt, r.bookedDirectly
                 FROM request r JOIN musician m ON m.id = r.musicianId WHERE r.id = ?
                 """, arguments: [id])
         }
