@@ -162,7 +162,29 @@ struct WebPagesTests {
             #expect(read.text.contains("<a href=\"http://stagesub.test/r/alpha."), "the answer link is clickable")
             // Dashboard and audit log see it.
             #expect(try await client.call(.get, "/", as: admin).text.contains("Vårkonsert"))
-            #expect(try await client.call(.get, "/audit", as: admin).text.contains("POST /needs/{id}/send"))
+            let audit = try await client.call(.get, "/audit", as: admin).text
+            #expect(audit.contains("Skickade behov") && audit.contains("title=\"POST /needs/{id}/send\""), "the audit log says what was done")
+        }
+    }
+
+    @Test("A list's 'add' box shows the first 50 who may be added, says how many there are, and a search finds the others")
+    func listCandidatesArePaged() async throws {
+        let fixture = try Fixture()
+        let gateway = try fixture.appliance.gateway("alpha", database: try fixture.state.pool.database("alpha"), answerBaseURL: "http://stagesub.test")
+        for i in 1...60 {
+            let m = try gateway.createMusician(Musician(firstName: "Zed\(i)", lastName: "Öberg", email: "zed\(i)@alpha.test", now: fixture.clock.now()))
+            try gateway.setQualifications(musician: m.id!, positions: [fixture.alpha.position])
+        }
+        let list = try gateway.rankingList(position: fixture.alpha.position, type: "B")
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin")
+            let page = try await client.call(.get, "/lists/\(list)", as: admin)
+            #expect(page.status == 200)
+            #expect(page.text.matches(of: /name="musicianIds"/).count == 50, "the first 50 of 63 qualified musicians")
+            #expect(page.text.contains("Visar 50 av 63"), "the page says how many there are")
+            let found = try await client.call(.get, "/lists/\(list)?q=Zed57", as: admin)
+            #expect(found.text.matches(of: /name="musicianIds"/).count == 1 && found.text.contains("Öberg, Zed57"))
+            #expect(!found.text.contains("Visar "), "all that the search finds is shown")
         }
     }
 
@@ -241,6 +263,21 @@ struct WebPagesTests {
                 #expect(reply.status == 404 && reply.headers[.contentType]?.hasPrefix("application/json") == true, "\(token): \(reply.status)")
             }
         }
+    }
+
+    @Test("Every change a person or a key can make reads as a sentence in the audit log, in both languages")
+    func auditSentences() {
+        let notAudited = ["/r/", "/m/", "/my-link", "/login", "/logout", "/api/v1/login", "/api/v1/logout", "/api/v1/hooks/"]
+        let changes = ServerState.routes.map { ($0.method.rawValue, $0.path) } + WebPages.all.map { ($0.method.rawValue, $0.path) }
+        for (method, path) in changes where method != "GET" && !notAudited.contains(where: { path.hasPrefix($0) }) {
+            for language in Language.allCases {
+                let sentence = language.words.auditSentence("\(method) \(path)")
+                #expect(sentence != nil, "\(method) \(path) has no sentence in \(language)")
+            }
+        }
+        #expect(Language.sv.words.auditSentence("POST /api/v1/needs/{id}/send") == "Skickade behov")
+        #expect(Language.en.words.auditSentence("DELETE /api/v1/lists/{id}/musicians/{musicianId}") == "Removed a musician from ranking list")
+        #expect(Language.sv.words.auditSentence("POST /admin/orchestras/{slug}/suspend") == "Stängde av orkester")
     }
 
     @Test("Every template parses, every file is embedded, every word a template uses exists, and no template bypasses escaping")

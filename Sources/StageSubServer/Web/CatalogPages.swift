@@ -146,10 +146,9 @@ struct CatalogPages {
         let label = Views.positionLabel(position: position.name, positionEn: position.nameEn, instrument: section.instrument.name,
                                         instrumentEn: section.instrument.nameEn, language: language)
         let names = try gateway.musicianNames(list.musicianIds)
-        let onList = Set(list.musicianIds)
-        let candidates = try gateway.musicianRows(search: page.query("q"), instrument: nil, position: list.positionId, status: "current",
-                                                  localOnly: false, sort: "last", limit: 300, offset: 0).items
-            .filter { !onList.contains($0.musician.id ?? 0) }
+        // The first 50 who may be added; a search finds the others (a roster of 2,000 has hundreds per position).
+        let candidates = try gateway.qualifiedMusicians(position: list.positionId, search: page.query("q"), excluding: Set(list.musicianIds),
+                                                        limit: 50)
         let needs = try list.usedByNeeds.map { try gateway.needSummary($0) }
         let view: [String: Any] = [
             "id": id, "heading": "\(label): \(words[.listTypeTitle]) \(list.listType)", "count": list.musicianIds.count,
@@ -164,7 +163,8 @@ struct CatalogPages {
                 ["id": musician, "listId": id, "rank": index + 1, "name": names[musician] ?? "#\(musician)",
                  "first": index == 0, "last": index == list.musicianIds.count - 1]
             },
-            "candidates": candidates.map { ["id": $0.musician.id ?? 0, "name": "\($0.musician.lastName), \($0.musician.firstName)"] as [String: Any] },
+            "candidates": candidates.musicians.map { ["id": $0.id, "name": $0.name] as [String: Any] },
+            "moreCandidates": candidates.total > candidates.musicians.count ? words.candidatesShown(candidates.musicians.count, of: candidates.total) : false,
         ]
         let failed = clearError != nil || formError != nil
         return page.render("list", title: label, section: .lists, status: failed ? .unprocessableContent : .ok, view)

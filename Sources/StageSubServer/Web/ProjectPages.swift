@@ -328,10 +328,8 @@ struct ProjectPages {
                     "deadline": request.status == .pending ? time(request.deadlineAt) : "–", "answered": time(request.respondedAt),
                     "canWithdraw": request.status == .accepted]
         }
-        let qualified = try gateway.musicianRows(search: nil, instrument: nil, position: need.positionId, status: "current", localOnly: false,
-                                                 sort: "last", limit: 500, offset: 0).items
-        view["bookable"] = qualified.filter { !asked.contains($0.musician.id ?? 0) }.map {
-            ["id": $0.musician.id ?? 0, "name": "\($0.musician.lastName), \($0.musician.firstName)"] as [String: Any]
+        view["bookable"] = try gateway.qualifiedMusicians(position: need.positionId, excluding: asked, limit: 500).musicians.map {
+            ["id": $0.id, "name": $0.name] as [String: Any]
         }
         let editFields = [
             Field(name: "quantity", label: words[.quantity], kind: .input("number"), value: form.keep("quantity", else: String(need.quantity)),

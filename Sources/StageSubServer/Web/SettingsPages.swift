@@ -270,6 +270,7 @@ struct SettingsPages {
             "who": page.query("who") ?? "",
             "entries": found.items.map { entry -> [String: Any] in
                 ["at": Format.shortDateTime(entry.at, timeZone: zone, language: language), "actor": entry.actorName, "action": entry.action,
+                 "what": page.words.auditSentence(entry.action) ?? entry.action,
                  "target": entry.target, "address": entry.clientAddress ?? ""]
             },
             "pager": Views.pager(total: found.total, limit: 100, offset: offset, page: page),

@@ -1327,7 +1327,7 @@ struct Words: Sendable {
     }
 
     /// A sentence with values in it, in this language: both texts are written where the values are at hand.
-    private func say(_ sv: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { language == .en ? en() : sv() }
+    func say(_ sv: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { language == .en ? en() : sv() }
 
     /// What is wrong with a row of an import file, as the import report says it.
     func importProblem(_ problem: ImportProblem) -> String {
@@ -1347,6 +1347,11 @@ struct Words: Sendable {
             say("abonnemanget tillåter \(max) musiker; \(onRoster) finns i registret och filen lägger till \(adding)",
                 "the plan allows \(max) musicians; \(onRoster) are on the roster and the file adds \(adding)")
         }
+    }
+
+    /// Under a picker that shows only the first musicians: how many of how many, and how to find the rest.
+    func candidatesShown(_ shown: Int, of total: Int) -> String {
+        say("Visar \(shown) av \(total). Sök på namn för att hitta de andra.", "Showing \(shown) of \(total). Search by name to find the others.")
     }
 
     /// The import report's first line: how many rows the file has and what happens to them.

@@ -8,9 +8,9 @@ extension OrchestraGateway {
     public func instruments(includeArchived: Bool = false) throws(StoreError) -> [InstrumentSection] {
         try read { db in
             let archived = includeArchived ? "" : "WHERE NOT isArchived"
-            let positions = Dictionary(grouping: try Position.fetchAll(db, sql: "SELECT * FROM position \(archived) ORDER BY hierarchyLevel, id"),
+            let positions = Dictionary(grouping: try Position.fetchAll(db.cachedStatement(sql: "SELECT * FROM position \(archived) ORDER BY hierarchyLevel, id")),
                                        by: \.instrumentId)
-            return try Instrument.fetchAll(db, sql: "SELECT * FROM instrument \(archived) ORDER BY displayOrder, id").map {
+            return try Instrument.fetchAll(db.cachedStatement(sql: "SELECT * FROM instrument \(archived) ORDER BY displayOrder, id")).map {
                 InstrumentSection(instrument: $0, positions: positions[$0.id!] ?? [])
             }
         }

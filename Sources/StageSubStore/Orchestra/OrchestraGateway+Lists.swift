@@ -127,7 +127,7 @@ extension OrchestraGateway {
 
     /// The needs asking from a ranking list that are not over.
     static func needsUsing(list: Int64, in db: Database) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT id FROM projectNeed WHERE rankingListId = ? AND status IN ('active', 'paused') ORDER BY id",
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM projectNeed WHERE rankingListId = ? AND status IN ('active', 'paused') ORDER BY id"),
                            arguments: [list])
     }
 

@@ -122,14 +122,14 @@ extension OrchestraGateway {
     public func needSummaries(project id: Int64) throws(StoreError) -> [NeedSummary] {
         try read { db in
             guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
-            return try Row.fetchAll(db, sql: Self.needSummarySQL + " WHERE n.projectId = ? ORDER BY i.displayOrder, pos.hierarchyLevel, n.id",
+            return try Row.fetchAll(db.cachedStatement(sql: Self.needSummarySQL + " WHERE n.projectId = ? ORDER BY i.displayOrder, pos.hierarchyLevel, n.id"),
                                     arguments: [id]).map(Self.needSummary)
         }
     }
 
     public func needSummary(_ id: Int64) throws(StoreError) -> NeedSummary {
         let found = try read { db in
-            try Row.fetchOne(db, sql: Self.needSummarySQL + " WHERE n.id = ?", arguments: [id]).map(Self.needSummary)
+            try Row.fetchOne(db.cachedStatement(sql: Self.needSummarySQL + " WHERE n.id = ?"), arguments: [id]).map(Self.needSummary)
         }
         guard let found else { throw StoreError(.notFound, "no need \(id)") }
         return found
@@ -186,11 +186,15 @@ extension OrchestraGateway {
     public func dashboard(now: Date, today: String) throws(StoreError) -> DashboardData {
         try read { db in
             // The dashboard shows the first 25 of each; the projects page has the rest.
-            let open = try Row.fetchAll(db, sql: Self.needSummarySQL + """
-                 WHERE n.status IN ('active', 'paused') AND coalesce(p.endDate, p.startDate) >= ? AND p.archivedAt IS NULL
-                 ORDER BY p.startDate, i.displayOrder, pos.hierarchyLevel LIMIT 200
-                """, arguments: [today]).map(Self.needSummary)
-            let waiting = Array(open.filter { $0.pending > 0 }.prefix(25)), unfilled = Array(open.filter { $0.booked < $0.need.quantity }.prefix(25))
+            // Each list is its own query with its own limit: only the rows shown are read and decoded.
+            func open(_ condition: String) throws -> [NeedSummary] {
+                try Row.fetchAll(db, sql: Self.needSummarySQL + """
+                     WHERE n.status IN ('active', 'paused') AND coalesce(p.endDate, p.startDate) >= ? AND p.archivedAt IS NULL AND \(condition)
+                     ORDER BY p.startDate, i.displayOrder, pos.hierarchyLevel LIMIT 25
+                    """, arguments: [today]).map(Self.needSummary)
+            }
+            let waiting = try open("EXISTS (SELECT 1 FROM request r WHERE r.needId = n.id AND r.status = 'pending')")
+            let unfilled = try open("(SELECT count(*) FROM request r WHERE r.needId = n.id AND r.status = 'accepted') < n.quantity")
             let upcoming = try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.projectSummarySQL)) AS p "
                 + "WHERE coalesce(p.endDate, p.startDate) >= ? AND p.archivedAt IS NULL ORDER BY p.startDate LIMIT 8",
                                             arguments: [today]).map(Self.projectSummary)

@@ -115,7 +115,7 @@ extension OrchestraGateway {
                                     arguments: [id]).map { row in
                 let listId: Int64 = row["id"]
                 return RankingListView(id: listId, positionId: row["positionId"], listType: row["listType"], description: row["description"],
-                                       musicianIds: try Int64.fetchAll(db, sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank", arguments: [listId]),
+                                       musicianIds: try Int64.fetchAll(db.cachedStatement(sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank"), arguments: [listId]),
                                        usedByNeeds: try Self.needsUsing(list: listId, in: db))
             }
         }
@@ -229,6 +229,30 @@ extension OrchestraGateway {
 
 extension OrchestraGateway {
     /// Full names of these musicians (for plans and lists shown to people).
+    /// Musicians on the roster (not archived) who may play `position`, but none of `excluding`, as "Last, First"
+    /// by last name; the first `limit` of them and how many there are. For pickers: a list's "add" box, a
+    /// need's "book directly".
+    public func qualifiedMusicians(position: Int64, search: String? = nil, excluding: Set<Int64>, limit: Int)
+        throws(StoreError) -> (musicians: [(id: Int64, name: String)], total: Int) {
+        try read { db in
+            var filter = """
+                FROM musician m JOIN qualification q ON q.musicianId = m.id AND q.positionId = ?
+                WHERE m.isArchived = 0 AND m.id NOT IN (SELECT value FROM json_each(?))
+                """
+            var arguments: [DatabaseValueConvertible?] = [position, Self.jsonArray(excluding)]
+            if let search, !search.isEmpty {
+                filter += " AND ((m.firstName || ' ' || m.lastName) LIKE ? ESCAPE '\\' OR m.email LIKE ? ESCAPE '\\')"
+                let pattern = "%" + Self.likeEscaped(search) + "%"
+                arguments += [pattern, pattern]
+            }
+            let args = StatementArguments(arguments) ?? []
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) " + filter, arguments: args) ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT m.id, m.lastName || ', ' || m.firstName AS name " + filter
+                + " ORDER BY m.lastName COLLATE NOCASE, m.firstName COLLATE NOCASE, m.id LIMIT \(max(0, limit))", arguments: args)
+            return (try rows.map { (id: try $0.decode(Int64.self, forColumn: "id"), name: try $0.decode(String.self, forColumn: "name")) }, total)
+        }
+    }
+
     public func musicianNames(_ ids: [Int64]) throws(StoreError) -> [Int64: String] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
