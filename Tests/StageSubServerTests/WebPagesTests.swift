@@ -188,6 +188,28 @@ struct WebPagesTests {
         }
     }
 
+    @Test("A list's rows are one form: ↑ and ↓ move a musician one place, ✕ removes them, and the ranks close up")
+    func listRowButtons() async throws {
+        let fixture = try Fixture()
+        let gateway = try fixture.appliance.gateway("alpha", database: try fixture.state.pool.database("alpha"), answerBaseURL: "http://stagesub.test")
+        let list = fixture.alpha.list
+        let before = try gateway.ranking(list: list)
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin")
+            let csrf = try await csrfForm(client, admin)
+            let page = try await client.call(.get, "/lists/\(list)", as: admin).text
+            #expect(page.contains("name=\"up\" value=\"\(before[2])\"") && page.contains("formaction=\"/lists/\(list)/remove\""))
+            let moved = try await client.call(.post, "/lists/\(list)/move", as: admin, body: "csrf=\(csrf)&up=\(before[2])", csrf: false)
+            #expect(moved.status == 303)
+            #expect(try gateway.ranking(list: list) == [before[0], before[2], before[1]])
+            _ = try await client.call(.post, "/lists/\(list)/move", as: admin, body: "csrf=\(csrf)&down=\(before[0])", csrf: false)
+            #expect(try gateway.ranking(list: list) == [before[2], before[0], before[1]])
+            let removed = try await client.call(.post, "/lists/\(list)/remove", as: admin, body: "csrf=\(csrf)&musicianId=\(before[0])", csrf: false)
+            #expect(removed.status == 303)
+            #expect(try gateway.ranking(list: list) == [before[2], before[1]])
+        }
+    }
+
     @Test("'Send a test email' queues one message to the admin through the orchestra's email settings and opens it")
     func testEmail() async throws {
         let fixture = try Fixture()

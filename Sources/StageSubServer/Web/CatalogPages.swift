@@ -27,8 +27,12 @@ struct CatalogPages {
             },
             PageRoute(.post, "/lists/{id}/move", user) { page in
                 let gateway = try page.gateway, id = try page.id()
-                guard let musician = page.form["musicianId"].flatMap({ Int64($0) }) else { throw APIError(.badRequest, page.words[.errorRequired]) }
-                let order = Self.moved(try gateway.ranking(list: id), musician, up: page.form["direction"] == "up")
+                // One form holds every row's ↑ and ↓ (`up=ID`, `down=ID`); `musicianId` with `direction` also works.
+                let form = page.form
+                guard let musician = (form["up"] ?? form["down"] ?? form["musicianId"]).flatMap({ Int64($0) }) else {
+                    throw APIError(.badRequest, page.words[.errorRequired])
+                }
+                let order = Self.moved(try gateway.ranking(list: id), musician, up: form["up"] != nil || form["direction"] == "up")
                 try gateway.reorderList(id, order: order)
                 return page.redirect("/lists/\(id)")
             },

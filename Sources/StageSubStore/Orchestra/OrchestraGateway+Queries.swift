@@ -245,7 +245,7 @@ extension OrchestraGateway {
                 let pattern = "%" + Self.likeEscaped(search) + "%"
                 arguments += [pattern, pattern]
             }
-            let args = StatementArguments(arguments) ?? []
+            let args = StatementArguments(arguments)
             let total = try Int.fetchOne(db, sql: "SELECT count(*) " + filter, arguments: args) ?? 0
             let rows = try Row.fetchAll(db, sql: "SELECT m.id, m.lastName || ', ' || m.firstName AS name " + filter
                 + " ORDER BY m.lastName COLLATE NOCASE, m.firstName COLLATE NOCASE, m.id LIMIT \(max(0, limit))", arguments: args)
