@@ -93,10 +93,10 @@ extension OrchestraGateway {
     static func blackouts(of musicians: Set<Int64>, overlapping period: ProjectPeriod, in db: Database) throws -> [Int64: [Blackout]] {
         let span = period.span
         var result: [Int64: [Blackout]] = [:]
-        for record in try MusicianBlackout.fetchAll(db, sql: """
+        for record in try MusicianBlackout.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM musicianBlackout WHERE musicianId IN (SELECT value FROM json_each(?)) AND startDate <= ? AND endDate >= ?
             ORDER BY startDate, id
-            """, arguments: [jsonArray(musicians), span.upperBound.description, span.lowerBound.description]) {
+            """), arguments: [jsonArray(musicians), span.upperBound.description, span.lowerBound.description]) {
             if let blackout = record.core { result[record.musicianId, default: []].append(blackout) }
         }
         return result

@@ -285,6 +285,8 @@ extension OrchestraGateway {
     }
 
     /// Reads what the planner needs for one need, in the caller's transaction.
+    /// Every preview and send of every need runs these reads, a project's preview once per need: their
+    /// statements are prepared once per connection (`cachedStatement`), not on every call.
     func dispatchInput(need id: Int64, now: Date, in db: Database) throws -> DispatchInput {
         let need = try loadNeed(id, in: db)
         guard let project = try Project.fetchOne(db, key: need.projectId), let period = project.period else {
@@ -294,26 +296,26 @@ extension OrchestraGateway {
         let planned = try needs.map { try plannerNeed($0, in: db) }
         let everyone = Set(planned.flatMap(\.list))
         var musicians: [Int64: PlannerMusician] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, isActive, isArchived, localResidence FROM musician WHERE id IN (SELECT value FROM json_each(?))",
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, isActive, isArchived, localResidence FROM musician WHERE id IN (SELECT value FROM json_each(?))"),
                                     arguments: [Self.jsonArray(everyone)]) {
             let musicianId: Int64 = row["id"]
             musicians[musicianId] = PlannerMusician(id: musicianId, isActive: row["isActive"], isArchived: row["isArchived"],
                                                     localResidence: row["localResidence"], qualifiedPositions: [])
         }
-        for row in try Row.fetchAll(db, sql: "SELECT musicianId, positionId FROM qualification WHERE musicianId IN (SELECT value FROM json_each(?))",
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT musicianId, positionId FROM qualification WHERE musicianId IN (SELECT value FROM json_each(?))"),
                                     arguments: [Self.jsonArray(everyone)]) {
             musicians[row["musicianId"]]?.qualifiedPositions.insert(row["positionId"])
         }
-        let projectRequests = try Row.fetchAll(db, sql: """
+        let projectRequests = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT r.needId, r.musicianId, r.status FROM request r JOIN projectNeed n ON n.id = r.needId
             WHERE n.projectId = ? ORDER BY r.id
-            """, arguments: [project.id]).map { PlannerRequest(needId: $0["needId"], musicianId: $0["musicianId"], status: $0["status"]) }
+            """), arguments: [project.id]).map { PlannerRequest(needId: $0["needId"], musicianId: $0["musicianId"], status: $0["status"]) }
         var busy: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
             SELECT r.musicianId, p.id AS projectId, p.startDate, p.endDate FROM request r
             JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
             WHERE r.status IN ('pending', 'accepted') AND p.id <> ? AND r.musicianId IN (SELECT value FROM json_each(?))
-            """, arguments: [project.id, Self.jsonArray(Set(planned.first { $0.id == id }?.list ?? []))]) {
+            """), arguments: [project.id, Self.jsonArray(Set(planned.first { $0.id == id }?.list ?? []))]) {
             guard let start = CalendarDay(iso: row["startDate"]) else { continue }
             let other = ProjectPeriod(start: start, end: (row["endDate"] as String?).flatMap(CalendarDay.init(iso:)))
             if other.overlaps(period) { busy[row["musicianId"]] = row["projectId"] }
@@ -332,9 +334,9 @@ extension OrchestraGateway {
 
     func plannerNeed(_ need: ProjectNeed, in db: Database) throws -> PlannerNeed {
         let list = need.rankingListId != nil
-            ? try Int64.fetchAll(db, sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank", arguments: [need.rankingListId])
-            : try Int64.fetchAll(db, sql: "SELECT musicianId FROM customRanking WHERE listId = ? ORDER BY rank", arguments: [need.customRankingListId])
-        let level = try Int.fetchOne(db, sql: "SELECT hierarchyLevel FROM position WHERE id = ?", arguments: [need.positionId]) ?? 0
+            ? try Int64.fetchAll(db.cachedStatement(sql: "SELECT musicianId FROM ranking WHERE listId = ? ORDER BY rank"), arguments: [need.rankingListId])
+            : try Int64.fetchAll(db.cachedStatement(sql: "SELECT musicianId FROM customRanking WHERE listId = ? ORDER BY rank"), arguments: [need.customRankingListId])
+        let level = try Int.fetchOne(db.cachedStatement(sql: "SELECT hierarchyLevel FROM position WHERE id = ?"), arguments: [need.positionId]) ?? 0
         return PlannerNeed(id: need.id!, positionId: need.positionId, positionLevel: level, quantity: need.quantity,
                            strategy: need.strategy, maxRecipients: need.maxRecipients,
                            requireLocalResidence: need.requireLocalResidence, status: need.status, list: list)
