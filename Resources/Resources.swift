@@ -32,6 +32,7 @@ public enum StageSubAssets {
         "need": text(PackageResources.need_mustache),
         "lists": text(PackageResources.lists_mustache),
         "list": text(PackageResources.list_mustache),
+        "custom-list": text(PackageResources.custom_list_mustache),
         "instruments": text(PackageResources.instruments_mustache),
         "outbox": text(PackageResources.outbox_mustache),
         "message": text(PackageResources.message_mustache),

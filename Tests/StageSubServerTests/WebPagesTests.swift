@@ -23,7 +23,7 @@ struct WebPagesTests {
             case "projects": id = a.project
             case "needs": id = a.need
             case "lists": id = a.list
-            case "files", "outbox": continue  // none in the fixture; covered by the flow test
+            case "files", "outbox", "custom-lists": continue  // none in the fixture; covered by the flow and custom list tests
             default: id = 1
             }
             for (name, value) in paths { path = path.replacingOccurrences(of: "{\(name)}", with: name == "id" ? String(id) : value) }
@@ -207,6 +207,37 @@ struct WebPagesTests {
             let removed = try await client.call(.post, "/lists/\(list)/remove", as: admin, body: "csrf=\(csrf)&musicianId=\(before[0])", csrf: false)
             #expect(removed.status == 303)
             #expect(try gateway.ranking(list: list) == [before[2], before[1]])
+        }
+    }
+
+    @Test("A project's own list: made from the A list, opened from the project page, reordered, shortened and added to")
+    func customListEditor() async throws {
+        let fixture = try Fixture()
+        let gateway = try fixture.appliance.gateway("alpha", database: try fixture.state.pool.database("alpha"), answerBaseURL: "http://stagesub.test")
+        let ranked = try gateway.ranking(list: fixture.alpha.list)
+        try await fixture.test { client in
+            let user = try await client.login("alpha-user")
+            let csrf = try await csrfForm(client, user)
+            let project = fixture.alpha.project
+            let made = try await client.call(.post, "/projects/\(project)/custom-lists", as: user,
+                                             body: "csrf=\(csrf)&positionId=\(fixture.alpha.position)&name=Turn%C3%A9&fromList=A", csrf: false)
+            #expect(made.status == 303)
+            let projectPage = try await client.call(.get, "/projects/\(project)", as: user).text
+            let id = try #require(projectPage.firstMatch(of: /href="\/custom-lists\/(\d+)">Turné</).map { String($0.1) })
+            let page = try await client.call(.get, "/custom-lists/\(id)", as: user)
+            #expect(page.status == 200 && page.text.contains("<h1>Turné"))
+            #expect(try gateway.customList(Int64(id)!).musicianIds == ranked, "a copy of the A list, in its order")
+            _ = try await client.call(.post, "/custom-lists/\(id)/move", as: user, body: "csrf=\(csrf)&down=\(ranked[0])", csrf: false)
+            #expect(try gateway.customList(Int64(id)!).musicianIds == [ranked[1], ranked[0], ranked[2]])
+            _ = try await client.call(.post, "/custom-lists/\(id)/remove", as: user, body: "csrf=\(csrf)&musicianId=\(ranked[1])", csrf: false)
+            #expect(try gateway.customList(Int64(id)!).musicianIds == [ranked[0], ranked[2]])
+            let again = try await client.call(.get, "/custom-lists/\(id)", as: user).text
+            #expect(again.contains("name=\"musicianIds\" value=\"\(ranked[1])\""), "the removed musician may be added again")
+            let added = try await client.call(.post, "/custom-lists/\(id)/add", as: user, body: "csrf=\(csrf)&musicianIds=\(ranked[1])", csrf: false)
+            #expect(added.status == 303)
+            #expect(try gateway.customList(Int64(id)!).musicianIds == [ranked[0], ranked[2], ranked[1]], "added at the end")
+            let missing = try await client.call(.get, "/custom-lists/98765", as: user)
+            #expect(missing.status == 404)
         }
     }
 

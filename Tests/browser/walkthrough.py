@@ -510,6 +510,7 @@ class Walkthrough:
         self.rank_lists()
         self.create_project()
         self.add_needs()
+        self.custom_list()
         self.preview_and_send()
         self.read_outbox()
         self.answer_on_phone()
@@ -752,6 +753,24 @@ class Walkthrough:
             if text == position and href not in self.needs.values():
                 return href
         raise Failure(f"the project page should list a need for {position}: {links}")
+
+    def custom_list(self):
+        self.step("make the project's own list from an A list, open it, change its order and take one off")
+        self.get(self.project)
+        section = self.desk.find_element(By.CSS_SELECTOR, "section[aria-labelledby='custom-lists']")
+        section.find_element(By.NAME, "name").send_keys("Reserver")
+        Select(section.find_element(By.NAME, "positionId")).select_by_visible_text(SEQUENTIAL_POSITION)
+        Select(section.find_element(By.NAME, "fromList")).select_by_value("A")
+        self.press("Skapa listan", within=section)
+        self.follow("Reserver")
+        self.expect(re.fullmatch(r"/custom-lists/\d+", self.path()) is not None, "the list's name should open its own page")
+        copied = self.ranked()
+        self.expect(copied == ["Berg, Cecilia", "Lind, Björn", "Ek, Anna"], f"a copy of the A list in its order: {copied}")
+        self.press(f"Flytta ned: {spoken('Berg, Cecilia')}")
+        self.expect(self.ranked() == ["Lind, Björn", "Berg, Cecilia", "Ek, Anna"], f"↓ moves one place: {self.ranked()}")
+        self.press(f"Ta bort från listan: {spoken('Ek, Anna')}")
+        self.expect(self.ranked() == ["Lind, Björn", "Berg, Cecilia"], f"✕ takes the musician off: {self.ranked()}")
+        self.screen("custom-list")
 
     def add_needs(self):
         self.step("add a sequential need and a first-come need on the project page")

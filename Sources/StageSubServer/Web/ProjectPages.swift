@@ -69,6 +69,27 @@ struct ProjectPages {
                 _ = try gateway.createCustomList(project: id, position: position, name: name, musicians: try gateway.ranking(list: from))
                 return page.redirect("/projects/\(id)#custom-lists", notice: .doneCreated)
             },
+            PageRoute(.get, "/custom-lists/{id}", user) { page in try Self.customList(page) },
+            PageRoute(.post, "/custom-lists/{id}/move", user) { page in
+                let gateway = try page.gateway, id = try page.id(), form = page.form
+                guard let musician = (form["up"] ?? form["down"]).flatMap({ Int64($0) }) else { throw APIError(.badRequest, page.words[.errorRequired]) }
+                try gateway.setCustomList(id, musicians: CatalogPages.moved(try gateway.customList(id).musicianIds, musician, up: form["up"] != nil))
+                return page.redirect("/custom-lists/\(id)")
+            },
+            PageRoute(.post, "/custom-lists/{id}/remove", user) { page in
+                let gateway = try page.gateway, id = try page.id()
+                guard let musician = page.form["musicianId"].flatMap({ Int64($0) }) else { throw APIError(.badRequest, page.words[.errorRequired]) }
+                try gateway.setCustomList(id, musicians: try gateway.customList(id).musicianIds.filter { $0 != musician })
+                return page.redirect("/custom-lists/\(id)", notice: .doneRemoved)
+            },
+            PageRoute(.post, "/custom-lists/{id}/add", user) { page in
+                let gateway = try page.gateway, id = try page.id()
+                let current = try gateway.customList(id).musicianIds
+                let added = page.form.ids("musicianIds").filter { !current.contains($0) }
+                guard !added.isEmpty else { return page.redirect("/custom-lists/\(id)") }
+                try gateway.setCustomList(id, musicians: current + added)
+                return page.redirect("/custom-lists/\(id)", notice: .doneAdded)
+            },
             PageRoute(.post, "/projects/{id}/group-email", user) { page in
                 let id = try page.id()
                 let sent = try page.gateway.sendGroupEmail(project: id, subject: page.form["subject"] ?? "", message: page.form["message"] ?? "",
@@ -234,7 +255,7 @@ struct ProjectPages {
                 ["id": file.id, "name": file.fileName, "projectId": id,
                  "sendWith": file.sendWith == .request ? words[.sendWithRequest] : words[.sendWithConfirmation]]
             },
-            "customLists": customLists.map { ["name": $0.name, "position": positionNames[$0.positionId] ?? "", "count": $0.musicians] as [String: Any] },
+            "customLists": customLists.map { ["id": $0.id, "name": $0.name, "position": positionNames[$0.positionId] ?? "", "count": $0.musicians] as [String: Any] },
             "positionOptions": options.map { ["value": $0.value, "label": $0.label] },
             "hasGroupEmails": try !gateway.groupEmails(project: id).isEmpty,
             "groupEmails": try gateway.groupEmails(project: id).map { email -> [String: Any] in
@@ -308,6 +329,37 @@ struct ProjectPages {
         let total = plans.reduce(0) { $0 + $1.plan.ask.count }
         return page.render("project-preview", title: words[.previewProject], section: .projects,
                            ["id": id, "name": project.name, "plans": views, "canSend": total > 0, "totalAsk": total])
+    }
+
+    /// A project's own list: its order (↑/↓, ✕) and the musicians of its position who may be added.
+    static func customList(_ page: WebPage) throws -> Response {
+        let gateway = try page.gateway, words = page.words, id = try page.id()
+        let list = try gateway.customList(id)
+        let project = try gateway.project(list.projectId)
+        let sections = try gateway.instruments(includeArchived: true)
+        let position = sections.lazy.compactMap { section in
+            section.positions.first { $0.id == list.positionId }.map {
+                Views.positionLabel(position: $0.name, positionEn: $0.nameEn, instrument: section.instrument.name,
+                                    instrumentEn: section.instrument.nameEn, language: page.language)
+            }
+        }.first ?? ""
+        let names = try gateway.musicianNames(list.musicianIds)
+        let candidates = try gateway.qualifiedMusicians(position: list.positionId, search: page.query("q"), excluding: Set(list.musicianIds), limit: 50)
+        let needs = try gateway.needSummaries(project: list.projectId).filter {
+            $0.need.customRankingListId == id && ($0.need.status == .active || $0.need.status == .paused)
+        }
+        let view: [String: Any] = [
+            "id": id, "name": list.name, "position": position, "projectId": list.projectId, "projectName": project.name,
+            "count": list.musicianIds.count, "q": page.query("q") ?? "",
+            "inUse": !needs.isEmpty, "usedBy": needs.map { ["id": $0.need.id ?? 0, "label": $0.projectName] as [String: Any] },
+            "ranked": list.musicianIds.enumerated().map { index, musician -> [String: Any] in
+                ["id": musician, "listId": id, "rank": index + 1, "name": names[musician] ?? "#\(musician)",
+                 "first": index == 0, "last": index == list.musicianIds.count - 1]
+            },
+            "candidates": candidates.musicians.map { ["id": $0.id, "name": $0.name] as [String: Any] },
+            "moreCandidates": candidates.total > candidates.musicians.count ? words.candidatesShown(candidates.musicians.count, of: candidates.total) : false,
+        ]
+        return page.render("custom-list", title: list.name, section: .projects, view)
     }
 
     // MARK: Needs

@@ -105,6 +105,38 @@ extension OrchestraGateway {
         }
     }
 
+    /// A project's own list: its project, position, name and musicians in rank order.
+    public func customList(_ id: Int64) throws(StoreError) -> CustomListView {
+        let found = try read { db -> CustomListView? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, projectId, positionId, name FROM customRankingList WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            return CustomListView(id: try row.decode(forColumn: "id"), projectId: try row.decode(forColumn: "projectId"),
+                                  positionId: try row.decode(forColumn: "positionId"), name: try row.decode(forColumn: "name"),
+                                  musicianIds: try Int64.fetchAll(db, sql: "SELECT musicianId FROM customRanking WHERE listId = ? ORDER BY rank", arguments: [id]))
+        }
+        guard let found else { throw StoreError(.notFound, "no custom list \(id)") }
+        return found
+    }
+
+    /// Gives a project's own list these musicians in this order: adding, removing and reordering are all this.
+    /// Each musician once; one added must be qualified for the list's position (those already on it stay
+    /// even if their positions changed since). A need asking from the list asks in the new order from now on.
+    public func setCustomList(_ id: Int64, musicians: [Int64]) throws(StoreError) {
+        try write { db in
+            guard let position = try Int64.fetchOne(db, sql: "SELECT positionId FROM customRankingList WHERE id = ?", arguments: [id]) else {
+                throw StoreError(.notFound, "no custom list \(id)")
+            }
+            guard Set(musicians).count == musicians.count else { throw StoreError(.invalidInput, "a musician is on a list once") }
+            let current = Set(try Int64.fetchAll(db, sql: "SELECT musicianId FROM customRanking WHERE listId = ?", arguments: [id]))
+            try Self.checkRankable(musicians.filter { !current.contains($0) }, position: position, in: db)
+            try db.execute(sql: "DELETE FROM customRanking WHERE listId = ?", arguments: [id])
+            for (index, musician) in musicians.enumerated() {
+                try db.execute(sql: "INSERT INTO customRanking(listId, musicianId, rank) VALUES (?, ?, ?)", arguments: [id, musician, index + 1])
+            }
+        }
+    }
+
     // MARK: Inside a transaction
 
     static func listPosition(_ list: Int64, in db: Database) throws -> Int64 {

@@ -411,6 +411,15 @@ extension OrchestraGateway {
 }
 
 /// A project's own list for a need, instead of the position's A/B/C lists.
+/// A project's own list, whole.
+public struct CustomListView: Sendable, Equatable {
+    public var id: Int64
+    public var projectId: Int64
+    public var positionId: Int64
+    public var name: String
+    public var musicianIds: [Int64]
+}
+
 public struct CustomListSummary: Sendable, Equatable {
     public var id: Int64
     public var name: String
