@@ -6,6 +6,8 @@
 // SEALEDVFS_SUITE_NAMES=sqlite: side files under SQLite's names (see below).
 #define SEALEDVFS_TEST_HOOKS 1
 #include "../../Sources/SealedVFS/sealed_vfs.c"
+#include "../../Sources/SealedVFS/read_cache.c"
+#include "../../Sources/SealedVFS/aead.c"
 
 static unsigned char suite_key[SEALEDVFS_KEY_BYTES];
 static int suite_on = 0;

@@ -1,0 +1,109 @@
+import Foundation
+import GRDBSQLite
+import SealedVFS
+import Testing
+
+/// The read cache (docs/storage.md, "Read cache"): a page SQLite's small cache let go is read back without
+/// a decryption when its sealed bytes on disk are unchanged, and never when they changed.
+@Suite("The sealed VFS's read cache")
+struct ReadCacheTests {
+    typealias V = SealedVFSTests
+    typealias C = CrashSafetyTests
+
+    init() {
+        #expect(sealedvfs_register(0) == 0)
+    }
+
+    /// One connection's read cache; `budgetKiB` ≥ 0 sets a new budget first.
+    static func info(_ db: OpaquePointer?, budgetKiB: Int64 = -1) -> sealedvfs_read_cache_info {
+        var info = sealedvfs_read_cache_info(budget_kib: budgetKiB, hits: 0, misses: 0, entries: 0)
+        #expect(sqlite3_file_control(db, "main", SEALEDVFS_FCNTL_READ_CACHE, &info) == SQLITE_OK)
+        return info
+    }
+
+    /// A checkpointed WAL database of 400 rows of ~300 bytes (about 40 pages), closed.
+    static func makeTable(_ path: String) {
+        let db = V.makeWAL(at: path)
+        var sql = "BEGIN;"
+        for id in 0..<400 { sql += "INSERT INTO t VALUES (\(id), '\(V.value(id, round: 0))');" }
+        #expect(V.exec(db, sql + "COMMIT; PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK, "\(V.message(db))")
+        sqlite3_close(db)
+    }
+
+    /// Opens `path` with a page cache of 10 pages, so a full scan reads most pages from the VFS again.
+    static func openSmallCache(_ path: String) -> OpaquePointer? {
+        let (rc, db) = V.open(path)
+        #expect(rc == SQLITE_OK)
+        #expect(V.exec(db, "PRAGMA cache_size=10") == SQLITE_OK)
+        return db
+    }
+
+    static let scan = "SELECT count(*), sum(length(v)) FROM t"
+
+    /// A new table at `name` in a fresh folder, opened with a 10-page cache (and `budgetKiB` when given), and
+    /// scanned once. Returns the path, the connection and what the scan read.
+    static func scanned(_ name: String, budgetKiB: Int64 = -1) throws -> (path: String, db: OpaquePointer?, result: String?) {
+        let path = try V.folder().appendingPathComponent(name).path
+        makeTable(path)
+        let db = openSmallCache(path)
+        if budgetKiB >= 0 { #expect(info(db, budgetKiB: budgetKiB).budget_kib == budgetKiB) }
+        return (path, db, V.text(db, scan))
+    }
+
+    @Test("a second scan through a 10-page cache reads every page back without a decryption")
+    func unchangedPagesAreNotOpenedAgain() throws {
+        let (_, db, first) = try Self.scanned("cache.db")
+        defer { sqlite3_close(db) }
+        let before = Self.info(db)
+        #expect(before.misses > 30, "the first scan opens the pages")
+        #expect(V.text(db, Self.scan) == first)
+        let after = Self.info(db)
+        #expect(after.misses == before.misses, "no page opened again")
+        #expect(after.hits - before.hits > 25, "SQLite read the pages again, and the cache answered")
+    }
+
+    @Test("with the cache off, every page read again is opened again")
+    func budgetZeroTurnsItOff() throws {
+        let (_, db, _) = try Self.scanned("off.db", budgetKiB: 0)
+        defer { sqlite3_close(db) }
+        let before = Self.info(db)
+        _ = V.text(db, Self.scan)
+        let after = Self.info(db)
+        #expect(after.hits == 0 && after.entries == 0)
+        #expect(after.misses - before.misses > 25)
+    }
+
+    @Test("a page altered on disk while the cache holds it is an error, never the held plaintext")
+    func alteredPageIsNeverServed() throws {
+        let (path, db, intact) = try Self.scanned("tamper.db")
+        defer { sqlite3_close(db) }
+        #expect(Self.info(db).entries > 30)
+
+        // One bit of page 5's ciphertext, its nonce and tag kept: what the cache holds no longer matches.
+        let offset = UInt64(4 * 4096 + 1000)
+        try C.flip(path, at: offset)
+        #expect(V.text(db, Self.scan) == nil)
+        #expect(sqlite3_extended_errcode(db) == SQLITE_IOERR | (32 << 8))  // SQLITE_IOERR_DATA
+
+        // The same bytes put back authenticate again; the other pages still come from the cache.
+        try C.flip(path, at: offset)
+        let hits = Self.info(db).hits
+        #expect(V.text(db, Self.scan) == intact)
+        #expect(Self.info(db).hits > hits)
+    }
+
+    @Test("pages a connection wrote are read back from the cache, and every page still authenticates")
+    func writtenPagesAreHeld() throws {
+        let (path, db, _) = try Self.scanned("written.db")
+        defer { sqlite3_close(db) }
+        #expect(V.exec(db, "UPDATE t SET v = upper(v)") == SQLITE_OK, "\(V.message(db))")
+        let before = Self.info(db)
+        #expect(V.text(db, Self.scan) != nil)
+        let after = Self.info(db)
+        #expect(after.misses - before.misses < 5, "the pages just sealed into the WAL are held")
+        #expect(V.text(db, "SELECT count(*) FROM t WHERE v = upper(v)") == "400")
+        #expect(V.exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK)
+        #expect(V.text(db, "PRAGMA integrity_check") == "ok")
+        #expect(V.verify(path).rc == 0)
+    }
+}
