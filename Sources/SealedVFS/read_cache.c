@@ -93,6 +93,27 @@ const unsigned char *sv_cache_find(SvReadCache *c, uint64_t loc, uint32_t pgno, 
     return NULL;
 }
 
+int sv_cache_admit(SvReadCache *c, uint64_t loc) {
+    if (c->budget == 0) return 0;
+    if (sv_cache_lookup(c, loc) >= 0) return 1;
+    if (!c->ghosts) {
+        // One location per 4 KiB of budget: twice the pages it holds at 4 KiB pages, 8 bytes each.
+        size_t n = 1;
+        while (n < c->budget / 4096 && n < (1u << 24)) n <<= 1;
+        c->ghosts = sqlite3_malloc64((sqlite3_uint64)n * sizeof *c->ghosts);
+        if (!c->ghosts) return 0;
+        memset(c->ghosts, 0, n * sizeof *c->ghosts);
+        c->ghost_mask = (int)(n - 1);
+    }
+    uint64_t *g = &c->ghosts[(int)((loc * 0x9E3779B97F4A7C15ull) >> 40) & c->ghost_mask];
+    if (*g == loc + 1) {
+        *g = 0;
+        return 1;
+    }
+    *g = loc + 1;
+    return 0;
+}
+
 unsigned char *sv_cache_reserve(SvReadCache *c, uint64_t loc, int pgsz) {
     if (c->budget == 0) return NULL;
     if (c->page_size != pgsz) {
@@ -171,6 +192,7 @@ void sv_cache_clear(SvReadCache *c) {
     }
     sqlite3_free(c->entries);
     sqlite3_free(c->buckets);
+    sqlite3_free(c->ghosts);  // locations only, no content
     size_t budget = c->budget;
     uint64_t hits = c->hits, misses = c->misses;
     memset(c, 0, sizeof *c);

@@ -19,6 +19,8 @@ typedef struct SvReadCache {
     int *buckets;           // hash of the location -> first slot, -1 when none
     int bucket_mask;
     int hand;               // the clock's hand: where eviction looks next
+    uint64_t *ghosts;       // locations met once and not held (direct-mapped, loc + 1; 0 = empty)
+    int ghost_mask;
     uint64_t hits, misses;  // reads answered; reads that had to open the page (sealed_vfs.c counts them)
 } SvReadCache;
 
@@ -34,6 +36,11 @@ const unsigned char *sv_cache_find(SvReadCache *c, uint64_t loc, uint32_t pgno, 
 /// without memory, or with another page size than the entries held, nothing is kept.
 void sv_cache_put(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned char *file_id,
                   const unsigned char *sealed, const unsigned char *plain, int pgsz);
+
+/// Whether a page met at `loc` should be held: when it is held already, or was met once before (a page
+/// SQLite's own cache kept is read once and never held; one it let go and reads again is). Records `loc`
+/// otherwise.
+int sv_cache_admit(SvReadCache *c, uint64_t loc);
 
 /// A slot for `loc` whose sealed half the caller fills before opening the page in place; NULL when none.
 /// Then sv_cache_commit (authentic: `plain` is copied in) or sv_cache_drop (not authentic).

@@ -630,7 +630,7 @@ static int sv_open_page_cached(SvFile *p, uint64_t loc, const unsigned char *src
         }
     }
     db->cache.misses++;
-    unsigned char *slot = sv_cache_reserve(&db->cache, loc, pgsz);
+    unsigned char *slot = sv_cache_admit(&db->cache, loc) ? sv_cache_reserve(&db->cache, loc, pgsz) : NULL;
     if (slot) memcpy(slot, src, (size_t)pgsz);  // before `src` is opened in place
     if (!sv_open_page(p, src, dst, pgsz, pgno)) {
         if (slot) sv_cache_drop(&db->cache, loc);
@@ -652,7 +652,8 @@ static void sv_cache_written(SvFile *p, const unsigned char *sealed, const unsig
         sv_cache_drop(&p->db->cache, sv_cache_loc(p->kind == SV_WAL, off));
         return;
     }
-    sv_cache_put(&p->db->cache, sv_cache_loc(p->kind == SV_WAL, off), pgno, p->db->file_id, sealed, plain, pgsz);
+    uint64_t loc = sv_cache_loc(p->kind == SV_WAL, off);
+    if (sv_cache_admit(&p->db->cache, loc)) sv_cache_put(&p->db->cache, loc, pgno, p->db->file_id, sealed, plain, pgsz);
 }
 
 // A read that found no page, or only part of one, at `off`: zeros where this connection knows no sealed page
