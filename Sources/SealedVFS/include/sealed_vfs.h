@@ -36,15 +36,17 @@ extern "C" {
 /// The suffix of a sealed database's rollback journal (SQLite asks for `-journal`).
 #define SEALEDVFS_JOURNAL_SUFFIX "-sjournal"
 
-/// Result codes of this API (SQLite result codes where one applies).
+/// Result codes of this API. Every failure is negative: SQLite's result codes never are, so a code of one can
+/// never be read as the other's (SQLite's 23 is SQLITE_AUTH, "authorization denied"; this API's AUTH is a
+/// page that does not authenticate). What the VFS hands to SQLite itself are SQLite's codes.
 typedef enum {
     SEALEDVFS_OK = 0,
-    SEALEDVFS_ERROR = 1,        ///< a SQLite or system call failed
-    SEALEDVFS_NOMEM = 7,        ///< out of memory
-    SEALEDVFS_NOTFOUND = 12,    ///< no key registered for that path / file missing
-    SEALEDVFS_CANTOPEN = 14,    ///< the file cannot be opened
-    SEALEDVFS_NOTSEALED = 26,   ///< the file is not a sealed database (plain SQLite or not SQLite at all)
-    SEALEDVFS_AUTH = 23,        ///< a page failed authentication (wrong key or damaged file)
+    SEALEDVFS_ERROR = -1,       ///< a SQLite or system call failed
+    SEALEDVFS_NOMEM = -2,       ///< out of memory
+    SEALEDVFS_NOTFOUND = -3,    ///< no key registered for that path / no such implementation
+    SEALEDVFS_CANTOPEN = -4,    ///< the file cannot be opened
+    SEALEDVFS_NOTSEALED = -5,   ///< the file is not a sealed database (plain SQLite or not SQLite at all)
+    SEALEDVFS_AUTH = -6,        ///< a page failed authentication (wrong key or damaged file)
 } sealedvfs_rc;
 
 /// Registers the VFS under the name "sealed", as SQLite's default VFS when `make_default` is non-zero.
