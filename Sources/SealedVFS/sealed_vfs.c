@@ -317,6 +317,10 @@ struct SvFile {
     int staged_count, staged_cap;
     int relayout;                  // the page size a page 1 being gathered announces, 0 when none
     SvReadCache cache;             // SV_MAIN only: pages of the database and its WAL authenticated ("Read cache")
+    // SV_WAL only: the first piece(s) of a page image SQLite split at a sync point ("WAL images in pieces").
+    unsigned char *piece;
+    sqlite3_int64 piece_off;       // the image's offset in the log, -1 when nothing is held
+    int piece_have;                // bytes of it held, from its start
 };
 
 #define SV_ROUND8(n) (((n) + 7) & ~(size_t)7)
@@ -871,6 +875,52 @@ static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off
     return sv_wal_read_slice(p, buf, amt, off);
 }
 
+// WAL images in pieces.
+//
+// Without power-safe overwrite (a shim above this VFS, such as SQLite's devsym or testvfs, may take it away;
+// this VFS reports it on its own files), SQLite pads a commit to the next sector boundary with copies of its
+// commit frame and splits the copy that crosses the boundary: the part before it, a sync, the rest
+// (wal.c, walWriteToLog; docs/storage.md, "What the VFS relies on"). A piece of an image cannot be sealed, so
+// the VFS holds the pieces of one image in memory, in order from its start, and seals and writes the image
+// when the last piece arrives. The sync in between finds that copy not yet on disk. Nothing is lost: the sync
+// is there for the frames before the boundary, the commit frame among them, which are whole and written; the
+// copy after it is padding, and a crash before its rest arrives leaves a torn tail that recovery ignores, as
+// it would the torn copy. Pieces of frame headers (plaintext by design) are written as they come.
+
+// Where the image containing `off` starts, or -1 when `off` is not inside a page image of the log.
+static sqlite3_int64 sv_wal_image_start(int pgsz, sqlite3_int64 off) {
+    if (!pgsz || off < SV_WAL_HDR) return -1;
+    sqlite3_int64 in = (off - SV_WAL_HDR) % (pgsz + SV_FRAME_HDR);
+    return in < SV_FRAME_HDR ? -1 : off - (in - SV_FRAME_HDR);
+}
+
+static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off);
+
+static void sv_wal_piece_drop(SvFile *p) {
+    if (p->piece) sodium_memzero(p->piece, (size_t)p->piece_have);
+    p->piece_off = -1;
+    p->piece_have = 0;
+}
+
+// A write of part of one page image at `off` (inside the image starting at `start`).
+static int sv_wal_write_piece(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off, sqlite3_int64 start) {
+    int pgsz = p->page_size;
+    if (off + amt > start + pgsz) return sv_refuse(p, off, "a write across WAL page images");
+    if (off == start) {
+        sv_wal_piece_drop(p);
+        if (!p->piece && !(p->piece = sqlite3_malloc(SV_MAX_PAGE))) return SQLITE_IOERR_NOMEM;
+        p->piece_off = start;
+    } else if (p->piece_off != start || off != start + p->piece_have) {
+        return sv_refuse(p, off, "a piece of a WAL page image out of order");
+    }
+    memcpy(p->piece + (off - start), buf, (size_t)amt);
+    p->piece_have += amt;
+    if (p->piece_have < pgsz) return SQLITE_OK;  // the rest follows (after a sync)
+    int rc = sv_wal_write(p, p->piece, pgsz, start);
+    sv_wal_piece_drop(p);
+    return rc;
+}
+
 static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
     if (off >= SV_WAL_HDR && sv_is_page_size(amt) && (off - SV_WAL_HDR) % (amt + SV_FRAME_HDR) == SV_FRAME_HDR) {
         uint32_t pgno;
@@ -900,6 +950,13 @@ static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_in
     if (off == 0 && amt == SV_WAL_HDR) {
         if (sv_is_page_size(sv_get32(buf + 8))) p->page_size = (int)sv_get32(buf + 8);
         return p->real->pMethods->xWrite(p->real, buf, amt, off);
+    }
+    int pgsz = sv_wal_page_size(p);
+    sqlite3_int64 start = sv_wal_image_start(pgsz, off);
+    if (start >= 0 && amt < pgsz) return sv_wal_write_piece(p, buf, amt, off, start);  // WAL images in pieces
+    if (start < 0 && pgsz && off >= SV_WAL_HDR && sv_wal_image_start(pgsz, off + amt - 1) < 0 &&
+        (off - SV_WAL_HDR) / (pgsz + SV_FRAME_HDR) == (off + amt - 1 - SV_WAL_HDR) / (pgsz + SV_FRAME_HDR)) {
+        return p->real->pMethods->xWrite(p->real, buf, amt, off);  // a piece of one frame header: plaintext
     }
     return sv_refuse(p, off, "a write that is not a whole page image");  // it would be plaintext on disk
 }
@@ -1134,6 +1191,11 @@ static int sv_close(sqlite3_file *f) {
     sqlite3_free(p->tx_written);
     p->tx_written = NULL;
     if (p->kind == SV_MAIN) sv_cache_clear(&p->cache);  // wipes every page held
+    if (p->piece) {
+        sv_wal_piece_drop(p);
+        sqlite3_free(p->piece);
+        p->piece = NULL;
+    }
     while (p->staged_count > 0) sv_staged_drop(p, &p->staged[0]);
     sqlite3_free(p->staged);
     p->staged = NULL;
@@ -1490,7 +1552,7 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
     SvFile *p = (SvFile *)f;
     memset(p, 0, sizeof *p);
     p->real = (sqlite3_file *)((char *)f + SV_ROUND8(sizeof(SvFile)));
-    p->mark_off = p->read_mark_off = p->image_end = p->tx_start = -1;
+    p->mark_off = p->read_mark_off = p->image_end = p->tx_start = p->piece_off = -1;
     if (flags & SQLITE_OPEN_MAIN_DB) {
         p->kind = SV_MAIN;
         p->db = p;
