@@ -1164,11 +1164,27 @@ static int sv_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
 
 static int sv_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
     SvFile *p = (SvFile *)f;
+    int rc;
     switch (p->kind) {
-    case SV_MAIN: return sv_main_write(p, buf, amt, off);
-    case SV_WAL: return sv_wal_write(p, buf, amt, off);
-    default: return sv_journal_write(p, buf, amt, off);
+    case SV_MAIN: rc = sv_main_write(p, buf, amt, off); break;
+    case SV_WAL: rc = sv_wal_write(p, buf, amt, off); break;
+    default: rc = sv_journal_write(p, buf, amt, off); break;
     }
+#ifdef SEALEDVFS_TEST_HOOKS
+    // SQLite's crash VFS above this one simulates a crash by writing sectors of garbage over unsynced writes;
+    // refused here, they would end its simulation with an error instead of a crash. In the suite only, such a
+    // refused write puts fresh random bytes of that length on disk instead (never the bytes given): the
+    // torn sectors the test means, which then fail authentication. The product refuses them.
+    extern int sealedvfs_test_trash(int amt);
+    if (rc == SQLITE_IOERR_WRITE && sealedvfs_test_trash(amt)) {
+        unsigned char *junk = sqlite3_malloc(amt);
+        if (!junk) return SQLITE_IOERR_NOMEM;
+        randombytes_buf(junk, (size_t)amt);
+        rc = p->real->pMethods->xWrite(p->real, junk, amt, off);
+        sqlite3_free(junk);
+    }
+#endif
+    return rc;
 }
 
 static int sv_close(sqlite3_file *f) {

@@ -24,6 +24,13 @@ int sealedvfs_test_sqlite_names(void) {
     return v && strcmp(v, "sqlite") == 0;
 }
 
+// The crash VFS (test6.c) trashes unsynced writes sector by sector: with it on top, a refused write of one
+// sector becomes random bytes (sealed_vfs.c, sv_write). Only while the crash VFS is SQLite's default.
+int sealedvfs_test_trash(int amt) {
+    sqlite3_vfs *top = sqlite3_vfs_find(NULL);
+    return top && strcmp(top->zName, "crash") == 0 && amt >= 512 && amt <= 65536 && (amt & (amt - 1)) == 0;
+}
+
 static int suite_connection(sqlite3 *db, char **err, const void *api) {
     sealedvfs_prepare_connection(db);  // ignored by SQLite on a file that already has pages
     return SQLITE_OK;
