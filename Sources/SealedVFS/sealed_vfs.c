@@ -1162,27 +1162,40 @@ static int sv_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
     }
 }
 
+#ifdef SEALEDVFS_TEST_HOOKS
+extern int sealedvfs_test_trash(int amt);
+
+// Fresh random bytes of length `amt` at `off`, in place of what the crash VFS wrote (see sv_write).
+static int sv_test_trash(SvFile *p, int amt, sqlite3_int64 off) {
+    unsigned char *junk = sqlite3_malloc(amt);
+    if (!junk) return SQLITE_IOERR_NOMEM;
+    randombytes_buf(junk, (size_t)amt);
+    int rc = p->real->pMethods->xWrite(p->real, junk, amt, off);
+    sqlite3_free(junk);
+    return rc;
+}
+#endif
+
 static int sv_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
     SvFile *p = (SvFile *)f;
     int rc;
+#ifdef SEALEDVFS_TEST_HOOKS
+    // SQLite's crash VFS above this one simulates a crash by writing sectors of garbage over unsynced writes.
+    // Sealed, or gathered into pages, they would end its simulation with an error, or (two garbage sectors
+    // gathered into one page) become an authentic page of garbage. In the suite only, a sector-sized write
+    // smaller than a page of a database or WAL, or any write this VFS refuses, puts fresh random bytes of that
+    // length on disk instead (never the bytes given): the torn sectors the test means, which then fail
+    // authentication. The product refuses them; SQLite itself never writes such pieces there.
+    int layout = p->kind == SV_MAIN ? (p->relayout ? p->relayout : p->page_size) : p->page_size;
+    if (p->kind != SV_JOURNAL && layout && amt < layout && sealedvfs_test_trash(amt)) return sv_test_trash(p, amt, off);
+#endif
     switch (p->kind) {
     case SV_MAIN: rc = sv_main_write(p, buf, amt, off); break;
     case SV_WAL: rc = sv_wal_write(p, buf, amt, off); break;
     default: rc = sv_journal_write(p, buf, amt, off); break;
     }
 #ifdef SEALEDVFS_TEST_HOOKS
-    // SQLite's crash VFS above this one simulates a crash by writing sectors of garbage over unsynced writes;
-    // refused here, they would end its simulation with an error instead of a crash. In the suite only, such a
-    // refused write puts fresh random bytes of that length on disk instead (never the bytes given): the
-    // torn sectors the test means, which then fail authentication. The product refuses them.
-    extern int sealedvfs_test_trash(int amt);
-    if (rc == SQLITE_IOERR_WRITE && sealedvfs_test_trash(amt)) {
-        unsigned char *junk = sqlite3_malloc(amt);
-        if (!junk) return SQLITE_IOERR_NOMEM;
-        randombytes_buf(junk, (size_t)amt);
-        rc = p->real->pMethods->xWrite(p->real, junk, amt, off);
-        sqlite3_free(junk);
-    }
+    if (rc == SQLITE_IOERR_WRITE && sealedvfs_test_trash(amt)) rc = sv_test_trash(p, amt, off);
 #endif
     return rc;
 }
