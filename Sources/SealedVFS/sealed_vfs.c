@@ -18,10 +18,12 @@
 // Sections below, each with the SQLite behaviour it relies on (docs/storage.md, "What the VFS relies on"):
 // "Unwritten pages" (zeros are never a sealed page), "Checkpoint reuse", "Read cache" (read_cache.c),
 // "Page size changes", "Side-file names" (format 2: <db>-swal, <db>-sjournal), "Under another shim". Every
-// fault goes to sqlite3_log with the file and offset (sv_fault). The AEAD itself is in aead.c.
+// fault goes to sqlite3_log with the file and offset (sv_fault). The AEAD itself is in aead.c, the read
+// cache's map in read_cache.c, the in-memory files in mem_file.c.
 
 #include "sealed_vfs.h"
 #include "aead.h"
+#include "mem_file.h"
 #include "read_cache.h"
 
 #include <pthread.h>
@@ -326,7 +328,6 @@ struct SvFile {
 #define SV_ROUND8(n) (((n) + 7) & ~(size_t)7)
 
 static const sqlite3_io_methods sv_io_methods;
-static const sqlite3_io_methods sv_mem_methods;
 static void sv_mains_remove(SvFile *p);
 static int sv_read_relaid(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off, int layout);
 static void sv_cache_written(SvFile *p, const unsigned char *sealed, const unsigned char *plain, int pgsz,
@@ -1366,97 +1367,6 @@ static const sqlite3_io_methods sv_io_methods = {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// In-memory files for everything SQLite opens without a name: temp databases, transient indexes and sort
-// runs, statement journals, VACUUM's copy. They never reach the disk, whatever temp_store says.
-
-typedef struct SvMemFile {
-    sqlite3_file base;
-    unsigned char *data;
-    sqlite3_int64 size;
-    sqlite3_int64 cap;
-} SvMemFile;
-
-static int sv_mem_close(sqlite3_file *f) {
-    SvMemFile *m = (SvMemFile *)f;
-    if (m->data) {
-        sodium_memzero(m->data, (size_t)m->cap);
-        sqlite3_free(m->data);
-    }
-    m->data = NULL;
-    m->size = m->cap = 0;
-    return SQLITE_OK;
-}
-static int sv_mem_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
-    SvMemFile *m = (SvMemFile *)f;
-    if (off >= m->size) {
-        memset(buf, 0, (size_t)amt);
-        return SQLITE_IOERR_SHORT_READ;
-    }
-    sqlite3_int64 n = m->size - off < amt ? m->size - off : amt;
-    memcpy(buf, m->data + off, (size_t)n);
-    if (n < amt) {
-        memset((unsigned char *)buf + n, 0, (size_t)(amt - n));
-        return SQLITE_IOERR_SHORT_READ;
-    }
-    return SQLITE_OK;
-}
-static int sv_mem_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
-    SvMemFile *m = (SvMemFile *)f;
-    sqlite3_int64 end = off + amt;
-    if (end > m->cap) {
-        sqlite3_int64 cap = m->cap ? m->cap : 65536;
-        while (cap < end) cap *= 2;
-        unsigned char *d = sqlite3_realloc64(m->data, (sqlite3_uint64)cap);
-        if (!d) return SQLITE_IOERR_NOMEM;
-        memset(d + m->cap, 0, (size_t)(cap - m->cap));
-        m->data = d;
-        m->cap = cap;
-    }
-    memcpy(m->data + off, buf, (size_t)amt);
-    if (end > m->size) m->size = end;
-    return SQLITE_OK;
-}
-static int sv_mem_truncate(sqlite3_file *f, sqlite3_int64 size) {
-    SvMemFile *m = (SvMemFile *)f;
-    if (size < m->size) {
-        memset(m->data + size, 0, (size_t)(m->size - size));
-        m->size = size;
-    }
-    return SQLITE_OK;
-}
-static int sv_mem_sync(sqlite3_file *f, int flags) { return SQLITE_OK; }
-static int sv_mem_file_size(sqlite3_file *f, sqlite3_int64 *size) {
-    *size = ((SvMemFile *)f)->size;
-    return SQLITE_OK;
-}
-static int sv_mem_lock(sqlite3_file *f, int level) { return SQLITE_OK; }
-static int sv_mem_check_reserved_lock(sqlite3_file *f, int *out) {
-    *out = 0;
-    return SQLITE_OK;
-}
-static int sv_mem_file_control(sqlite3_file *f, int op, void *arg) { return SQLITE_NOTFOUND; }
-static int sv_mem_sector_size(sqlite3_file *f) { return 4096; }
-static int sv_mem_device_characteristics(sqlite3_file *f) {
-    return SQLITE_IOCAP_ATOMIC | SQLITE_IOCAP_SAFE_APPEND | SQLITE_IOCAP_SEQUENTIAL | SQLITE_IOCAP_POWERSAFE_OVERWRITE;
-}
-
-static const sqlite3_io_methods sv_mem_methods = {
-    .iVersion = 1,                         // no shared memory: SQLite never opens a WAL for a temp file
-    .xClose = sv_mem_close,                // wipes the bytes
-    .xRead = sv_mem_read,                  // past the end: zeros and SHORT_READ, as SQLite expects
-    .xWrite = sv_mem_write,
-    .xTruncate = sv_mem_truncate,          // only shrinks (growing happens by writing)
-    .xSync = sv_mem_sync,                  // nothing to flush
-    .xFileSize = sv_mem_file_size,
-    .xLock = sv_mem_lock,                  // one connection owns a temp file: no locking
-    .xUnlock = sv_mem_lock,
-    .xCheckReservedLock = sv_mem_check_reserved_lock,
-    .xFileControl = sv_mem_file_control,   // none understood
-    .xSectorSize = sv_mem_sector_size,
-    .xDeviceCharacteristics = sv_mem_device_characteristics,  // memory: atomic, safe append, sequential
-};
-
-// ---------------------------------------------------------------------------------------------------------
 // Side-file names (format 2, SEALEDVFS_SIDE_FORMAT).
 //
 // Stock SQLite opening a sealed file fails on page 1 ("file is not a database"), but only after it looked
@@ -1567,9 +1477,7 @@ static int sv_open_file(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f
     const int transient = SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TRANSIENT_DB | SQLITE_OPEN_TEMP_JOURNAL |
                           SQLITE_OPEN_SUBJOURNAL;
     if (!name || (flags & transient)) {
-        SvMemFile *m = (SvMemFile *)f;
-        memset(m, 0, sizeof *m);
-        m->base.pMethods = &sv_mem_methods;
+        sv_mem_open(f);
         __atomic_add_fetch(&sv_memory_files, 1, __ATOMIC_RELAXED);
         if (out_flags) *out_flags = flags;
         return SQLITE_OK;
@@ -1684,6 +1592,8 @@ int sealedvfs_register(int make_default) {
             // Every slot but xOpen, xDelete, xAccess (side-file names) and xRandomness (libsodium's CSPRNG)
             // is the root's.
             sv_vfs.iVersion = 2;
+            // Room for our file and the root's after it; an in-memory file fits in less.
+            _Static_assert(sizeof(SvMemFile) <= sizeof(SvFile), "an in-memory file fits in a sealed file's room");
             sv_vfs.szOsFile = (int)(SV_ROUND8(sizeof(SvFile)) + (size_t)sv_root->szOsFile);
             sv_vfs.mxPathname = sv_root->mxPathname;
             sv_vfs.zName = SEALEDVFS_NAME;
