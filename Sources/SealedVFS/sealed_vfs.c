@@ -359,7 +359,9 @@ static const unsigned char *sv_next_nonce(SvFile *p) {
 static void sv_fault(const SvFile *p, int rc, sqlite3_int64 off, const char *what) {
     sqlite3_log(rc, "sealedvfs: %s at offset %lld of %s", what, (long long)off, p->path ? p->path : "?");
 #ifdef SEALEDVFS_TEST_HOOKS
-    if (getenv("SEALEDVFS_SUITE_LOG")) fprintf(stderr, "sealedvfs: %s at offset %lld of %s\n", what, (long long)off, p->path ? p->path : "?");
+    // Not under the crash VFS: its children's stderr is their error message, and it trashes writes on purpose.
+    extern int sealedvfs_test_crash_vfs(void);
+    if (getenv("SEALEDVFS_SUITE_LOG") && !sealedvfs_test_crash_vfs()) fprintf(stderr, "sealedvfs: %s at offset %lld of %s\n", what, (long long)off, p->path ? p->path : "?");
 #endif
 }
 
@@ -1164,7 +1166,12 @@ static int sv_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
 }
 
 #ifdef SEALEDVFS_TEST_HOOKS
-extern int sealedvfs_test_trash(int amt);
+extern int sealedvfs_test_crash_vfs(void);
+
+// A write the crash VFS may have meant as trash: one sector (512 bytes to 64 KiB, a power of two).
+static int sealedvfs_test_trash(int amt) {
+    return sealedvfs_test_crash_vfs() && amt >= 512 && amt <= SV_MAX_PAGE && (amt & (amt - 1)) == 0;
+}
 
 // Fresh random bytes of length `amt` at `off`, in place of what the crash VFS wrote (see sv_write).
 static int sv_test_trash(SvFile *p, int amt, sqlite3_int64 off) {

@@ -8,6 +8,7 @@
 #include "../../Sources/SealedVFS/sealed_vfs.c"
 #include "../../Sources/SealedVFS/read_cache.c"
 #include "../../Sources/SealedVFS/aead.c"
+#include "../../Sources/SealedVFS/mem_file.c"
 
 static unsigned char suite_key[SEALEDVFS_KEY_BYTES];
 static int suite_on = 0;
@@ -24,12 +25,10 @@ int sealedvfs_test_sqlite_names(void) {
     return v && strcmp(v, "sqlite") == 0;
 }
 
-// The crash VFS (test6.c) trashes unsynced writes sector by sector: with it on top, a refused write of one
-// sector becomes random bytes (sealed_vfs.c, sv_write). Only while the crash VFS is SQLite's default.
-int sealedvfs_test_trash(int amt) {
-    sqlite3_vfs *top = sqlite3_vfs_find(NULL);
-    return top && strcmp(top->zName, "crash") == 0 && amt >= 512 && amt <= 65536 && (amt & (amt - 1)) == 0;
-}
+// Whether SQLite's crash VFS (test6.c) is registered in this process: only the children crashsql and the
+// crash tests start (as the default VFS or named by -vfs). It trashes unsynced writes sector by sector; see
+// sealed_vfs.c, sv_write.
+int sealedvfs_test_crash_vfs(void) { return sqlite3_vfs_find("crash") != NULL; }
 
 static int suite_connection(sqlite3 *db, char **err, const void *api) {
     sealedvfs_prepare_connection(db);  // ignored by SQLite on a file that already has pages
