@@ -16,7 +16,8 @@
 // as they are when the page is unchanged, instead of being sealed again (see "Checkpoint reuse" below).
 //
 // Sections below, each with the SQLite behaviour it relies on (docs/storage.md, "What the VFS relies on"):
-// "Unwritten pages" (zeros are never a sealed page), "Checkpoint reuse", "Read cache" (read_cache.c),
+// "Unwritten pages" (zeros are never a sealed page), "Checkpoint reuse", "Read cache" (read_cache.c), "Page 1
+// torn in the file",
 // "Page size changes", "Side-file names" (format 2: <db>-swal, <db>-sjournal), "Under another shim". Every
 // fault goes to sqlite3_log with the file and offset (sv_fault). The AEAD itself is in aead.c, the read
 // cache's map in read_cache.c, the in-memory files in mem_file.c.
@@ -332,6 +333,7 @@ static void sv_mains_remove(SvFile *p);
 static int sv_read_relaid(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off, int layout);
 static void sv_cache_written(SvFile *p, const unsigned char *sealed, const unsigned char *plain, int pgsz,
                              uint32_t pgno, sqlite3_int64 off);
+static char *sv_side_name(const char *name);
 
 static unsigned char *sv_scratch(SvFile *p, size_t n) {
     if (p->scratch_size < n) {
@@ -703,6 +705,62 @@ static int sv_page1_fault(SvFile *p, const unsigned char *h) {
     return SQLITE_NOTADB;
 }
 
+// Page 1 torn in the file, intact in the WAL.
+//
+// A crash during a checkpoint can tear page 1 of the database file while the WAL still holds it whole
+// (SQLite's walcrash-7 under the crash VFS). Plain SQLite opens such a database: it takes page 1 from the log.
+// Here the file id, which every page's associated data names, is in page 1's first 16 bytes, so a torn page 1
+// hid it. When page 1 of the file does not authenticate, the VFS looks in the WAL for the newest frame of
+// page 1 that authenticates under this connection's key, with the file id that frame itself carries, and
+// adopts that id and that page for the header SQLite reads at open. A wrong key authenticates no frame and
+// the open fails as before; nothing is written. Returns 1 and fills `out` (pgsz bytes) when found.
+static int sv_page1_from_wal(SvFile *p, unsigned char *out, int *out_pgsz) {
+    SvFile *db = p->db;
+    if (db != p || !p->path) return 0;
+    char *wal_name = sqlite3_mprintf("%s-wal", p->path);
+    char *side = wal_name ? sv_side_name(wal_name) : NULL;
+    sqlite3_free(wal_name);
+    if (!side) return 0;
+    int found = 0, exists = 0;
+    sqlite3_file *wal = sqlite3_malloc(sv_root->szOsFile);
+    if (wal && sv_root->xAccess(sv_root, side, SQLITE_ACCESS_EXISTS, &exists) == SQLITE_OK && exists) {
+        memset(wal, 0, (size_t)sv_root->szOsFile);
+        int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_WAL;
+        if (sv_root->xOpen(sv_root, side, wal, flags, &flags) == SQLITE_OK) {
+            unsigned char h[SV_WAL_HDR];
+            sqlite3_int64 size = 0;
+            if (wal->pMethods->xRead(wal, h, SV_WAL_HDR, 0) == SQLITE_OK && wal->pMethods->xFileSize(wal, &size) == SQLITE_OK &&
+                sv_is_page_size(sv_get32(h + 8))) {
+                int pgsz = (int)sv_get32(h + 8);
+                unsigned char *frame = sqlite3_malloc(pgsz + SV_FRAME_HDR);
+                for (sqlite3_int64 off = SV_WAL_HDR; frame && off + SV_FRAME_HDR + pgsz <= size; off += SV_FRAME_HDR + pgsz) {
+                    if (wal->pMethods->xRead(wal, frame, SV_FRAME_HDR + pgsz, off) != SQLITE_OK) break;
+                    if (memcmp(frame + 8, h + 16, 8) != 0) break;  // another salt: the log ends here
+                    if (sv_get32(frame) != 1) continue;
+                    unsigned char id[SV_ID_BYTES];
+                    int has_id = 0;
+                    if (sv_open(db->key, id, &has_id, frame + SV_FRAME_HDR, frame + SV_FRAME_HDR, pgsz, 1)) {
+                        memcpy(out, frame + SV_FRAME_HDR, (size_t)pgsz);
+                        memcpy(db->file_id, id, SV_ID_BYTES);
+                        db->has_file_id = 1;
+                        *out_pgsz = pgsz;
+                        found = 1;
+                    }
+                }
+                if (frame) {
+                    sodium_memzero(frame, (size_t)pgsz + SV_FRAME_HDR);
+                    sqlite3_free(frame);
+                }
+            }
+            wal->pMethods->xClose(wal);
+        }
+    }
+    sqlite3_free(wal);
+    sqlite3_free(side);
+    if (found) sv_fault(p, SQLITE_OK, 0, "page 1 does not authenticate; the WAL holds it whole, which is used");
+    return found;
+}
+
 // Page 1 read with another page size than its header announces (`pgsz`): a connection whose pager still has
 // its default size because it opened before the file was created reads it once that way, then takes the
 // size from the header and reads again. Plain SQLite hands over the first `amt` bytes of the file; so does
@@ -773,7 +831,15 @@ static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 of
             return SQLITE_OK;
         }
         int pgsz = sv_header_page_size(h);
-        if (!pgsz || h[20] != SEALEDVFS_RESERVE_BYTES) return SQLITE_NOTADB;
+        if (!pgsz || h[20] != SEALEDVFS_RESERVE_BYTES) {
+            int walsz = 0;
+            unsigned char *page = sv_scratch(p, SV_MAX_PAGE);
+            if (off == 0 && page && sv_page1_from_wal(p, page, &walsz) && amt <= walsz) {  // Page 1 torn in the file
+                memcpy(buf, page, (size_t)amt);
+                return SQLITE_OK;
+            }
+            return SQLITE_NOTADB;
+        }
         p->page_size = pgsz;
     }
     int pgsz = p->page_size;
@@ -793,6 +859,20 @@ static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 of
     if (rc != SQLITE_OK) return rc;
     if (!sv_open_page_cached(p, sv_cache_loc(0, first * pgsz), page, page, pgsz, (uint32_t)first + 1)) {
         memset(buf, 0, (size_t)amt);
+        int walsz = 0;
+        if (first == 0 && off + amt <= pgsz) {
+            unsigned char h[24];
+            memcpy(h, page, sizeof h);
+            unsigned char *whole = sqlite3_malloc(SV_MAX_PAGE);
+            int ok = whole && sv_page1_from_wal(p, whole, &walsz) && off + amt <= walsz;  // Page 1 torn in the file
+            if (ok) memcpy(buf, whole + off, (size_t)amt);
+            if (whole) {
+                sodium_memzero(whole, SV_MAX_PAGE);
+                sqlite3_free(whole);
+            }
+            if (ok) return SQLITE_OK;
+            return sv_page1_fault(p, h);
+        }
         if (first == 0) return sv_page1_fault(p, page);
         sv_fault(p, SQLITE_IOERR_DATA, first * pgsz, "a page does not authenticate");
         return SQLITE_IOERR_DATA;
