@@ -39,7 +39,8 @@ let package = Package(
             name: "SealedVFS",
             dependencies: ["CSodium"],
             cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"])],
-            linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("sodium")]),
+            // libcrypto (OpenSSL 3) computes ChaCha20-Poly1305 faster than libsodium, byte for byte the same (aead.c).
+            linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("sodium"), .linkedLibrary("crypto")]),
         // The orchestra's domain as plain values and pure functions: no database, clock or network.
         .target(name: "StageSubCore"),
         .target(

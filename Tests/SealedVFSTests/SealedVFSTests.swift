@@ -49,6 +49,15 @@ struct SealedVFSTests {
         sqlite3_close(db)
     }
 
+    @Test("the API's failure codes are negative and distinct, so none can be taken for a SQLite result code")
+    func resultCodesApart() {
+        let failures = [SEALEDVFS_ERROR, SEALEDVFS_NOMEM, SEALEDVFS_NOTFOUND, SEALEDVFS_CANTOPEN, SEALEDVFS_NOTSEALED,
+                        SEALEDVFS_AUTH].map { Int64($0.rawValue) }
+        #expect(failures.allSatisfy { $0 < 0 })
+        #expect(Set(failures).count == failures.count)
+        #expect(SEALEDVFS_OK.rawValue == 0)
+    }
+
     @Test("no key registered: the open fails and no file appears")
     func noKey() throws {
         let dir = try Self.folder()
@@ -74,7 +83,7 @@ struct SealedVFSTests {
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         #expect(size == 0)
         #expect(sealedvfs_key_remove(path) == 0)
-        #expect(sealedvfs_key_remove(path) == 12)  // SEALEDVFS_NOTFOUND
+        #expect(sealedvfs_key_remove(path) == Int32(SEALEDVFS_NOTFOUND.rawValue))
     }
 
     @Test("the hexkey URI parameter opens a sealed file; a wrong one says 'file is not a database'")
@@ -114,8 +123,8 @@ struct SealedVFSTests {
         let (_, db) = Self.open(plain, vfs: "unix")
         #expect(Self.exec(db, "CREATE TABLE t(x)") == SQLITE_OK)
         sqlite3_close(db)
-        #expect(Self.key.withUnsafeBufferPointer { sealedvfs_verify_file(plain, $0.baseAddress, &report) } == 26)
-        #expect(Self.key.withUnsafeBufferPointer { sealedvfs_verify_file(dir.path + "/missing.db", $0.baseAddress, &report) } == 14)
+        #expect(Self.key.withUnsafeBufferPointer { sealedvfs_verify_file(plain, $0.baseAddress, &report) } == Int32(SEALEDVFS_NOTSEALED.rawValue))
+        #expect(Self.key.withUnsafeBufferPointer { sealedvfs_verify_file(dir.path + "/missing.db", $0.baseAddress, &report) } == Int32(SEALEDVFS_CANTOPEN.rawValue))
     }
 
     // MARK: Checkpoints reuse the WAL's sealed bytes

@@ -135,4 +135,37 @@ struct SuiteDefectTests {
         sqlite3_close(other)
         sqlite3_close(db)
     }
+
+    @Test("a page 1 torn in the file while the WAL holds it whole: the database opens with every row; a wrong key still changes nothing", arguments: [512, 4096])
+    func tornPageOneOpensFromTheWAL(tornBytes: Int) throws {
+        // Found by SQLite's walcrash-7 under its crash VFS: a crash in a checkpoint tears page 1 of the file.
+        let dir = try V.folder()
+        let path = dir.appendingPathComponent("live.db").path
+        let copy = dir.appendingPathComponent("torn.db").path
+        let db = V.makeWAL(at: path)
+        #expect(V.exec(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 300) "
+                         + "INSERT INTO t SELECT i, printf('%.200c', 'x') FROM c; CREATE TABLE u(y)") == SQLITE_OK, "\(V.message(db))")
+        try C.crashCopy(path, to: copy, suffixes: [C.walSuffix])  // page 1 (the schema) is in the WAL
+        sqlite3_close(db)
+        let garbage = Data((0..<tornBytes).map { _ in UInt8.random(in: 0...255) })
+        let handle = try #require(FileHandle(forUpdatingAtPath: copy))
+        try handle.write(contentsOf: garbage)
+        try handle.close()
+
+        let wal = C.bytes(copy + C.walSuffix)
+        var wrong = V.key
+        wrong[0] ^= 1
+        #expect(wrong.withUnsafeBufferPointer { sealedvfs_key_set(copy, $0.baseAddress) } == 0)
+        let (_, refused) = V.open(copy)
+        #expect(V.text(refused, "SELECT count(*) FROM t") == nil)
+        #expect(V.message(refused) == "file is not a database")
+        sqlite3_close(refused)
+        #expect(C.bytes(copy + C.walSuffix) == wal, "a wrong key leaves the log as it was")
+
+        let again = C.openSealed(copy)  // the right key
+        #expect(C.count(again) == 300)
+        #expect(V.text(again, "PRAGMA integrity_check") == "ok")
+        sqlite3_close(again)  // checkpoints: page 1 is whole in the file again
+        #expect(V.verify(copy).rc == 0)
+    }
 }

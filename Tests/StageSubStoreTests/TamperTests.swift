@@ -31,11 +31,13 @@ struct TamperTests {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int) / pageSize
     }
 
-    /// Reads every row; returns them, or the error SQLite raised.
+    /// Reads every row; returns them, or the error SQLite raised. Closes as the appliance does, leaving the
+    /// file alone: a WAL left beside it may hold an intact page 1, which the VFS then uses (docs/storage.md,
+    /// a page 1 torn in the file), and the damage under test would be read around instead of met.
     static func readAll(_ path: String, _ key: DatabaseKey) -> Result<[String], any Error> {
         Result {
             let pool = try SealedDatabase.open(at: path, key: key)
-            defer { try? pool.close() }
+            defer { try? SealedDatabase.close(pool) }
             return try pool.read { db in try String.fetchAll(db, sql: "SELECT note FROM musician ORDER BY id") }
         }
     }

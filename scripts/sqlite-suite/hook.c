@@ -6,6 +6,9 @@
 // SEALEDVFS_SUITE_NAMES=sqlite: side files under SQLite's names (see below).
 #define SEALEDVFS_TEST_HOOKS 1
 #include "../../Sources/SealedVFS/sealed_vfs.c"
+#include "../../Sources/SealedVFS/read_cache.c"
+#include "../../Sources/SealedVFS/aead.c"
+#include "../../Sources/SealedVFS/mem_file.c"
 
 static unsigned char suite_key[SEALEDVFS_KEY_BYTES];
 static int suite_on = 0;
@@ -21,6 +24,11 @@ int sealedvfs_test_sqlite_names(void) {
     const char *v = getenv("SEALEDVFS_SUITE_NAMES");
     return v && strcmp(v, "sqlite") == 0;
 }
+
+// Whether SQLite's crash VFS (test6.c) is registered in this process: only the children crashsql and the
+// crash tests start (as the default VFS or named by -vfs). It trashes unsynced writes sector by sector; see
+// sealed_vfs.c, sv_write.
+int sealedvfs_test_crash_vfs(void) { return sqlite3_vfs_find("crash") != NULL; }
 
 static int suite_connection(sqlite3 *db, char **err, const void *api) {
     sealedvfs_prepare_connection(db);  // ignored by SQLite on a file that already has pages

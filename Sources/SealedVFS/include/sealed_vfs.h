@@ -36,15 +36,17 @@ extern "C" {
 /// The suffix of a sealed database's rollback journal (SQLite asks for `-journal`).
 #define SEALEDVFS_JOURNAL_SUFFIX "-sjournal"
 
-/// Result codes of this API (SQLite result codes where one applies).
+/// Result codes of this API. Every failure is negative: SQLite's result codes never are, so a code of one can
+/// never be read as the other's (SQLite's 23 is SQLITE_AUTH, "authorization denied"; this API's AUTH is a
+/// page that does not authenticate). What the VFS hands to SQLite itself are SQLite's codes.
 typedef enum {
     SEALEDVFS_OK = 0,
-    SEALEDVFS_ERROR = 1,        ///< a SQLite or system call failed
-    SEALEDVFS_NOMEM = 7,        ///< out of memory
-    SEALEDVFS_NOTFOUND = 12,    ///< no key registered for that path / file missing
-    SEALEDVFS_CANTOPEN = 14,    ///< the file cannot be opened
-    SEALEDVFS_NOTSEALED = 26,   ///< the file is not a sealed database (plain SQLite or not SQLite at all)
-    SEALEDVFS_AUTH = 23,        ///< a page failed authentication (wrong key or damaged file)
+    SEALEDVFS_ERROR = -1,       ///< a SQLite or system call failed
+    SEALEDVFS_NOMEM = -2,       ///< out of memory
+    SEALEDVFS_NOTFOUND = -3,    ///< no key registered for that path / no such implementation
+    SEALEDVFS_CANTOPEN = -4,    ///< the file cannot be opened
+    SEALEDVFS_NOTSEALED = -5,   ///< the file is not a sealed database (plain SQLite or not SQLite at all)
+    SEALEDVFS_AUTH = -6,        ///< a page failed authentication (wrong key or damaged file)
 } sealedvfs_rc;
 
 /// Registers the VFS under the name "sealed", as SQLite's default VFS when `make_default` is non-zero.
@@ -92,6 +94,42 @@ uint64_t sealedvfs_pages_reused(void);
 /// How many pages this process has sealed (`opened` 0) or tried to open (`opened` 1) with
 /// XChaCha20-Poly1305 since it started: benchmarks multiply them by the cost of one operation.
 uint64_t sealedvfs_aead_operations(int opened);
+
+/// The read cache's budget per connection, in KiB, unless sealedvfs_read_cache_set says otherwise: sealed
+/// and opened copies of the pages a connection last authenticated, so that a page SQLite's own cache let go
+/// is not decrypted again when it is read back unchanged (docs/storage.md, "Read cache").
+#define SEALEDVFS_READ_CACHE_DEFAULT_KIB 16384
+
+/// Sets the read cache's budget (KiB) for every database file opened from now on; 0 turns it off. Files
+/// already open keep theirs.
+void sealedvfs_read_cache_set(size_t kib);
+
+/// `sqlite3_file_control(db, "main", SEALEDVFS_FCNTL_READ_CACHE, &info)`: one connection's read cache. A
+/// `budget_kib` of 0 or more sets its budget (wiping what it holds); -1 leaves it. On return every field
+/// describes the cache. (An opcode far from SQLite's own, which stop below 100.)
+#define SEALEDVFS_FCNTL_READ_CACHE 0x5ea1ed01
+
+/// What SEALEDVFS_FCNTL_READ_CACHE reads and sets.
+typedef struct {
+    int64_t budget_kib;  ///< in: a new budget, or -1; out: the budget
+    uint64_t hits;       ///< page reads answered without a decryption since the connection opened
+    uint64_t misses;     ///< page reads the cache could not answer (each one decryption)
+    uint64_t entries;    ///< pages held now
+} sealedvfs_read_cache_info;
+
+/// How many page reads, since the process started, a read cache answered without a decryption: the bytes
+/// read were identical to sealed bytes the connection had authenticated or sealed at that place.
+uint64_t sealedvfs_read_cache_hits(void);
+
+/// Which implementation computes XChaCha20-Poly1305: "openssl" (OpenSSL's libcrypto for ChaCha20-Poly1305,
+/// libsodium's HChaCha20 for the subkey) when, at registration, it gave libsodium's bytes on a known page;
+/// "libsodium" otherwise. The sealed bytes are the same either way.
+const char *sealedvfs_aead_name(void);
+
+/// Switches the implementation ("libsodium" or "openssl"; the latter only when it gives the same bytes), for
+/// every page sealed or opened from now on. For tests and benchmarks. Returns SEALEDVFS_OK or
+/// SEALEDVFS_NOTFOUND. Call after sealedvfs_register.
+int sealedvfs_aead_select(const char *name);
 
 /// Wipes `len` bytes at `p` in a way the compiler cannot elide.
 void sealedvfs_wipe(void *p, size_t len);
