@@ -78,6 +78,16 @@ struct SystemdUnitTests {
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("appliance.key").path))
     }
 
+    @Test("the unit lets no core dump out: LimitCORE=1, since systemd-coredump ignores a limit of 0")
+    func noCoreDump() throws {
+        // A watchdog abort of a hung server is a SIGABRT; its core would hold the master key and the data keys.
+        // The kernel aborts a dump to a pipe (systemd-coredump) only at a limit of exactly 1, and writes no file
+        // below one page. Under a real systemd (scripts/check-systemd) the default soft limit of 0 let a dump holding the
+        // master key into /var/lib/systemd/coredump; with 1 nothing is stored.
+        let limits = try Self.settings().filter { $0.key == "LimitCORE" }.map(\.value)
+        #expect(limits == ["1"])
+    }
+
     @Test("systemd-analyze verify accepts the unit (where systemd-analyze is installed)")
     func analyzeVerify() throws {
         let analyze = "/usr/bin/systemd-analyze"
