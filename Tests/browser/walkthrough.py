@@ -1021,9 +1021,8 @@ class Walkthrough:
         self.press("Boka", within=self.desk.find_element(By.CSS_SELECTOR, "form[action$='/book']"))
         self.get(self.needs["direct"])
         row = self.request_status("Ek, Anna")
-        # (The row does not say "bokad direkt" yet: the need page passes direct = false for every request.)
-        self.expect(row is not None and row[1].startswith("tackade ja"),
-                    f"booking directly should show Ek booked: {self.requests_table()}")
+        self.expect(row is not None and row[1].startswith("tackade ja") and "bokad direkt" in row[1],
+                    f"booking directly should show Ek booked, marked “bokad direkt”: {self.requests_table()}")
         self.expect_text("1 / 1")
         self.screen("need-booked-directly")
 
