@@ -144,18 +144,16 @@ struct CatalogPages {
     static func list(_ page: WebPage, clearError: String?, formError: String?) throws -> Response {
         let gateway = try page.gateway, words = page.words, language = page.language, id = try page.id()
         let list = try gateway.rankingList(id)
-        let sections = try gateway.instruments(includeArchived: true)
-        guard let section = sections.first(where: { $0.positions.contains { $0.id == list.positionId } }),
-              let position = section.positions.first(where: { $0.id == list.positionId }) else { throw APIError(.notFound, words[.errorNotFound]) }
-        let label = Views.positionLabel(position: position.name, positionEn: position.nameEn, instrument: section.instrument.name,
-                                        instrumentEn: section.instrument.nameEn, language: language)
+        guard let label = Views.positionLabel(list.positionId, in: try gateway.instruments(includeArchived: true), language: language) else {
+            throw APIError(.notFound, words[.errorNotFound])
+        }
         let names = try gateway.musicianNames(list.musicianIds)
         // The first 50 who may be added; a search finds the others (a roster of 2,000 has hundreds per position).
         let candidates = try gateway.qualifiedMusicians(position: list.positionId, search: page.query("q"), excluding: Set(list.musicianIds),
                                                         limit: 50)
         let needs = try list.usedByNeeds.map { try gateway.needSummary($0) }
-        let view: [String: Any] = [
-            "id": id, "heading": "\(label): \(words[.listTypeTitle]) \(list.listType)", "count": list.musicianIds.count,
+        var view: [String: Any] = [
+            "id": id, "heading": "\(label): \(words[.listTypeTitle]) \(list.listType)",
             "description": list.description ?? "", "q": page.query("q") ?? "", "confirmWord": words[.clearConfirmWord],
             "clearError": clearError ?? false as Any, "formError": formError ?? false as Any,
             "siblings": try gateway.rankingLists(position: list.positionId).map {
@@ -163,13 +161,8 @@ struct CatalogPages {
             },
             "inUse": !needs.isEmpty,
             "usedBy": needs.map { ["id": $0.need.id ?? 0, "label": $0.projectName] as [String: Any] },
-            "ranked": list.musicianIds.enumerated().map { index, musician -> [String: Any] in
-                ["id": musician, "listId": id, "rank": index + 1, "name": names[musician] ?? "#\(musician)",
-                 "first": index == 0, "last": index == list.musicianIds.count - 1]
-            },
-            "candidates": candidates.musicians.map { ["id": $0.id, "name": $0.name] as [String: Any] },
-            "moreCandidates": candidates.total > candidates.musicians.count ? words.candidatesShown(candidates.musicians.count, of: candidates.total) : false,
         ]
+        view.merge(Views.ranking(list: id, musicians: list.musicianIds, names: names, candidates: candidates, words: words)) { $1 }
         let failed = clearError != nil || formError != nil
         return page.render("list", title: label, section: .lists, status: failed ? .unprocessableContent : .ok, view)
     }

@@ -48,6 +48,32 @@ struct DashboardPages {
 /// Pieces of views that several pages show the same way.
 enum Views {
     /// "Tutti, Altfiol" / "Tutti, Viola".
+    /// A position by id as the pages name it ("Tutti, Altfiol"), from the catalogue; nil for no such position.
+    static func positionLabel(_ id: Int64, in sections: [InstrumentSection], language: Language) -> String? {
+        for section in sections {
+            if let p = section.positions.first(where: { $0.id == id }) {
+                return positionLabel(position: p.name, positionEn: p.nameEn, instrument: section.instrument.name,
+                                     instrumentEn: section.instrument.nameEn, language: language)
+            }
+        }
+        return nil
+    }
+
+    /// What both list pages (a position's A/B/C list, a project's own list) show of a ranking: its rows with
+    /// ↑/↓/✕, its count, and the first musicians who may be added with how many more there are.
+    static func ranking(list id: Int64, musicians: [Int64], names: [Int64: String],
+                        candidates: (musicians: [(id: Int64, name: String)], total: Int), words: Words) -> [String: Any] {
+        [
+            "count": musicians.count,
+            "ranked": musicians.enumerated().map { index, musician -> [String: Any] in
+                ["id": musician, "listId": id, "rank": index + 1, "name": names[musician] ?? "#\(musician)",
+                 "first": index == 0, "last": index == musicians.count - 1]
+            },
+            "candidates": candidates.musicians.map { ["id": $0.id, "name": $0.name] as [String: Any] },
+            "moreCandidates": candidates.total > candidates.musicians.count ? words.candidatesShown(candidates.musicians.count, of: candidates.total) : false,
+        ]
+    }
+
     static func positionLabel(position: String, positionEn: String, instrument: String, instrumentEn: String, language: Language) -> String {
         let (p, i) = language == .en ? (positionEn, instrumentEn) : (position, instrument)
         return p == i ? p : "\(p), \(i)"

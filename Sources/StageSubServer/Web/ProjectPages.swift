@@ -336,29 +336,18 @@ struct ProjectPages {
         let gateway = try page.gateway, words = page.words, id = try page.id()
         let list = try gateway.customList(id)
         let project = try gateway.project(list.projectId)
-        let sections = try gateway.instruments(includeArchived: true)
-        let position = sections.lazy.compactMap { section in
-            section.positions.first { $0.id == list.positionId }.map {
-                Views.positionLabel(position: $0.name, positionEn: $0.nameEn, instrument: section.instrument.name,
-                                    instrumentEn: section.instrument.nameEn, language: page.language)
-            }
-        }.first ?? ""
+        let position = Views.positionLabel(list.positionId, in: try gateway.instruments(includeArchived: true), language: page.language) ?? ""
         let names = try gateway.musicianNames(list.musicianIds)
         let candidates = try gateway.qualifiedMusicians(position: list.positionId, search: page.query("q"), excluding: Set(list.musicianIds), limit: 50)
         let needs = try gateway.needSummaries(project: list.projectId).filter {
             $0.need.customRankingListId == id && ($0.need.status == .active || $0.need.status == .paused)
         }
-        let view: [String: Any] = [
+        var view: [String: Any] = [
             "id": id, "name": list.name, "position": position, "projectId": list.projectId, "projectName": project.name,
-            "count": list.musicianIds.count, "q": page.query("q") ?? "",
+            "q": page.query("q") ?? "",
             "inUse": !needs.isEmpty, "usedBy": needs.map { ["id": $0.need.id ?? 0, "label": $0.projectName] as [String: Any] },
-            "ranked": list.musicianIds.enumerated().map { index, musician -> [String: Any] in
-                ["id": musician, "listId": id, "rank": index + 1, "name": names[musician] ?? "#\(musician)",
-                 "first": index == 0, "last": index == list.musicianIds.count - 1]
-            },
-            "candidates": candidates.musicians.map { ["id": $0.id, "name": $0.name] as [String: Any] },
-            "moreCandidates": candidates.total > candidates.musicians.count ? words.candidatesShown(candidates.musicians.count, of: candidates.total) : false,
         ]
+        view.merge(Views.ranking(list: id, musicians: list.musicianIds, names: names, candidates: candidates, words: words)) { $1 }
         return page.render("custom-list", title: list.name, section: .projects, view)
     }
 

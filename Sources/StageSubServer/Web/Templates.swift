@@ -16,8 +16,9 @@ enum Templates {
 
     private static func library(_ language: Language) -> MustacheLibrary {
         var library = MustacheLibrary()
+        let escape = wordTemplate
         for (name, text) in StageSubAssets.templates {
-            do { try library.register(withWords(text, language), named: name) } catch {
+            do { try library.register(withWords(text, language, escape: escape), named: name) } catch {
                 fatalError("template \(name) does not parse: \(error)")
             }
         }
@@ -26,13 +27,16 @@ enum Templates {
 
     /// `text` with every `{{t.key}}` the word table has replaced by that word, escaped for HTML by the engine.
     /// A key the table lacks stays a tag (it renders empty; the template test names it).
-    static func withWords(_ text: String, _ language: Language) -> String {
-        let escape: MustacheTemplate
-        do { escape = try MustacheTemplate(string: "{{word}}") } catch { fatalError("the word template does not parse: \(error)") }
+    static func withWords(_ text: String, _ language: Language, escape: MustacheTemplate = wordTemplate) -> String {
         let table = language.table
         return text.replacing(/\{\{t\.([A-Za-z0-9]+)\}\}/) { match in
             table[String(match.1)].map { escape.render(["word": $0]) } ?? String(match.0)
         }
+    }
+
+    /// One tag, rendered with a word: the engine's own HTML escaping of it.
+    static var wordTemplate: MustacheTemplate {
+        do { return try MustacheTemplate(string: "{{word}}") } catch { fatalError("the word template does not parse: \(error)") }
     }
 
     static func html(_ name: String, _ view: [String: Any], language: Language) -> String {

@@ -23,7 +23,7 @@ extension ProjectNeed {
         status = try row.decode(forColumn: "status")
         createdAt = try StoredDate.required(row, "createdAt")
         updatedAt = try StoredDate.required(row, "updatedAt")
-        sendingStartedAt = try maybeDate(row, "sendingStartedAt")
+        sendingStartedAt = try StoredDate.ifSelected(row, "sendingStartedAt")
         escalationStep = try row.decode(forColumn: "escalationStep")
     }
 }
@@ -36,12 +36,12 @@ extension SubstituteRequest {
         status = try row.decode(forColumn: "status")
         tokenHash = try row.decode(forColumn: "tokenHash")
         sentAt = try StoredDate.required(row, "sentAt")
-        reminderDueAt = try maybeDate(row, "reminderDueAt")
-        reminderSentAt = try maybeDate(row, "reminderSentAt")
+        reminderDueAt = try StoredDate.ifSelected(row, "reminderDueAt")
+        reminderSentAt = try StoredDate.ifSelected(row, "reminderSentAt")
         deadlineAt = try StoredDate.required(row, "deadlineAt")
-        respondedAt = try maybeDate(row, "respondedAt")
+        respondedAt = try StoredDate.ifSelected(row, "respondedAt")
         conflictProjectId = try row.decode(forColumn: "conflictProjectId")
-        withdrawnAt = try maybeDate(row, "withdrawnAt")
+        withdrawnAt = try StoredDate.ifSelected(row, "withdrawnAt")
         bookedDirectly = try row.decode(forColumn: "bookedDirectly")
     }
 }
@@ -77,15 +77,9 @@ extension Project {
         rehearsalSchedule = try row.decode(forColumn: "rehearsalSchedule")
         concertInfo = try row.decode(forColumn: "concertInfo")
         notes = try row.decode(forColumn: "notes")
-        archivedAt = try maybeDate(row, "archivedAt")
+        archivedAt = try StoredDate.ifSelected(row, "archivedAt")
         createdAt = try StoredDate.required(row, "createdAt")
         updatedAt = try StoredDate.required(row, "updatedAt")
         location = try row.decode(forColumn: "location")
     }
-}
-
-/// An optional date: nil when the column is NULL or not selected, as `Decodable` read it.
-private func maybeDate(_ row: Row, _ column: String) throws -> Date? {
-    guard row.hasColumn(column) else { return nil }
-    return try StoredDate.optional(row, column)
 }

@@ -13,12 +13,20 @@ enum StoredDate {
     }
 
     static func optional(_ row: Row, _ column: String) throws -> Date? {
+        guard let index = index(of: column, in: row) else { throw StoreError(.damaged, "no column \(column)") }
+        return try decode(row, index)
+    }
+
+    /// A date column that a query may not select: nil when it is absent or NULL, as `Decodable` read it.
+    static func ifSelected(_ row: Row, _ column: String) throws -> Date? {
+        guard let index = index(of: column, in: row) else { return nil }
+        return try decode(row, index)
+    }
+
+    static func index(of column: String, in row: Row) -> Int? {
         // Exact names first: a case-insensitive comparison per row was most of a statistics read (docs/benchmarks.md).
         let names = Array(row.columnNames)
-        guard let index = names.firstIndex(of: column) ?? names.firstIndex(where: { $0.caseInsensitiveCompare(column) == .orderedSame }) else {
-            throw StoreError(.damaged, "no column \(column)")
-        }
-        return try decode(row, index)
+        return names.firstIndex(of: column) ?? names.firstIndex(where: { $0.caseInsensitiveCompare(column) == .orderedSame })
     }
 
     static func decode(_ row: Row, _ index: Int) throws -> Date? {
