@@ -121,6 +121,7 @@ let package = Package(
                 "StageSubServer", "StageSubStore", "StageSubResources", "StageSubTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]),
         .testTarget(
             name: "StageSubMailTests",

@@ -139,83 +139,83 @@ public struct OrchestraSettings: Sendable, Equatable {
 
     /// Sets one key from text, or says what is wrong with the value (nothing changes then).
     public mutating func set(_ key: String, _ value: String) throws(SettingError) {
-        func bad(_ rule: String) -> SettingError { SettingError(key: key, message: "\(key) \(rule)") }
+        func bad(_ rule: SettingError.Rule) -> SettingError { SettingError(key: key, rule: rule) }
         func text(max: Int) throws(SettingError) -> String {
-            guard value.count <= max, !value.contains(where: \.isNewline) else { throw bad("must be one line of at most \(max) characters") }
+            guard value.count <= max, !value.contains(where: \.isNewline) else { throw bad(.oneLine(max: max)) }
             return value
         }
         switch key {
         case "timeZone":
-            guard TimeZone(identifier: value) != nil else { throw bad("must be a time zone such as Europe/Stockholm") }
+            guard TimeZone(identifier: value) != nil else { throw bad(.timeZone) }
             timeZone = value
         case "quietHoursStart", "quietHoursEnd":
-            guard value.isEmpty || QuietHours.minutes(value) != nil else { throw bad("must be a time HH:MM, or empty") }
+            guard value.isEmpty || QuietHours.minutes(value) != nil else { throw bad(.time) }
             if key == "quietHoursStart" { quietHoursStart = value } else { quietHoursEnd = value }
         case "reminderPercentage":
-            guard let n = Int(value), (10...90).contains(n), n % 5 == 0 else { throw bad("must be 10–90 in steps of 5") }
+            guard let n = Int(value), (10...90).contains(n), n % 5 == 0 else { throw bad(.reminderSteps) }
             reminderPercentage = n
         case "conflictPolicy":
-            guard let v = ConflictPolicy(rawValue: value) else { throw bad("must be warn or skip") }
+            guard let v = ConflictPolicy(rawValue: value) else { throw bad(.oneOf(["warn", "skip"])) }
             conflictPolicy = v
         case "listConflictMode":
-            guard let v = ListConflictMode(rawValue: value) else { throw bad("must be simple or smart") }
+            guard let v = ListConflictMode(rawValue: value) else { throw bad(.oneOf(["simple", "smart"])) }
             listConflictMode = v
         case "defaultLanguage":
-            guard ["sv", "en"].contains(value) else { throw bad("must be sv or en") }
+            guard ["sv", "en"].contains(value) else { throw bad(.oneOf(["sv", "en"])) }
             defaultLanguage = value
         case "smsOnRequest", "smsOnReminder":
-            guard let v = Bool(value) else { throw bad("must be true or false") }
+            guard let v = Bool(value) else { throw bad(.oneOf(["true", "false"])) }
             if key == "smsOnRequest" { smsOnRequest = v } else { smsOnReminder = v }
         case "emailTransport":
-            guard let v = EmailTransportKind(rawValue: value) else { throw bad("must be outbox, smtp or resend") }
+            guard let v = EmailTransportKind(rawValue: value) else { throw bad(.oneOf(["outbox", "smtp", "resend"])) }
             emailTransport = v
         case "smtpHost":
             guard value.isEmpty || (value.count <= 253 && value.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) })) else {
-                throw bad("must be a host name or address")
+                throw bad(.host)
             }
             smtpHost = value
         case "smtpPort":
             if value.isEmpty { smtpPort = nil; return }
-            guard let n = Int(value), (1...65535).contains(n) else { throw bad("must be a port 1–65535, or empty") }
+            guard let n = Int(value), (1...65535).contains(n) else { throw bad(.port) }
             smtpPort = n
         case "smtpSecurity":
-            guard let v = SMTPSecurity(rawValue: value) else { throw bad("must be starttls, tls or none") }
+            guard let v = SMTPSecurity(rawValue: value) else { throw bad(.oneOf(["starttls", "tls", "none"])) }
             smtpSecurity = v
         case "smtpUsername": smtpUsername = try text(max: 200)
         case "smtpPassword": smtpPassword = try text(max: 200)
         case "smtpCACertificate":
-            guard value.isEmpty || value.contains("-----BEGIN CERTIFICATE-----") else { throw bad("must be a PEM certificate, or empty") }
+            guard value.isEmpty || value.contains("-----BEGIN CERTIFICATE-----") else { throw bad(.certificate) }
             smtpCACertificate = value
         case "emailFrom", "emailReplyTo":
-            guard value.isEmpty || EmailAddress.isHeaderSafe(value) else { throw bad("must be an email address, or empty") }
+            guard value.isEmpty || EmailAddress.isHeaderSafe(value) else { throw bad(.email) }
             if key == "emailFrom" { emailFrom = value } else { emailReplyTo = value }
         case "emailFromName": emailFromName = try text(max: 200)
         case "escalationSteps":
             switch EscalationSchedule.parse(value) {
             case .success(let schedule): escalationSteps = schedule
-            case .failure(let error): throw SettingError(key: key, message: error.message)
+            case .failure(let error): throw SettingError(key: key, rule: .escalation(error.message))
             }
         case "retentionYears":
-            guard let n = Int(value), (0...50).contains(n) else { throw bad("must be a number of years 0–50 (0: never erase by itself)") }
+            guard let n = Int(value), (0...50).contains(n) else { throw bad(.retentionYears) }
             retentionYears = n
         case "resendApiKey", "twilioAuthToken":
             // Secrets go into HTTP headers: printable ASCII without spaces, so none can add a header.
             guard value.count <= 200, value.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) else {
-                throw bad("must be the key as the provider shows it (printable, no spaces), or empty")
+                throw bad(.providerKey)
             }
             if key == "resendApiKey" { resendApiKey = value } else { twilioAuthToken = value }
         case "resendWebhookSecret":
             guard value.isEmpty || (value.hasPrefix("whsec_") && value.count <= 200
                                     && value.dropFirst(6).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) })) else {
-                throw bad("must be the signing secret Resend shows (whsec_…), or empty")
+                throw bad(.resendSecret)
             }
             resendWebhookSecret = value
         case "smsTransport":
-            guard let v = SMSTransportKind(rawValue: value) else { throw bad("must be outbox or twilio") }
+            guard let v = SMSTransportKind(rawValue: value) else { throw bad(.oneOf(["outbox", "twilio"])) }
             smsTransport = v
         case "twilioAccountSid":
             guard value.isEmpty || (value.count == 34 && value.hasPrefix("AC") && value.dropFirst(2).allSatisfy(\.isHexDigit)) else {
-                throw bad("must be a Twilio account SID (AC and 32 hexadecimal digits), or empty")
+                throw bad(.twilioSid)
             }
             twilioAccountSid = value
         case "twilioFromNumber":
@@ -223,10 +223,10 @@ public struct OrchestraSettings: Sendable, Equatable {
             let senderId = (1...11).contains(value.count) && value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") })
                 && value.contains(where: \.isLetter)
             guard value.isEmpty || number || senderId else {
-                throw bad("must be a number in E.164 form (+46701234567) or a sender name of at most 11 letters and digits, or empty")
+                throw bad(.twilioSender)
             }
             twilioFromNumber = value
-        default: throw SettingError(key: key, message: "there is no setting \(key)")
+        default: throw SettingError(key: key, rule: .unknown)
         }
     }
 
@@ -246,6 +246,52 @@ public struct OrchestraSettings: Sendable, Equatable {
 
 /// A setting that cannot take the value given.
 public struct SettingError: Error, Sendable, Equatable {
+    /// What the value must be. `english` is the JSON API's wording; the settings page says each in the
+    /// reader's language, beside the field.
+    public enum Rule: Sendable, Equatable {
+        case oneLine(max: Int)
+        case timeZone, time, reminderSteps, host, port, certificate, email, retentionYears, providerKey, resendSecret, twilioSid, twilioSender
+        case oneOf([String])
+        /// The escalation steps do not parse; the parser's own words.
+        case escalation(String)
+        case unknown
+
+        public var english: String {
+            switch self {
+            case .oneLine(let max): "must be one line of at most \(max) characters"
+            case .timeZone: "must be a time zone such as Europe/Stockholm"
+            case .time: "must be a time HH:MM, or empty"
+            case .reminderSteps: "must be 10–90 in steps of 5"
+            case .host: "must be a host name or address"
+            case .port: "must be a port 1–65535, or empty"
+            case .certificate: "must be a PEM certificate, or empty"
+            case .email: "must be an email address, or empty"
+            case .retentionYears: "must be a number of years 0–50 (0: never erase by itself)"
+            case .providerKey: "must be the key as the provider shows it (printable, no spaces), or empty"
+            case .resendSecret: "must be the signing secret Resend shows (whsec_…), or empty"
+            case .twilioSid: "must be a Twilio account SID (AC and 32 hexadecimal digits), or empty"
+            case .twilioSender: "must be a number in E.164 form (+46701234567) or a sender name of at most 11 letters and digits, or empty"
+            case .oneOf(let values):
+                "must be " + (values.count < 2 ? values.joined() : values.dropLast().joined(separator: ", ") + " or " + values.last!)
+            case .escalation(let message): message
+            case .unknown: ""
+            }
+        }
+    }
+
     public let key: String
-    public let message: String
+    public let rule: Rule
+
+    public init(key: String, rule: Rule) {
+        self.key = key
+        self.rule = rule
+    }
+
+    public var message: String {
+        switch rule {
+        case .unknown: "there is no setting \(key)"
+        case .escalation(let message): message
+        default: "\(key) \(rule.english)"
+        }
+    }
 }

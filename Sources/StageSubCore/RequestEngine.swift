@@ -88,8 +88,32 @@ public enum AnswerOutcome: Sendable, Equatable {
 
 /// A change the engine refuses, with what to do instead.
 public struct EngineRefusal: Error, Sendable, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
+    public enum Reason: Sendable, Equatable {
+        case needCancelled
+        case alreadyInProject(RequestStatus)
+        case needFilled
+        case notAccepted
+        case alreadyCancelled
+        case notActive(NeedStatus)
+        case notPaused
+
+        /// In English, as the JSON API answers; the web interface says each in the reader's language.
+        public var message: String {
+            switch self {
+            case .needCancelled: "the need is cancelled"
+            case .alreadyInProject(let status): "the musician already has a request in this project (\(status.rawValue))"
+            case .needFilled: "the need is already filled"
+            case .notAccepted: "only an accepted request can be withdrawn"
+            case .alreadyCancelled: "the need is already cancelled"
+            case .notActive(let status): "the need is \(status.rawValue), not active"
+            case .notPaused: "the need is not paused"
+            }
+        }
+    }
+
+    public let reason: Reason
+    public var message: String { reason.message }
+    public init(_ reason: Reason) { self.reason = reason }
 }
 
 /// Every transition of a need and its requests, as pure functions: the state and a time in, an outcome
@@ -116,9 +140,9 @@ public enum RequestEngine {
     /// Books a musician directly (agreed outside StageSub). `inProject` is whatever request of the project
     /// they already have that is not cancelled.
     public static func book(_ state: NeedState, musician: Int64, inProject: RequestStatus?) throws(EngineRefusal) -> [EngineEffect] {
-        guard state.need.status != .cancelled else { throw EngineRefusal("the need is cancelled") }
-        if let status = inProject { throw EngineRefusal("the musician already has a request in this project (\(status.rawValue))") }
-        guard state.accepted < state.need.quantity else { throw EngineRefusal("the need is already filled") }
+        guard state.need.status != .cancelled else { throw EngineRefusal(.needCancelled) }
+        if let status = inProject { throw EngineRefusal(.alreadyInProject(status)) }
+        guard state.accepted < state.need.quantity else { throw EngineRefusal(.needFilled) }
         var after = state
         after.requests.append(EngineRequest(id: -1, musicianId: musician, status: .accepted, deadlineAt: .distantPast, bookedDirectly: true))
         return [.book(musicianId: musician), .tell(.confirmation, .booking)] + settle(after) + [.replanProject]
@@ -127,7 +151,7 @@ public enum RequestEngine {
     /// A booked musician withdrew: the need reopens and the engine asks the next.
     public static func withdraw(_ state: NeedState, request id: Int64) throws(EngineRefusal) -> [EngineEffect] {
         guard state.requests.first(where: { $0.id == id })?.status == .accepted else {
-            throw EngineRefusal("only an accepted request can be withdrawn")
+            throw EngineRefusal(.notAccepted)
         }
         return change(state, request: id, to: .withdrawn) + [.replanProject]
     }
@@ -135,7 +159,7 @@ public enum RequestEngine {
     /// The orchestra cancels a need: pending musicians are told the request is withdrawn, booked ones that
     /// their booking is cancelled (they are free again, here and in overlapping projects).
     public static func cancel(_ state: NeedState) throws(EngineRefusal) -> [EngineEffect] {
-        guard state.need.status != .cancelled else { throw EngineRefusal("the need is already cancelled") }
+        guard state.need.status != .cancelled else { throw EngineRefusal(.alreadyCancelled) }
         var effects: [EngineEffect] = [.setNeed(state.need.id, .cancelled)]
         for request in state.requests where request.status == .pending {
             effects += [.setRequest(request.id, .cancelled), .tell(.requestWithdrawn, .existing(request.id))]
@@ -149,10 +173,10 @@ public enum RequestEngine {
     /// Pauses (nobody new is asked; pending requests stay) or resumes a need.
     public static func setPaused(_ paused: Bool, _ state: NeedState) throws(EngineRefusal) -> [EngineEffect] {
         if paused {
-            guard state.need.status == .active else { throw EngineRefusal("the need is \(state.need.status.rawValue), not active") }
+            guard state.need.status == .active else { throw EngineRefusal(.notActive(state.need.status)) }
             return [.setNeed(state.need.id, .paused)]
         }
-        guard state.need.status == .paused else { throw EngineRefusal("the need is not paused") }
+        guard state.need.status == .paused else { throw EngineRefusal(.notPaused) }
         var after = state
         after.need.status = .active
         return [.setNeed(state.need.id, .active)] + settle(after) + [.replanProject]

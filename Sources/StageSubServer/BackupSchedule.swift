@@ -78,7 +78,7 @@ public struct ScheduledBackupService: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            _ = runDue()
+            _ = await BackgroundThread.run("stagesub-backups") { runDue() }
             let pause = checkInterval
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }

@@ -96,12 +96,13 @@ struct OutermostMiddleware: RouterMiddleware {
         var status: HTTPResponse.Status
         var message: String
         var headers: HTTPFields = [:]
+        var problem: StoreProblem?
         switch error {
         case let error as APIError:
             (status, message, headers) = (error.status, error.message, error.headers)
         case let error as StoreError:
             if let mapped = error.httpStatus {
-                (status, message) = (mapped, error.message)
+                (status, message, problem) = (mapped, error.message, error.problem)
             } else {
                 context.logger.error("appliance fault", metadata: ["error": .string(error.message), "cause": .string(error.underlying ?? "")])
                 (status, message) = (.internalServerError, "the appliance could not do that (request \(context.requestId)); the operator's log has the details")
@@ -129,7 +130,7 @@ struct OutermostMiddleware: RouterMiddleware {
             for field in headers { response.headers.append(field) }
             return response
         }
-        var response = ErrorPages.response(status: status, message: message, request: request, requestId: context.requestId, state: state)
+        var response = ErrorPages.response(status: status, message: message, problem: problem, request: request, requestId: context.requestId, state: state)
         for field in headers { response.headers.append(field) }
         return response
     }

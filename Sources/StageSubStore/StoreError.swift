@@ -25,11 +25,22 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The lower-level error, for logs (never shown to clients).
     public let underlying: String?
+    /// What was refused, when a person may meet it on a page: the web interface says it in their language.
+    public let problem: StoreProblem?
 
     public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.underlying = underlying.map { String(describing: $0) }
+        self.problem = nil
+    }
+
+    /// A refusal a person may meet on a page; its message is the problem in English.
+    public init(_ code: Code, _ problem: StoreProblem) {
+        self.code = code
+        self.message = problem.english
+        self.underlying = nil
+        self.problem = problem
     }
 
     public var description: String { message }

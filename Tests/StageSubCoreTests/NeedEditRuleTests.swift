@@ -19,9 +19,9 @@ struct NeedEditRuleTests {
             $0.responseTimeHours = 48; $0.requireLocalResidence = true
         }
         #expect(NeedEditRule.refusal(from: Self.base, to: everything, requests: 0, accepted: 0) == nil)
-        #expect(NeedEditRule.refusal(from: Self.base, to: Self.changed { $0.quantity = 0 }, requests: 0, accepted: 0) == "quantity must be from 1 to 500")
+        #expect(NeedEditRule.refusal(from: Self.base, to: Self.changed { $0.quantity = 0 }, requests: 0, accepted: 0)?.message == "quantity must be from 1 to 500")
         #expect(NeedEditRule.refusal(from: Self.base, to: Self.changed { $0.customRankingListId = 3 }, requests: 0, accepted: 0)?
-                    .contains("one list") == true)
+                    .message.contains("one list") == true)
     }
 
     @Test("once asked, only the quantity may change, never below the accepted nor above first come's recipients",
@@ -33,7 +33,7 @@ struct NeedEditRuleTests {
               (Self.changed { $0.rankingListId = 9; $0.requireLocalResidence = true }, "not its list, local residence requirement"),
           ])
     func asked(to new: NeedSettings, refusal: String?) {
-        let answer = NeedEditRule.refusal(from: Self.base, to: new, requests: 3, accepted: 1)
+        let answer = NeedEditRule.refusal(from: Self.base, to: new, requests: 3, accepted: 1)?.message
         if let refusal { #expect(answer?.contains(refusal) == true, "\(answer ?? "allowed")") } else { #expect(answer == nil) }
     }
 
@@ -42,7 +42,7 @@ struct NeedEditRuleTests {
         let capped = Self.changed { $0.strategy = .firstCome; $0.maxRecipients = 4 }
         var more = capped
         more.quantity = 5
-        #expect(NeedEditRule.refusal(from: capped, to: more, requests: 4, accepted: 0)?.contains("at most 4") == true)
+        #expect(NeedEditRule.refusal(from: capped, to: more, requests: 4, accepted: 0)?.message.contains("at most 4") == true)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Mustache
 @testable import StageSubServer
 import StageSubResources
 import StageSubStore
@@ -132,6 +133,35 @@ struct WebPagesTests {
             #expect(cancel.status == 422)
             let need2 = try await client.call(.get, "/api/v1/needs/\(fixture.alpha.need)", as: admin)
             #expect(need2.json?["status"] as? String != "cancelled")
+        }
+    }
+
+    @Test("The store's refusals read in the reader's language beside the field: a taken email, a taken instrument name, a setting out of range")
+    func refusalsInTheReadersLanguage() async throws {
+        let fixture = try Fixture()
+        let gateway = try fixture.appliance.gateway("alpha", database: try fixture.state.pool.database("alpha"), answerBaseURL: "http://stagesub.test")
+        let instrument = try #require(try gateway.instruments().first?.instrument.name)
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin")
+            let csrf = try await csrfForm(client, admin)
+            let newcomer = "csrf=\(csrf)&firstName=Ny&lastName=Person&email=anna1@alpha.test"
+            let duplicate = try await client.call(.post, "/musicians/new", as: admin, body: newcomer, csrf: false)
+            #expect(duplicate.status == 422 && duplicate.text.contains("anna1@alpha.test tillhör redan Anna1 Berg"))
+            #expect(duplicate.text.contains("id=\"e-email\""), "the refusal stands beside the email field")
+            #expect(!duplicate.text.contains("already belongs"), "no English on a Swedish page")
+            let taken = try await client.call(.post, "/instruments", as: admin, body: "csrf=\(csrf)&name=\(instrument)", csrf: false)
+            #expect(taken.status == 422 && taken.text.contains("Det finns redan ett instrument som heter \(instrument)"))
+            let setting = try await client.call(.post, "/settings", as: admin, body: "csrf=\(csrf)&reminderPercentage=33", csrf: false)
+            #expect(setting.status == 422 && setting.text.contains("10–90 i steg om 5") && setting.text.contains("id=\"e-reminderPercentage\""))
+            #expect(!setting.text.contains("must be"))
+            // The same refusal for someone who reads English.
+            _ = try await client.call(.post, "/account/language", as: admin, body: "csrf=\(csrf)&preferredLanguage=en", csrf: false)
+            let english = try await client.call(.post, "/musicians/new", as: admin, body: newcomer, csrf: false)
+            #expect(english.status == 422 && english.text.contains("anna1@alpha.test already belongs to Anna1 Berg"))
+            #expect(!english.text.contains("tillhör"))
+            // The JSON API keeps its English message, with the musician's id.
+            let api = try await client.call(.post, "/api/v1/musicians", as: admin, json: #"{"firstName":"Ny","lastName":"P","email":"anna1@alpha.test"}"#)
+            #expect(api.status == 409 && api.text.contains("already belongs to Anna1 Berg (musician "))
         }
     }
 
@@ -331,6 +361,26 @@ struct WebPagesTests {
         #expect(Language.sv.words.auditSentence("POST /api/v1/needs/{id}/send") == "Skickade behov")
         #expect(Language.en.words.auditSentence("DELETE /api/v1/lists/{id}/musicians/{musicianId}") == "Removed a musician from ranking list")
         #expect(Language.sv.words.auditSentence("POST /admin/orchestras/{slug}/suspend") == "Stängde av orkester")
+    }
+
+    @Test("The pages escape every value exactly as swift-mustache's own HTML escaping does, and a name with markup shows as text")
+    func escaping() async throws {
+        let engine = try MustacheTemplate(string: "{{value}}")  // no pragma: the library's own HTML escaping
+        let samples = ["Anna Ek", "", "<script>alert('x')</script>", "Tom & Jerry \"live\"", "Åsa Öberg — 5 dec. 2026 kl. 18:00",
+                       "a<b>c&d\"e'f", "😀<😀>&", String(repeating: "x&<", count: 400), "&amp; already", "'"]
+        for sample in samples {
+            #expect(HTMLEscaping().escapeText(sample) == engine.render(["value": sample]), "\(sample.prefix(40))")
+        }
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin")
+            let created = try await client.call(.post, "/api/v1/musicians", as: admin,
+                                                json: #"{"firstName":"<b>Bo</b>","lastName":"O'Neil & \"Co\"","email":"bo@alpha.test"}"#)
+            let id = try #require(created.json?["id"] as? Int)
+            let page = try await client.call(.get, "/musicians/\(id)", as: admin).text
+            #expect(page.contains("&lt;b&gt;Bo&lt;/b&gt;") && page.contains("O&#39;Neil &amp; &quot;Co&quot;"))
+            #expect(!page.contains("<b>Bo</b>"))
+        }
     }
 
     @Test("Every template parses, every file is embedded, every word a template uses exists, and no template bypasses escaping")

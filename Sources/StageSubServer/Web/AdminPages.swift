@@ -26,7 +26,7 @@ struct AdminPages {
                                                                  maxProjects: projects, contactName: form.text("contactName"),
                                                                  contactEmail: form.text("contactEmail"))
                 } catch let error as StoreError where error.code == .invalidInput {
-                    return try Self.orchestra(page, errors: FieldErrors(), formError: error.message)
+                    return try Self.orchestra(page, errors: FieldErrors(), formError: page.words.explain(error))
                 }
                 page.scope.log("changed orchestra \(slug)")
                 return page.redirect("/admin/orchestras/\(slug)", notice: .doneSaved)
@@ -67,7 +67,7 @@ struct AdminPages {
                 do {
                     try Self.restore(page, slug: slug, file: temporary, passphrase: page.form["passphrase"].flatMap { $0.isEmpty ? nil : $0 })
                 } catch let error as StoreError where [.invalidInput, .damaged, .wrongKey, .conflict, .notSealed].contains(error.code) {
-                    return try Self.orchestra(page, errors: FieldErrors(), formError: page.words[.restoreRefused] + " " + error.message)
+                    return try Self.orchestra(page, errors: FieldErrors(), formError: page.words[.restoreRefused] + " " + page.words.explain(error))
                 }
                 return page.redirect("/admin/orchestras/\(slug)", notice: .doneRestoredBackup)
             },
@@ -160,7 +160,7 @@ struct AdminPages {
             return try orchestras(page, errors: FieldErrors(), formError: nil,
                                   created: (name, made.admin.username, made.generatedPassword ?? ""))
         } catch let error as StoreError where [.invalidInput, .conflict, .fileExists].contains(error.code) {
-            return try orchestras(page, errors: FieldErrors(), formError: error.message, created: nil)
+            return try orchestras(page, errors: FieldErrors(), formError: page.words.explain(error), created: nil)
         }
     }
 

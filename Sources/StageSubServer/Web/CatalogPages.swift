@@ -62,13 +62,11 @@ struct CatalogPages {
             PageRoute(.get, "/instruments", user) { page in try Self.instruments(page, formError: nil) },
             PageRoute(.post, "/instruments", user) { page in
                 guard let name = page.form.text("name") else { return try Self.instruments(page, formError: page.words[.errorRequired]) }
-                _ = try page.gateway.createInstrument(name: name, nameEn: page.form.text("nameEn"))
-                return page.redirect("/instruments", notice: .doneCreated)
+                return try Self.catalogChange(page, notice: .doneCreated) { _ = try page.gateway.createInstrument(name: name, nameEn: page.form.text("nameEn")) }
             },
             PageRoute(.post, "/instruments/{id}/rename", user) { page in
                 guard let name = page.form.text("name") else { return try Self.instruments(page, formError: page.words[.errorRequired]) }
-                try page.gateway.renameInstrument(try page.id(), name: name, nameEn: page.form.text("nameEn"))
-                return page.redirect("/instruments", notice: .doneSaved)
+                return try Self.catalogChange(page, notice: .doneSaved) { try page.gateway.renameInstrument(try page.id(), name: name, nameEn: page.form.text("nameEn")) }
             },
             PageRoute(.post, "/instruments/{id}/move", user) { page in
                 let gateway = try page.gateway
@@ -87,13 +85,13 @@ struct CatalogPages {
             },
             PageRoute(.post, "/instruments/{id}/positions", user) { page in
                 guard let name = page.form.text("name") else { return try Self.instruments(page, formError: page.words[.errorRequired]) }
-                _ = try page.gateway.createPosition(instrument: try page.id(), name: name, nameEn: page.form.text("nameEn"))
-                return page.redirect("/instruments", notice: .doneCreated)
+                return try Self.catalogChange(page, notice: .doneCreated) {
+                    _ = try page.gateway.createPosition(instrument: try page.id(), name: name, nameEn: page.form.text("nameEn"))
+                }
             },
             PageRoute(.post, "/positions/{id}/rename", user) { page in
                 guard let name = page.form.text("name") else { return try Self.instruments(page, formError: page.words[.errorRequired]) }
-                try page.gateway.renamePosition(try page.id(), name: name, nameEn: page.form.text("nameEn"))
-                return page.redirect("/instruments", notice: .doneSaved)
+                return try Self.catalogChange(page, notice: .doneSaved) { try page.gateway.renamePosition(try page.id(), name: name, nameEn: page.form.text("nameEn")) }
             },
             PageRoute(.post, "/positions/{id}/move", user) { page in
                 let gateway = try page.gateway, id = try page.id()
@@ -165,6 +163,15 @@ struct CatalogPages {
         view.merge(Views.ranking(list: id, musicians: list.musicianIds, names: names, candidates: candidates, words: words)) { $1 }
         let failed = clearError != nil || formError != nil
         return page.render("list", title: label, section: .lists, status: failed ? .unprocessableContent : .ok, view)
+    }
+
+    /// A name the store may refuse (taken, or empty): the page comes back with the refusal in the reader's
+    /// language instead of an error page.
+    static func catalogChange(_ page: WebPage, notice: Word, _ change: () throws -> Void) throws -> Response {
+        do { try change() } catch let error as StoreError where [.conflict, .invalidInput].contains(error.code) {
+            return try instruments(page, formError: page.words.explain(error))
+        }
+        return page.redirect("/instruments", notice: notice)
     }
 
     static func instruments(_ page: WebPage, formError: String?) throws -> Response {

@@ -71,6 +71,12 @@ enum Format {
     /// "83 %" (Swedish writes a space) / "83%".
     static func percent(_ value: Int, language: Language) -> String { language == .en ? "\(value)%" : "\(value) %" }
 
+    /// "10,5" (Swedish writes a decimal comma) / "10.5".
+    static func decimal(_ value: Double, language: Language) -> String {
+        let text = value == value.rounded() ? String(Int(value)) : String(value)
+        return language == .en ? text : text.replacingOccurrences(of: ".", with: ",")
+    }
+
     /// "26 h", "3 d 2 h".
     static func duration(hours: Double, language: Language) -> String {
         let whole = Int(hours.rounded())

@@ -177,9 +177,10 @@ struct MusicianPages {
             guard [.conflict, .invalidInput, .limitReached].contains(error.code) else { throw error }
             var errors = FieldErrors()
             if error.code == .conflict {
-                errors.add(error.message.hasPrefix(email) ? "email" : "phone", page.words[.errorDuplicate] + " " + error.message)
+                let field = if case .phoneTaken = error.problem { "phone" } else { "email" }
+                errors.add(field, page.words.explain(error))
             }
-            return try Self.form(page, musician: existing, errors: errors, formError: errors.isEmpty ? error.message : nil)
+            return try Self.form(page, musician: existing, errors: errors, formError: errors.isEmpty ? page.words.explain(error) : nil)
         }
     }
 
@@ -216,7 +217,7 @@ struct MusicianPages {
             return importPage(page, report: report, csv: String(decoding: data, as: UTF8.self), formError: nil,
                               status: report.issues.isEmpty ? .ok : .unprocessableContent)
         } catch let error as StoreError where error.code == .invalidInput || error.code == .limitReached || error.code == .conflict {
-            return importPage(page, report: nil, csv: nil, formError: error.message, status: .unprocessableContent)
+            return importPage(page, report: nil, csv: nil, formError: page.words.explain(error), status: .unprocessableContent)
         }
     }
 }

@@ -203,7 +203,7 @@ struct ProjectPages {
             return page.redirect("/projects/\(project.id!)", notice: .doneCreated)
         } catch {
             guard [.invalidInput, .limitReached].contains(error.code) else { throw error }
-            return Self.form(page, project: existing, errors: FieldErrors(), formError: error.message)
+            return Self.form(page, project: existing, errors: FieldErrors(), formError: page.words.explain(error))
         }
     }
 
@@ -289,7 +289,7 @@ struct ProjectPages {
             return page.redirect("/needs/\(need.id!)", notice: .doneNeedCreated)
         } catch {
             guard [.invalidInput, .conflict, .notFound].contains(error.code) else { throw error }
-            return try show(page, needErrors: FieldErrors(), formError: error.message)
+            return try show(page, needErrors: FieldErrors(), formError: page.words.explain(error))
         }
     }
 
@@ -403,7 +403,7 @@ struct ProjectPages {
             _ = try gateway.updateNeed(changed, now: page.now)
         } catch {
             guard [.invalidInput, .conflict].contains(error.code) else { throw error }
-            return try need(page, errors: FieldErrors(), formError: error.message, cancelError: nil)
+            return try need(page, errors: FieldErrors(), formError: page.words.explain(error), cancelError: nil)
         }
         return page.redirect("/needs/\(id)", notice: .doneSaved)
     }

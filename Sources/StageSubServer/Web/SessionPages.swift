@@ -102,7 +102,8 @@ struct SessionPages {
 /// Error pages in the person's language: what went wrong, what to do, and for a fault of the appliance the
 /// request id the operator finds in the log.
 enum ErrorPages {
-    static func response(status: HTTPResponse.Status, message: String, request: Request, requestId: String, state: ServerState) -> Response {
+    static func response(status: HTTPResponse.Status, message: String, problem: StoreProblem? = nil, request: Request, requestId: String,
+                         state: ServerState) -> Response {
         let token = Authentication.sessionToken(request)
         let principal = (try? token.flatMap { try state.appliance.authenticate(sessionToken: $0) }) ?? nil
         let language = Language.of(principal?.user, request: request)
@@ -117,7 +118,7 @@ enum ErrorPages {
         default: (heading, advice) = (.errorBadRequestTitle, nil)
         }
         var view: [String: Any] = ["lang": language.rawValue, "title": words[heading], "t": language.table, "heading": words[heading],
-                                   "message": message, "code": Int(status.code), "assetVersion": StaticFiles.version, "narrow": true]
+                                   "message": problem.map(words.storeProblem) ?? message, "code": Int(status.code), "assetVersion": StaticFiles.version, "narrow": true]
         if let advice { view["advice"] = words[advice] }
         if status.code >= 500 { view["requestId"] = requestId }
         if let user = principal?.user, let token {

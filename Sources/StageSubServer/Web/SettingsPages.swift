@@ -65,7 +65,7 @@ struct SettingsPages {
                                                                           events: events, now: page.now)
                     return try Self.webhooks(page, secret: endpoint.secret, tested: nil, formError: nil)
                 } catch let error as StoreError where error.code == .invalidInput || error.code == .limitReached {
-                    return try Self.webhooks(page, secret: nil, tested: nil, formError: error.message)
+                    return try Self.webhooks(page, secret: nil, tested: nil, formError: page.words.explain(error))
                 }
             },
             PageRoute(.post, "/webhooks/{id}/delete", admin) { page in
@@ -185,9 +185,8 @@ struct SettingsPages {
         } catch {
             guard error.code == .invalidInput else { throw error }
             var errors = FieldErrors()
-            let field = String(error.message.prefix { $0 != ":" && $0 != " " })
-            if changes[field] != nil { errors.add(field, error.message) }
-            return try settings(page, errors: errors, formError: errors.isEmpty ? error.message : nil)
+            if case .setting(let refused) = error.problem, changes[refused.key] != nil { errors.add(refused.key, page.words.settingRule(refused.rule)) }
+            return try settings(page, errors: errors, formError: errors.isEmpty ? page.words.explain(error) : nil)
         }
         page.scope.log("changed settings \(changes.keys.sorted().joined(separator: ", "))")
         return page.redirect("/settings", notice: .doneSaved)
@@ -243,7 +242,7 @@ struct SettingsPages {
             return try users(page, errors: FieldErrors(), formError: nil,
                              secret: generated.map { (page.words[.newPasswordFor] + " " + user.username, $0) })
         } catch let error as StoreError where [.invalidInput, .conflict].contains(error.code) {
-            return try users(page, errors: FieldErrors(), formError: error.message, secret: nil)
+            return try users(page, errors: FieldErrors(), formError: page.words.explain(error), secret: nil)
         }
     }
 
@@ -335,8 +334,11 @@ struct SettingsPages {
         } catch {
             guard error.code == .invalidInput else { throw error }
             var errors = FieldErrors()
-            errors.add(error.message.contains("current") ? "currentPassword" : "newPassword",
-                       error.message.contains("current") ? words[.wrongCurrentPassword] : error.message)
+            if error.problem == .currentPasswordWrong {
+                errors.add("currentPassword", words[.wrongCurrentPassword])
+            } else {
+                errors.add("newPassword", words.explain(error))
+            }
             return try account(page, errors: errors, formError: nil)
         }
         // Every session of the user ended with the old password, this one too.

@@ -177,7 +177,6 @@ enum Word: String, CaseIterable, Sendable {
     case errorEmail
     case errorDate
     case errorNumber
-    case errorDuplicate
     case doneCreated
     case doneSaved
     case doneArchived
@@ -806,7 +805,6 @@ extension Word {
         case .errorEmail: ("Skriv en e-postadress, till exempel namn@exempel.se.", "Enter an email address, for example name@example.com.")
         case .errorDate: ("Skriv ett datum ÅÅÅÅ-MM-DD mellan 2000 och 2100.", "Enter a date YYYY-MM-DD between 2000 and 2100.")
         case .errorNumber: ("Skriv ett heltal", "Enter a whole number")
-        case .errorDuplicate: ("Finns redan:", "Already taken:")
         case .doneCreated: ("Skapad.", "Created.")
         case .doneSaved: ("Sparat.", "Saved.")
         case .doneArchived: ("Arkiverad.", "Archived.")

@@ -124,7 +124,7 @@ extension Appliance {
     public func changePassword(_ principal: Principal, current: String, new: String) throws(StoreError) {
         guard let user = principal.user else { throw StoreError(.forbidden, "an API key has no password") }
         guard PasswordHash.verify(current, against: user.passwordHash) else {
-            throw StoreError(.invalidInput, "the current password is wrong")
+            throw StoreError(.invalidInput, .currentPasswordWrong)
         }
         _ = try setPassword(of: user.username, to: new)
     }
@@ -149,7 +149,7 @@ extension Appliance {
     /// Creates an API key for an orchestra; the key is returned once and only its hash is kept.
     public func createAPIKey(orchestra slug: String, name: String) throws(StoreError) -> (APIKey, key: String) {
         let label = name.trimmingCharacters(in: .whitespaces)
-        guard (1...80).contains(label.count) else { throw StoreError(.invalidInput, "an API key needs a name of 1 to 80 characters") }
+        guard (1...80).contains(label.count) else { throw StoreError(.invalidInput, .apiKeyName) }
         let orchestra = try orchestra(slug)
         let secret = "ssk_" + Self.newSecret()
         var key = APIKey(orchestraId: orchestra.id!, name: label, keyHash: Self.secretHash(secret),

@@ -23,15 +23,15 @@ extension Appliance {
                                 adminPassword: String? = nil, contactName: String? = nil) throws(StoreError) -> CreatedOrchestra {
         try Self.validateSlug(slug)
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw StoreError(.invalidInput, "an orchestra needs a name") }
+        guard !name.isEmpty else { throw StoreError(.invalidInput, .orchestraNameMissing) }
         try Self.validateEmail(adminEmail)
         let username = adminUsername ?? "\(slug)-admin"
         try Self.validateUsername(username)
         let password = adminPassword ?? PasswordHash.generatePassword()
         try Self.validatePassword(password)
-        if try registry.orchestra(slug: slug) != nil { throw StoreError(.conflict, "an orchestra \(slug) already exists") }
-        if try registry.user(named: username) != nil { throw StoreError(.conflict, "the username \(username) is taken") }
-        if try registry.user(named: adminEmail) != nil { throw StoreError(.conflict, "the email \(adminEmail) already belongs to a user") }
+        if try registry.orchestra(slug: slug) != nil { throw StoreError(.conflict, .orchestraExists(slug)) }
+        if try registry.user(named: username) != nil { throw StoreError(.conflict, .usernameTaken(username)) }
+        if try registry.user(named: adminEmail) != nil { throw StoreError(.conflict, .userEmailTaken(adminEmail)) }
 
         let folder = directory.orchestraFolder(slug)
         do {
@@ -186,13 +186,13 @@ extension Appliance {
         var orchestra = try orchestra(slug)
         if let name {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 120 else {
-                throw StoreError(.invalidInput, "name: 1 to 120 characters")
+                throw StoreError(.invalidInput, .orchestraNameLength)
             }
             orchestra.name = name
         }
         if let plan { orchestra.plan = plan }
         for (field, value) in [("maxMusicians", maxMusicians), ("maxProjects", maxProjects)] {
-            if let value, !(1...1_000_000).contains(value) { throw StoreError(.invalidInput, "\(field): must be from 1 to 1000000") }
+            if let value, !(1...1_000_000).contains(value) { throw StoreError(.invalidInput, .planLimitRange(field)) }
         }
         if let maxMusicians { orchestra.maxMusicians = maxMusicians }
         if let maxProjects { orchestra.maxProjects = maxProjects }

@@ -43,11 +43,11 @@ extension Appliance {
         let user = try user(nameOrEmail)
         if user.role == .superadmin {
             let others = try registry.users().filter { $0.role == .superadmin && $0.active && $0.id != user.id }
-            if others.isEmpty { throw StoreError(.conflict, "\(user.username) is the last active superadmin; create another first") }
+            if others.isEmpty { throw StoreError(.conflict, .lastSuperadmin(user.username)) }
         }
         if user.role == .admin, let orchestra = user.orchestraId {
             let others = try registry.users(orchestraId: orchestra).filter { $0.role == .admin && $0.active && $0.id != user.id }
-            if others.isEmpty { throw StoreError(.conflict, "\(user.username) is the orchestra's last active admin; make another admin first") }
+            if others.isEmpty { throw StoreError(.conflict, .lastAdmin(user.username)) }
         }
         try registry.setActive(false, user: user.id!, at: now())
         try registry.log("info", "user", "disabled \(user.username)", orchestraId: user.orchestraId, userId: user.id, at: now())
@@ -77,7 +77,7 @@ extension Appliance {
         }
         if user.role == .admin, role == .user {
             let others = try registry.users(orchestraId: orchestra).filter { $0.role == .admin && $0.active && $0.id != user.id }
-            if others.isEmpty { throw StoreError(.conflict, "\(user.username) is the orchestra's last active admin; make another admin first") }
+            if others.isEmpty { throw StoreError(.conflict, .lastAdmin(user.username)) }
         }
         let timestamp = now()
         try registry.write { db in

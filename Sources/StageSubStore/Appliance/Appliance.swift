@@ -118,25 +118,25 @@ public final class Appliance: Sendable {
     static func validateSlug(_ slug: String) throws(StoreError) {
         let ok = (2...40).contains(slug.count) && slug.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
         guard ok else {
-            throw StoreError(.invalidInput, "the slug \"\(slug)\" must be 2 to 40 characters of a-z, 0-9 and -")
+            throw StoreError(.invalidInput, .slugShape(slug))
         }
     }
 
     static func validateEmail(_ email: String) throws(StoreError) {
-        guard EmailAddress.isValid(email) else { throw StoreError(.invalidInput, "\"\(email)\" is not an email address") }
+        guard EmailAddress.isValid(email) else { throw StoreError(.invalidInput, .emailShape(email)) }
     }
 
     static func validateUsername(_ username: String) throws(StoreError) {
         let ok = (2...64).contains(username.count)
             && username.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
         guard ok else {
-            throw StoreError(.invalidInput, "the username \"\(username)\" must be 2 to 64 letters, digits, '.', '_' or '-'")
+            throw StoreError(.invalidInput, .usernameShape(username))
         }
     }
 
     static func validatePassword(_ password: String) throws(StoreError) {
         guard password.count >= 10 else {
-            throw StoreError(.invalidInput, "a password needs at least 10 characters")
+            throw StoreError(.invalidInput, .passwordTooShort)
         }
     }
 }

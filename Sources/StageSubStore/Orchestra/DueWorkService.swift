@@ -36,7 +36,7 @@ public struct DueWorkService: Service {
 
     public func run() async throws {
         await PeriodicRunner(interval: interval).run {
-            let pass = processAll()
+            let pass = await BackgroundThread.run("stagesub-due-work") { processAll() }
             onPass(pass, clock.now())
             if pass.reminders + pass.timeouts > 0 || !pass.failures.isEmpty {
                 logger.info("due work", metadata: ["reminders": "\(pass.reminders)", "timeouts": "\(pass.timeouts)",

@@ -51,7 +51,7 @@ extension OrchestraGateway {
             guard let musician = try Musician.fetchOne(db, key: id), musician.erasedAt == nil else { throw StoreError(.notFound, "no musician \(id)") }
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM musicianBlackout WHERE musicianId = ?", arguments: [id]) ?? 0
             guard count < Blackout.maximumPerMusician else {
-                throw StoreError(.conflict, "a musician may keep at most \(Blackout.maximumPerMusician) blackouts; remove past ones first")
+                throw StoreError(.conflict, .blackoutLimit(Blackout.maximumPerMusician))
             }
             var blackout = MusicianBlackout(musicianId: id, startDate: startDate, endDate: endDate, note: note, createdAt: now)
             try blackout.insert(db)

@@ -18,10 +18,10 @@ extension OrchestraGateway {
 
     /// Adds an instrument at the end of the score. `nameEn` defaults to the Swedish name.
     public func createInstrument(name: String, nameEn: String? = nil) throws(StoreError) -> Instrument {
-        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: "an instrument")
+        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: .instrument)
         return try write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM instrument WHERE name = ? COLLATE NOCASE)", arguments: [name]) == true {
-                throw StoreError(.conflict, "there is already an instrument called \(name); restore it if it is archived")
+                throw StoreError(.conflict, .instrumentExists(name))
             }
             let last = try Int.fetchOne(db, sql: "SELECT max(displayOrder) FROM instrument") ?? 0
             var instrument = Instrument(name: name, nameEn: nameEn, displayOrder: last + 1, isArchived: false)
@@ -33,12 +33,12 @@ extension OrchestraGateway {
     /// Adds a position at the end of an instrument's positions, with its empty A, B and C lists. `nameEn`
     /// defaults to the Swedish name.
     public func createPosition(instrument: Int64, name: String, nameEn: String? = nil) throws(StoreError) -> Position {
-        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: "a position")
+        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: .position)
         return try write { db in
             guard let owner = try Instrument.fetchOne(db, key: instrument) else { throw StoreError(.notFound, "no instrument \(instrument)") }
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM position WHERE instrumentId = ? AND name = ? COLLATE NOCASE)",
                                  arguments: [instrument, name]) == true {
-                throw StoreError(.conflict, "\(owner.name) already has a position called \(name); restore it if it is archived")
+                throw StoreError(.conflict, .positionExists(instrument: owner.name, position: name))
             }
             let last = try Int.fetchOne(db, sql: "SELECT max(hierarchyLevel) FROM position WHERE instrumentId = ?", arguments: [instrument]) ?? 0
             var position = Position(instrumentId: instrument, name: name, nameEn: nameEn, hierarchyLevel: last + 1, isArchived: false)
@@ -50,11 +50,11 @@ extension OrchestraGateway {
 
     /// Renames an instrument (Swedish and English); `nameEn` defaults to the Swedish name.
     public func renameInstrument(_ id: Int64, name: String, nameEn: String? = nil) throws(StoreError) {
-        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: "an instrument")
+        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: .instrument)
         try write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM instrument WHERE name = ? COLLATE NOCASE AND id <> ?)",
                                  arguments: [name, id]) == true {
-                throw StoreError(.conflict, "there is already an instrument called \(name)")
+                throw StoreError(.conflict, .instrumentExists(name))
             }
             try db.execute(sql: "UPDATE instrument SET name = ?, nameEn = ? WHERE id = ?", arguments: [name, nameEn, id])
             guard db.changesCount == 1 else { throw StoreError(.notFound, "no instrument \(id)") }
@@ -64,7 +64,7 @@ extension OrchestraGateway {
     /// Renames a position (Swedish and English); `nameEn` defaults to the Swedish name. Messages already
     /// in the outbox keep the old name.
     public func renamePosition(_ id: Int64, name: String, nameEn: String? = nil) throws(StoreError) {
-        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: "a position")
+        let (name, nameEn) = try Self.catalogNames(name, nameEn, kind: .position)
         try write { db in
             guard let position = try Position.fetchOne(db, key: id) else { throw StoreError(.notFound, "no position \(id)") }
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM position WHERE instrumentId = ? AND name = ? COLLATE NOCASE AND id <> ?)",
@@ -125,16 +125,16 @@ extension OrchestraGateway {
             """, arguments: [id]) else { throw StoreError(.notFound, "no position \(id)") }
         let name: String = row["name"], instrument: String = row["instrument"]
         if row["instrumentArchived"] as Bool {
-            throw StoreError(.conflict, "\(instrument) is archived; restore the instrument before creating a need on \(name)")
+            throw StoreError(.conflict, .instrumentArchived(instrument: instrument, position: name))
         }
         if row["isArchived"] as Bool {
-            throw StoreError(.conflict, "\(name) (\(instrument)) is archived; restore the position before creating a need on it")
+            throw StoreError(.conflict, .positionArchived(position: name, instrument: instrument))
         }
     }
 
-    static func catalogNames(_ name: String, _ nameEn: String?, kind: String) throws(StoreError) -> (String, String) {
+    static func catalogNames(_ name: String, _ nameEn: String?, kind: StoreProblem.CatalogKind) throws(StoreError) -> (String, String) {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw StoreError(.invalidInput, "\(kind) needs a name") }
+        guard !name.isEmpty else { throw StoreError(.invalidInput, .catalogNameMissing(kind)) }
         let english = nameEn?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return (name, english.isEmpty ? name : english)
     }

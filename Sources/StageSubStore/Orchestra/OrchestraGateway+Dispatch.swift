@@ -140,7 +140,7 @@ extension OrchestraGateway {
                 let effects = try RequestEngine.book(try needState(need, in: db), musician: musician, inProject: inProject)
                 _ = try writeAndReplan(effects, need: need, now: now, in: db)
             } catch let refusal as EngineRefusal {
-                throw StoreError(.conflict, "\(person.fullName) cannot be booked: \(refusal.message)")
+                throw StoreError(.conflict, .cannotBook(musician: person.fullName, refusal.reason))
             }
         }
     }
@@ -169,7 +169,7 @@ extension OrchestraGateway {
             let need = try loadNeed(id, in: db)
             let effects: [EngineEffect]
             do { effects = try decide(try needState(need, in: db)) } catch let refusal as EngineRefusal {
-                throw StoreError(.conflict, "need \(id): \(refusal.message)")
+                throw StoreError(.conflict, .engine(need: id, refusal.reason))
             }
             return try writeAndReplan(effects, need: need, now: now, in: db)
         }

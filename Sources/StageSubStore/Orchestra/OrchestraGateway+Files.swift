@@ -46,17 +46,17 @@ extension OrchestraGateway {
     public func attachFile(_ data: Data, name: String, mimeType: String, to owner: FileOwner, sendWith: FileSendWith,
                            now: Date) throws(StoreError) -> StoredFile {
         let fileName = Self.plainFileName(name)
-        guard !fileName.isEmpty else { throw StoreError(.invalidInput, "the file needs a name") }
-        guard fileName.count <= 200 else { throw StoreError(.invalidInput, "the file name is longer than 200 characters; shorten it") }
+        guard !fileName.isEmpty else { throw StoreError(.invalidInput, .fileNameMissing) }
+        guard fileName.count <= 200 else { throw StoreError(.invalidInput, .fileNameTooLong) }
         let mimeType = mimeType.trimmingCharacters(in: .whitespaces).lowercased()
         let essence = mimeType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard essence.split(separator: "/").count == 2, !essence.contains(where: \.isWhitespace) else {
-            throw StoreError(.invalidInput, "\(mimeType.isEmpty ? "an empty type" : mimeType) is not a file type such as application/pdf")
+            throw StoreError(.invalidInput, .fileType(mimeType))
         }
-        guard !data.isEmpty else { throw StoreError(.invalidInput, "\(fileName) is empty") }
+        guard !data.isEmpty else { throw StoreError(.invalidInput, .fileEmpty(fileName)) }
         guard data.count <= Self.maxFileBytes else {
             let mebibytes = (Double(data.count) / 1_048_576 * 10).rounded() / 10
-            throw StoreError(.invalidInput, "\(fileName) is \(mebibytes) MiB; files may be at most 10 MiB, so make it smaller or split it")
+            throw StoreError(.invalidInput, .fileTooLarge(fileName, mebibytes: mebibytes))
         }
         return try write { db in
             let projectId: Int64, needId: Int64?

@@ -22,8 +22,8 @@ extension OrchestraGateway {
                                now: Date) throws(StoreError) -> GroupEmail {
         let subject = subject.trimmingCharacters(in: .whitespacesAndNewlines)
         let message = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !subject.isEmpty else { throw StoreError(.invalidInput, "the email needs a subject") }
-        guard !message.isEmpty else { throw StoreError(.invalidInput, "the email needs a message") }
+        guard !subject.isEmpty else { throw StoreError(.invalidInput, .subjectMissing) }
+        guard !message.isEmpty else { throw StoreError(.invalidInput, .messageMissing) }
         return try write { db in
             guard let owner = try Project.fetchOne(db, key: project) else { throw StoreError(.notFound, "no project \(project)") }
             if let need, try ProjectNeed.fetchOne(db, key: need)?.projectId != project {
@@ -35,7 +35,7 @@ extension OrchestraGateway {
                 ORDER BY r.id
                 """, arguments: [project, need, need])
             guard !recipients.isEmpty else {
-                throw StoreError(.conflict, "nobody has accepted in \(owner.name)\(need == nil ? "" : " for that need") yet, so there is no one to email")
+                throw StoreError(.conflict, .nobodyBooked(project: owner.name, forNeed: need != nil))
             }
             for recipient in recipients {
                 guard let musician = try Musician.fetchOne(db, key: recipient["musicianId"] as Int64) else { continue }

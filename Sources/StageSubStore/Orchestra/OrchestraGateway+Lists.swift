@@ -64,8 +64,7 @@ extension OrchestraGateway {
             _ = try Self.listPosition(list, in: db)
             let users = try Self.needsUsing(list: list, in: db)
             guard users.isEmpty else {
-                throw StoreError(.conflict, "list \(list) is used by need \(users.map(String.init).joined(separator: ", ")), "
-                                 + "which is still asking; it cannot be cleared until that need is filled or cancelled")
+                throw StoreError(.conflict, .listInUse(list: list, needs: users))
             }
             try db.execute(sql: "DELETE FROM ranking WHERE listId = ?", arguments: [list])
         }
@@ -74,7 +73,7 @@ extension OrchestraGateway {
     /// Sets a list's description (what the list is for: "Frilansare i Göteborg"); empty removes it.
     public func describeList(_ list: Int64, description: String) throws(StoreError) {
         let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count <= 200 else { throw StoreError(.invalidInput, "description: at most 200 characters") }
+        guard text.count <= 200 else { throw StoreError(.invalidInput, .descriptionTooLong) }
         try write { db in
             _ = try Self.listPosition(list, in: db)
             try db.execute(sql: "UPDATE rankingList SET description = ? WHERE id = ?", arguments: [text.isEmpty ? nil : text, list])
@@ -89,7 +88,7 @@ extension OrchestraGateway {
     /// A list for one project's need, in this order, instead of the position's A/B/C lists.
     public func createCustomList(project: Int64, position: Int64, name: String, musicians: [Int64]) throws(StoreError) -> Int64 {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 200 else { throw StoreError(.invalidInput, "name: a custom list needs a name of at most 200 characters") }
+        guard !name.isEmpty, name.count <= 200 else { throw StoreError(.invalidInput, .customListName) }
         return try write { db in
             guard try Project.exists(db, key: project) else { throw StoreError(.notFound, "no project \(project)") }
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM position WHERE id = ?)", arguments: [position]) == true else {
@@ -185,8 +184,7 @@ extension OrchestraGateway {
             let positionName = try String.fetchOne(db, sql: """
                 SELECT p.name || ' (' || i.name || ')' FROM position p JOIN instrument i ON i.id = p.instrumentId WHERE p.id = ?
                 """, arguments: [position]) ?? "position \(position)"
-            throw StoreError(.invalidInput, "\(names[unqualified]!) (musician \(unqualified)) is not qualified for \(positionName); "
-                             + "add the position to their profile first")
+            throw StoreError(.invalidInput, .notQualified(musician: names[unqualified] ?? "musician \(unqualified)", id: unqualified, position: positionName))
         }
     }
 }

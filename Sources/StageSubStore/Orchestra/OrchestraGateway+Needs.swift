@@ -25,12 +25,12 @@ extension OrchestraGateway {
         guard let id = changed.id else { throw StoreError(.notFound, "the need has no id; create it first") }
         return try write { db in
             var need = try loadNeed(id, in: db)
-            guard need.status != .cancelled else { throw StoreError(.conflict, "need \(id) is cancelled; create a new need instead") }
+            guard need.status != .cancelled else { throw StoreError(.conflict, .needCancelled(id)) }
             guard changed.projectId == need.projectId else { throw StoreError(.invalidInput, "a need cannot move to another project") }
             let state = try needState(need, in: db)
             if let refusal = NeedEditRule.refusal(from: need.settings, to: changed.settings, requests: state.requests.count,
                                                   accepted: state.accepted) {
-                throw StoreError(state.hasBegun ? .conflict : .invalidInput, refusal)
+                throw StoreError(state.hasBegun ? .conflict : .invalidInput, .needEdit(refusal))
             }
             need.settings = changed.settings
             need.updatedAt = now
@@ -89,7 +89,7 @@ extension OrchestraGateway {
             ? try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [need.rankingListId])
             : try Int64.fetchOne(db, sql: "SELECT positionId FROM customRankingList WHERE id = ? AND projectId = ?",
                                  arguments: [need.customRankingListId, need.projectId])
-        guard listPosition == need.positionId else { throw StoreError(.invalidInput, "the list belongs to another position or project") }
+        guard listPosition == need.positionId else { throw StoreError(.invalidInput, .listElsewhere) }
     }
 }
 

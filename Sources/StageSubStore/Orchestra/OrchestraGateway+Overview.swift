@@ -330,12 +330,12 @@ extension OrchestraGateway {
     /// Changes a project's name, dates and texts; its week number follows its start date.
     public func updateProject(_ id: Int64, name: String, startDate: String, endDate: String?, rehearsalSchedule: String?,
                               concertInfo: String?, notes: String?, now: Date) throws(StoreError) -> Project {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.invalidInput, "a project needs a name") }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.invalidInput, .projectNameMissing) }
         guard let start = CalendarDay(iso: startDate), Self.projectYears.contains(start.components.year) else {
-            throw StoreError(.invalidInput, "startDate must be a date YYYY-MM-DD from \(Self.projectYears.lowerBound) to \(Self.projectYears.upperBound)")
+            throw StoreError(.invalidInput, .projectDate(field: "startDate", years: Self.projectYears))
         }
         if let endDate {
-            guard let end = CalendarDay(iso: endDate), end >= start else { throw StoreError(.invalidInput, "endDate is before startDate") }
+            guard let end = CalendarDay(iso: endDate), end >= start else { throw StoreError(.invalidInput, .endBeforeStart) }
         }
         return try write { db in
             guard var project = try Project.fetchOne(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
@@ -357,7 +357,7 @@ extension OrchestraGateway {
         try write { db in
             guard var project = try Project.fetchOne(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
             if archived, try Int.fetchOne(db, sql: "SELECT count(*) FROM projectNeed WHERE projectId = ? AND status = 'active'", arguments: [id]) ?? 0 > 0 {
-                throw StoreError(.conflict, "the project still has needs that are asking musicians; pause or cancel them first")
+                throw StoreError(.conflict, .projectStillAsking)
             }
             project.archivedAt = archived ? now : nil
             project.updatedAt = now
@@ -374,7 +374,7 @@ extension OrchestraGateway {
     /// "Send a test email": one message to an admin through the orchestra's email settings, queued like
     /// every other so the outbox shows whether it left and, if not, why.
     public func queueTestEmail(to address: String, subject: String, body: String, now: Date) throws(StoreError) -> Int64 {
-        guard EmailAddress.isHeaderSafe(address) else { throw StoreError(.invalidInput, "the user has no usable email address") }
+        guard EmailAddress.isHeaderSafe(address) else { throw StoreError(.invalidInput, .noEmailAddress) }
         return try write { db in
             var message = OutboxMessage(requestId: nil, musicianId: nil, projectId: nil, type: .testEmail, channel: .email, recipient: address,
                                         subject: subject, body: body, status: .queued, attempts: 0, nextAttemptAt: now, sentAt: nil,
@@ -399,8 +399,8 @@ extension OrchestraGateway {
             throw StoreError(.invalidInput, "no message type \(type)")
         }
         guard ["sv", "en"].contains(language) else { throw StoreError(.invalidInput, "language must be sv or en") }
-        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError(.invalidInput, "a template needs a text") }
-        guard subject.count <= 300, body.count <= 20_000 else { throw StoreError(.invalidInput, "the template is too long") }
+        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError(.invalidInput, .templateTextMissing) }
+        guard subject.count <= 300, body.count <= 20_000 else { throw StoreError(.invalidInput, .templateTooLong) }
         try write { db in
             try db.execute(sql: """
                 INSERT INTO emailTemplate(type, language, subject, body, updatedAt) VALUES (?, ?, ?, ?, ?)

@@ -41,7 +41,7 @@ extension OrchestraGateway {
         let events = try Self.validated(events: events, description: description)
         return try write { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM webhookEndpoint") ?? 0 < Self.maximumWebhookEndpoints else {
-                throw StoreError(.limitReached, "an orchestra has at most \(Self.maximumWebhookEndpoints) webhook endpoints")
+                throw StoreError(.limitReached, .webhookLimit(Self.maximumWebhookEndpoints))
             }
             try db.execute(sql: "INSERT INTO webhookEndpoint(url, description, events, secret, isActive, createdAt) VALUES (?, ?, ?, ?, 1, ?)",
                            arguments: [url, description, events.map(\.rawValue).joined(separator: ","), secret, now])
@@ -54,7 +54,7 @@ extension OrchestraGateway {
     /// Changes an endpoint's address, description, events or whether it is active (nil: unchanged).
     public func updateWebhookEndpoint(_ id: Int64, url: String?, description: String?, events: [WebhookEventType]?, isActive: Bool?) throws(StoreError) -> WebhookEndpoint {
         let events = try events.map { (list) throws(StoreError) in try Self.validated(events: list, description: description ?? "") }
-        if let description, description.count > 200 { throw StoreError(.invalidInput, "description: at most 200 characters") }
+        if let description, description.count > 200 { throw StoreError(.invalidInput, .descriptionTooLong) }
         return try write { db in
             _ = try Self.endpoint(id, in: db)
             try db.execute(sql: """
@@ -181,9 +181,9 @@ extension OrchestraGateway {
     }
 
     static func validated(events: [WebhookEventType], description: String) throws(StoreError) -> [WebhookEventType] {
-        guard !events.isEmpty else { throw StoreError(.invalidInput, "events: name at least one of \(WebhookEventType.subscribable.map(\.rawValue).joined(separator: ", "))") }
-        guard !events.contains(.test) else { throw StoreError(.invalidInput, "events: test is sent only by \"send test event\"") }
-        guard description.count <= 200 else { throw StoreError(.invalidInput, "description: at most 200 characters") }
+        guard !events.isEmpty else { throw StoreError(.invalidInput, .webhookEventsMissing) }
+        guard !events.contains(.test) else { throw StoreError(.invalidInput, .webhookTestEvent) }
+        guard description.count <= 200 else { throw StoreError(.invalidInput, .descriptionTooLong) }
         return WebhookEventType.subscribable.filter(events.contains)
     }
 

@@ -60,7 +60,7 @@ public final class OrchestraGateway: Sendable {
             try Self.refuseDuplicates(musician, in: db)
             if let max = limits?.maxMusicians,
                try Int.fetchOne(db, sql: "SELECT count(*) FROM musician WHERE NOT isArchived") ?? 0 >= max {
-                throw StoreError(.limitReached, "the orchestra's plan allows \(max) musicians on the roster; archive someone or ask for a larger plan")
+                throw StoreError(.limitReached, .musicianLimit(max))
             }
             try musician.insert(db)
             if let positions { try Self.writeQualifications(musician: musician.id!, positions, in: db) }
@@ -84,7 +84,7 @@ public final class OrchestraGateway: Sendable {
 
     static func validate(_ musician: Musician) throws(StoreError) {
         if musician.firstName.trimmingCharacters(in: .whitespaces).isEmpty || musician.lastName.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw StoreError(.invalidInput, "a musician needs a first and a last name")
+            throw StoreError(.invalidInput, .musicianNameMissing)
         }
         try Appliance.validateEmail(musician.email)
         if !["sv", "en"].contains(musician.preferredLanguage) {
@@ -95,11 +95,11 @@ public final class OrchestraGateway: Sendable {
     static func refuseDuplicates(_ musician: Musician, in db: Database) throws {
         if let other = try Musician.fetchOne(db, sql: "SELECT * FROM musician WHERE email = ? COLLATE NOCASE AND id IS NOT ?",
                                             arguments: [musician.email, musician.id]) {
-            throw StoreError(.conflict, "\(musician.email) already belongs to \(other.fullName) (musician \(other.id ?? 0))")
+            throw StoreError(.conflict, .emailTaken(email: musician.email, by: other.fullName, musician: other.id ?? 0))
         }
         if let phone = musician.phone, !phone.isEmpty,
            let other = try Musician.fetchOne(db, sql: "SELECT * FROM musician WHERE phone = ? AND id IS NOT ?", arguments: [phone, musician.id]) {
-            throw StoreError(.conflict, "\(phone) already belongs to \(other.fullName) (musician \(other.id ?? 0))")
+            throw StoreError(.conflict, .phoneTaken(phone: phone, by: other.fullName, musician: other.id ?? 0))
         }
     }
 
@@ -154,15 +154,15 @@ public final class OrchestraGateway: Sendable {
     /// Creates a project; its week number comes from its start date.
     public func createProject(name: String, startDate: String, endDate: String? = nil, rehearsalSchedule: String? = nil,
                               concertInfo: String? = nil, notes: String? = nil, location: String? = nil, now: Date) throws(StoreError) -> Project {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.invalidInput, "a project needs a name") }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.invalidInput, .projectNameMissing) }
         guard let start = CalendarDay(iso: startDate), Self.projectYears.contains(start.components.year) else {
-            throw StoreError(.invalidInput, "startDate must be a date YYYY-MM-DD from \(Self.projectYears.lowerBound) to \(Self.projectYears.upperBound)")
+            throw StoreError(.invalidInput, .projectDate(field: "startDate", years: Self.projectYears))
         }
         if let endDate {
             guard let end = CalendarDay(iso: endDate), Self.projectYears.contains(end.components.year) else {
-                throw StoreError(.invalidInput, "endDate must be a date YYYY-MM-DD from \(Self.projectYears.lowerBound) to \(Self.projectYears.upperBound)")
+                throw StoreError(.invalidInput, .projectDate(field: "endDate", years: Self.projectYears))
             }
-            guard end >= start else { throw StoreError(.invalidInput, "endDate is before startDate") }
+            guard end >= start else { throw StoreError(.invalidInput, .endBeforeStart) }
         }
         var project = Project(name: name, startDate: startDate, endDate: endDate, weekNumber: start.isoWeek.week,
                               rehearsalSchedule: rehearsalSchedule, concertInfo: concertInfo, notes: notes, createdAt: now, updatedAt: now,
@@ -170,7 +170,7 @@ public final class OrchestraGateway: Sendable {
         return try write { db in
             if let max = limits?.maxProjects,
                try Int.fetchOne(db, sql: "SELECT count(*) FROM project WHERE archivedAt IS NULL") ?? 0 >= max {
-                throw StoreError(.limitReached, "the orchestra's plan allows \(max) projects; archive a past one or ask for a larger plan")
+                throw StoreError(.limitReached, .projectLimit(max))
             }
             try project.insert(db)
             return project
@@ -186,7 +186,7 @@ public final class OrchestraGateway: Sendable {
                                customRankingListId: customList, strategy: strategy, maxRecipients: maxRecipients,
                                responseTimeHours: responseTimeHours, requireLocalResidence: requireLocalResidence,
                                status: .active, createdAt: now, updatedAt: now)
-        if let problem = NeedEditRule.problem(with: need.settings) { throw StoreError(.invalidInput, problem) }
+        if let problem = NeedEditRule.problem(with: need.settings) { throw StoreError(.invalidInput, .needEdit(problem)) }
         return try write { db in
             try Self.checkPlacement(of: need, in: db)
             try need.insert(db)
@@ -215,7 +215,7 @@ public final class OrchestraGateway: Sendable {
         try write { db in
             let changed: OrchestraSettings
             do { changed = try settings(in: db).applying(changes) } catch let error as SettingError {
-                throw StoreError(.invalidInput, error.message)
+                throw StoreError(.invalidInput, .setting(error))
             }
             for (key, value) in changed.stored {
                 try db.execute(sql: "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", arguments: [key, value])

@@ -102,10 +102,10 @@ public final class Registry: Sendable {
 
     func insert(_ user: User, in db: Database) throws -> User {
         if try User.filter(User.Columns.username == user.username).fetchCount(db) > 0 {
-            throw StoreError(.conflict, "the username \(user.username) is taken")
+            throw StoreError(.conflict, .usernameTaken(user.username))
         }
         if try User.filter(User.Columns.email == user.email).fetchCount(db) > 0 {
-            throw StoreError(.conflict, "the email \(user.email) already belongs to a user")
+            throw StoreError(.conflict, .userEmailTaken(user.email))
         }
         var user = user
         try user.insert(db)
