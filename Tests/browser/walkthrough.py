@@ -5,19 +5,25 @@ Starts its own `stagesub serve --demo` on a free loopback port over a fresh data
 empty orchestra made with `stagesub orchestra create` (the demo appliance hosts it beside the demo orchestra, and
 its demo clock moves time for both), then, in the browser only: logs in, reads the onboarding checklist, imports a
 CSV (dry run, then commit), gives the musicians positions, ranks two A lists (and reorders one with the ↑/↓
-buttons), creates a project with a sequential and a first-come need, previews and sends them, reads the outbox and
-opens the answer links in a phone-sized second browser, answers as two musicians, sees the need pages show the
-answers, moves the demo clock until a reminder goes and the request times out and the next musician is asked,
-cancels a need with its typed confirmation word, edits a message template, adds a colleague (who then logs in on
-the phone), and switches the account to English.
+buttons), creates a project with a sequential and a first-come need, uploads a PDF that goes with the request (and
+downloads it as an attachment), previews and sends the needs, clears a ranking list with its typed word (refused
+while a need asks from it), reads the outbox and opens the answer links in a phone-sized second browser, answers as
+two musicians, sees the need pages show the answers, moves the demo clock until a reminder goes and the request
+times out and the next musician is asked, cancels a need with its typed confirmation word, sends a group email to
+those booked, edits a message template, saves a setting and sends itself a test email, adds a colleague (who then
+logs in on the phone), creates an API key (used on the API, then revoked), adds and removes a webhook endpoint,
+changes the password (every session ends; the new one logs in), and switches the account to English.
+
+With the pages' JavaScript on, also app.js's own parts: a musician dragged to the top of a ranking list, the need
+page open in the staff window showing a phone's answer without a reload, and the confirm dialogs answered OK.
 
 Every screen visited is saved as `${BROWSER_SCREENSHOTS:-.build/browser-screenshots}/NN-name.png`, checked to be
 no blank image, and checked for a non-empty <title>, <html lang>, a label on every visible form field, no raw
 template text, text contrast of at least 4.5:1 (3:1 for large text) against its background, and (dashboard and
 answer pages at 390 px) no horizontal scroll and a header that leaves the phone screen to the page.
 
-Plain form posts only: /static/app.js may run, but nothing here depends on it. Explicit waits, no sleeps, no timed
-assertion. Exit code 0 when everything passed, 1 otherwise.
+Plain form posts otherwise: nothing but those JavaScript-only steps depends on app.js. Explicit waits, no sleeps, no
+timed assertion. Exit code 0 when everything passed, 1 otherwise.
 
 Usage (after `swift build`): python3 Tests/browser/walkthrough.py
   STAGESUB_BIN=…             another stagesub binary (default .build/debug/stagesub)
@@ -35,6 +41,8 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.error
+import urllib.parse
 import urllib.request
 
 try:
@@ -46,6 +54,7 @@ except ImportError:  # Debian's python3-selenium lives in /usr/bin/python3; anot
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 try:
@@ -82,8 +91,10 @@ PLAYS = {
 }
 
 ENGLISH_SPEAKERS = {"Berg, Cecilia"}
+SCORE_FILE = "Stämmor Mahler 5.pdf"  # a project file: a space and a Swedish letter in its name
+GROUP_SUBJECT = "Ändrad repetitionstid"
 # What the walk-through itself typed in Swedish, and the orchestra's name: data, not interface.
-USER_DATA = {"Mån 10–13 och 14–17, Stora salen", "Torsdag 19.00, Konserthuset"}
+USER_DATA = {"Mån 10–13 och 14–17, Stora salen", "Torsdag 19.00, Konserthuset", GROUP_SUBJECT}
 EMAILS = {f"{last}, {first}": email for first, last, email in
           (line.split(";")[:3] for line in CSV.lstrip("\ufeff").splitlines()[1:])}
 # The headings of the error page (error.mustache), in both languages.
@@ -163,6 +174,18 @@ for (const e of document.querySelectorAll('h1, h2, h3, th, legend, summary, dt, 
   if (t) out.push(t);
 }
 return out;
+"""
+# An HTML5 drag of arguments[0] onto the top quarter of arguments[1], as the browser fires it for a mouse.
+DRAG_JS = r"""
+const [source, target] = arguments, data = new DataTransfer();
+const box = target.getBoundingClientRect(), x = box.left + box.width / 2, y = box.top + box.height / 4;
+const fire = (el, type) => el.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, composed: true,
+                                                                 dataTransfer: data, clientX: x, clientY: y}));
+fire(source, 'dragstart');
+fire(target, 'dragenter');
+fire(target, 'dragover');
+fire(target, 'drop');
+fire(source, 'dragend');
 """
 NO_HORIZONTAL_SCROLL_JS = ("return [document.documentElement.scrollWidth, window.innerWidth, "
                            "Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right "
@@ -500,6 +523,58 @@ class Walkthrough:
         self.steps.append(title)
         print(f"-- {title}", flush=True)
 
+    def press_confirmed(self, label, d=None, within=None):
+        """Presses a button whose form asks first (`data-confirm`): with the page's JavaScript on, the question comes
+        as a dialog and is answered OK; without it, the form posts at once."""
+        d = d or self.desk
+        button = self.button(label, d, within)
+        question = d.execute_script("return arguments[0].form ? arguments[0].form.getAttribute('data-confirm') : null;",
+                                    button)
+        self.expect(question, f"“{label}” should ask before it acts (data-confirm on its form)", d)
+        if not JAVASCRIPT:
+            self.submit(button, d)
+            return
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+
+        def click_and_answer_ok():
+            button.click()
+            try:
+                dialog = WebDriverWait(d, WAIT).until(expected_conditions.alert_is_present())
+            except TimeoutException:
+                raise Failure(f"“{label}” should ask “{question}” in a dialog (app.js) on {self.path(d)}")
+            asked = dialog.text
+            dialog.accept()
+            self.expect(asked == question, f"the dialog should ask “{question}”, not “{asked}”", d)
+        self.navigate(d, click_and_answer_ok, f"the next page after confirming “{label}”")
+
+    def section(self, heading_id, d=None):
+        """A page's card by its heading's id (`<section aria-labelledby=…>`)."""
+        d = d or self.desk
+        found = d.find_elements(By.CSS_SELECTOR, f"section[aria-labelledby='{heading_id}']")
+        self.expect(found, f"the page should have a section headed #{heading_id}", d)
+        return found[0]
+
+    def http(self, path, d=None, headers=None):
+        """A plain GET outside the browser, as an integration or a download manager makes it: with the browser's
+        session cookie (d), or with only the headers given; a redirect is returned, not followed.
+        Returns (status, headers, body)."""
+        headers = dict(headers or {})
+        if d is not None:
+            headers["Cookie"] = "; ".join(f"{c['name']}={c['value']}" for c in d.get_cookies())
+        request = urllib.request.Request(self.url(path), headers=headers)
+        try:
+            with urllib.request.build_opener(NoRedirects).open(request, timeout=10) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def outbox_rows(self):
+        """The outbox's first page as [(row text, the message's link)]."""
+        self.get("/outbox")
+        return self.desk.execute_script(
+            "return Array.from(document.querySelectorAll('tbody tr')).filter(r => r.cells.length > 1)"
+            ".map(r => [r.innerText, r.querySelector('a') ? r.querySelector('a').getAttribute('href') : null]);")
+
     # ---- the day -------------------------------------------------------------------------------------------
 
     def run(self):
@@ -511,7 +586,11 @@ class Walkthrough:
         self.create_project()
         self.add_needs()
         self.custom_list()
+        self.project_files()
         self.preview_and_send()
+        if JAVASCRIPT:
+            self.drag_to_reorder()
+        self.clear_list()
         self.read_outbox()
         self.answer_on_phone()
         self.musician_page()
@@ -519,9 +598,14 @@ class Walkthrough:
         self.move_clock()
         self.cancel_need()
         self.pause_and_book()
+        self.group_email()
         self.edit_template()
+        self.settings_saved()
         self.add_colleague()
+        self.api_keys()
+        self.webhooks()
         self.other_screens()
+        self.change_password()
         self.switch_to_english()
         self.superadmin()
 
@@ -702,6 +786,79 @@ class Walkthrough:
         self.expect(self.ranked() == wanted, f"the A list should read {wanted} after ↑/↓: {self.ranked()}")
         self.screen("list-a-ranked")
 
+    def open_b_list(self, position):
+        """The B list of a position, from its A list's row of A/B/C buttons."""
+        self.open_a_list(position)
+        href = self.desk.execute_script(
+            "const a = Array.from(document.querySelectorAll('nav.actions a[href^=\"/lists/\"]'))"
+            ".find(a => a.textContent.trim().startsWith('B ')); return a ? a.getAttribute('href') : null;")
+        self.expect(href, f"the A list of {position} should link to its B list")
+        self.get(href)
+        return href
+
+    def fill_b_list(self):
+        """The viola's B list, which no need asks from, with the three violists (in the order the list adds them)."""
+        href = self.open_b_list(SEQUENTIAL_POSITION)
+        if len(self.ranked()) < 3:
+            for name in PLAYS:
+                if PLAYS[name] == SEQUENTIAL_POSITION and name not in self.ranked():
+                    self.desk.find_element(By.XPATH, f"//label[span[normalize-space()={xq(name)}]]"
+                                                     "/input[@name='musicianIds']").click()
+            self.press("Lägg till de valda")
+        self.expect(len(self.ranked()) == 3, f"the B list should hold the three violists: {self.ranked()}")
+        return href
+
+    def drag_to_reorder(self):
+        self.step("drag a musician to the top of a ranking list (app.js); the order is saved")
+        href = self.fill_b_list()
+        before = self.ranked()
+        items = self.desk.find_elements(By.CSS_SELECTOR, "ol.ranking > li")
+        self.expect(items[-1].get_attribute("draggable") == "true", "with JavaScript on, the list's rows are draggable")
+        self.desk.execute_script("arguments[0].scrollIntoView({block: 'center'});", items[0])
+        # The last row dragged over the top half of the first and dropped there: app.js posts the new order.
+        # WebDriver's mouse actions start no HTML5 drag in headless Chromium (dragstart never fires), so the drag
+        # events a person's mouse makes are dispatched, with one DataTransfer as a real drag carries.
+        self.navigate(self.desk, lambda: self.desk.execute_script(DRAG_JS, items[-1], items[0]),
+                      "the list page after the drop")
+        self.expect(self.flash() == "Sparat.", f"the drop should save the order: {self.flash()!r}")
+        self.get(href)
+        wanted = [before[-1]] + before[:-1]
+        self.expect(self.ranked() == wanted, f"after a reload the dragged musician should be first: {self.ranked()}, "
+                                             f"wanted {wanted}")
+        self.screen("list-b-dragged")
+
+    def clear_list(self):
+        self.step("clear a ranking list with its typed confirmation word (refused while a need asks from it)")
+        # The A list the sequential need asks from: the right word, and still refused, with why.
+        self.open_a_list(SEQUENTIAL_POSITION)
+        word = self.desk.find_element(By.CSS_SELECTOR, "label[for='f-confirm'] strong").text.strip()
+        self.expect(word == "RADERA", f"the word to type should be RADERA: {word!r}")
+        self.fill("confirm", word)
+        self.press("Töm listan")
+        alert = self.desk.find_elements(By.CSS_SELECTOR, "p.alert")
+        self.expect(alert and "används av ett behov" in alert[0].text,
+                    f"a list a need asks from cannot be cleared, and the page says why: {[a.text for a in alert]}")
+        self.expect(len(self.ranked()) == 3, f"the refused clear leaves the list as it was: {self.ranked()}")
+        self.screen("list-in-use-not-cleared")
+        # The viola's B list, which no need uses: a wrong word is refused beside the field; RADERA empties it.
+        href = self.fill_b_list()
+        self.fill("confirm", "radera inte")
+        self.press("Töm listan")
+        error = self.desk.find_elements(By.ID, "e-confirm")
+        self.expect(error and error[0].text == "Skriv ordet exakt som det står.",
+                    f"a wrong word should be refused beside the field: {[e.text for e in error]}")
+        self.expect(len(self.ranked()) == 3, f"a wrong word clears nothing: {self.ranked()}")
+        self.screen("list-clear-refused")
+        self.fill("confirm", word)
+        self.press("Töm listan")
+        self.expect(self.flash() == "Listan är tömd.", f"clearing should say the list is cleared: {self.flash()!r}")
+        self.get(href)
+        self.expect(self.ranked() == [] and "Listan är tom" in self.text(), f"the cleared list is empty: {self.ranked()}")
+        self.screen("list-cleared")
+        self.open_a_list(SEQUENTIAL_POSITION)
+        self.expect(self.ranked() == ["Berg, Cecilia", "Lind, Björn", "Ek, Anna"],
+                    f"clearing the B list leaves the A list alone: {self.ranked()}")
+
     def create_project(self):
         self.step("create a project")
         self.get("/projects")
@@ -771,6 +928,38 @@ class Walkthrough:
         self.press(f"Ta bort från listan: {spoken('Ek, Anna')}")
         self.expect(self.ranked() == ["Lind, Björn", "Berg, Cecilia"], f"✕ takes the musician off: {self.ranked()}")
         self.screen("custom-list")
+
+    def project_files(self):
+        self.step("upload a PDF to the project, sent with the request; it is listed and downloads as an attachment")
+        self.get(self.project)
+        pdf = os.path.join(self.app.dir, SCORE_FILE)
+        content = write_pdf(pdf, "Mahler 5 - Altfiol")
+        section = self.section("files")
+        self.fill("upload", pdf)
+        Select(section.find_element(By.NAME, "sendWith")).select_by_value("request")
+        self.press("Ladda upp", within=section)
+        self.expect(self.path() == self.project, "the upload should lead back to the project page")
+        # (No notice asserted: the redirect to /projects/{id}#files loses it; walk-bugs.md 1.)
+        files = self.desk.execute_script(
+            "return Array.from(document.querySelectorAll('section[aria-labelledby=\"files\"] li a[href^=\"/files/\"]'))"
+            ".map(a => [a.textContent.trim(), a.getAttribute('href'), a.parentElement.innerText]);")
+        listed = [f for f in files if f[0] == SCORE_FILE]
+        self.expect(listed, f"the project page should list {SCORE_FILE}: {files}")
+        self.expect("förfrågan" in listed[0][2], f"the file should say it goes with the request: {listed[0][2]!r}")
+        self.screen("project-files")
+        # The link downloads the file as it was uploaded, as an attachment (never shown inside the staff's page).
+        status, headers, body = self.http(listed[0][1], self.desk)
+        disposition = headers.get("Content-Disposition", "")
+        self.expect(status == 200 and body == content, f"the file's link should give the uploaded file: {status}, "
+                                                       f"{len(body)} bytes of {len(content)}")
+        self.expect(headers.get("Content-Type", "").startswith("application/pdf"),
+                    f"a PDF should download as application/pdf: {headers.get('Content-Type')!r}")
+        name = re.search(r"filename\*=UTF-8''([^;\s]+)", disposition)
+        self.expect(disposition.startswith("attachment") and name and urllib.parse.unquote(name.group(1)) == SCORE_FILE,
+                    f"the file should download as an attachment under its own name: {disposition!r}")
+        status, headers, _ = self.http(listed[0][1])
+        self.expect(status == 303 and headers.get("Location", "").startswith("/login"),
+                    f"without a login the file's link should lead to the login: {status} {headers.get('Location')!r}")
 
     def add_needs(self):
         self.step("add a sequential need and a first-come need on the project page")
@@ -849,6 +1038,10 @@ class Walkthrough:
     def answer_on_phone(self):
         self.step("answer as two musicians on a phone (390×844), each in their own language")
         yes, no = self.first_come_asked[0], "Berg, Cecilia"  # Berg chose English in the CSV
+        if JAVASCRIPT:  # the staff have the need page open while the musicians answer (see live_refresh)
+            self.get(self.needs["first_come"])
+            self.expect(self.request_status(yes)[1] == "väntar på svar", f"{yes} has not answered yet")
+            self.desk.execute_script("document.documentElement.setAttribute('data-walkthrough-live', 'not reloaded');")
         for who, answer, name in ((yes, "yes", "answer-yes"), (no, "no", "answer-no")):
             english = who in ENGLISH_SPEAKERS
             self.phone.get(self.links[who])
@@ -876,6 +1069,25 @@ class Walkthrough:
                         self.phone.find_elements(By.CSS_SELECTOR, "[role=status]"),
                         "an answered link shows the answer and no buttons", self.phone)
         self.accepted, self.declined = yes, no
+        if JAVASCRIPT:
+            self.live_refresh()
+
+    def live_refresh(self):
+        self.step("the need page, open in the staff window all along, shows the phone's answer by itself (app.js)")
+        who = self.accepted
+
+        def shows_the_answer(d):
+            self.expect(d.execute_script("return document.documentElement.getAttribute('data-walkthrough-live');")
+                        == "not reloaded", "the need page should not have been reloaded")
+            row = self.request_status(who)
+            return row is not None and row[1] == "tackade ja"
+        # app.js fetches the requests every 15 s while the page is visible: at most two rounds, and no reload.
+        try:
+            WebDriverWait(self.desk, 2 * WAIT).until(shows_the_answer)
+        except TimeoutException:
+            raise Failure(f"the need page should show {who}'s yes without a reload within {2 * WAIT} s: "
+                          f"{self.requests_table()}")
+        self.screen("need-first-come-live")
 
     def musician_page(self):
         self.step("a musician asks for their own page's link on the phone, opens it, sees the booking, adds dates they cannot play")
@@ -1026,6 +1238,52 @@ class Walkthrough:
         self.expect_text("1 / 1")
         self.screen("need-booked-directly")
 
+    def group_email(self):
+        self.step("a group email to the musicians booked on the project: compose, send, see it in the history and the outbox")
+        booked = sorted([self.accepted, "Ek, Anna"])  # the cello's yes and the viola booked directly
+        self.get(self.project)
+        section = self.section("group-email")
+        self.expect("Skickade gruppmejl" not in section.text, "no group email sent yet: no history")
+        section.find_element(By.NAME, "subject").send_keys(GROUP_SUBJECT)
+        section.find_element(By.NAME, "message").send_keys("Repetitionen på måndag börjar 10.30 i stället för 10.00.")
+        self.press("Skicka gruppmejlet", within=section)
+        self.expect(self.path() == self.project, "sending the group email should lead back to the project page")
+        # (No notice asserted: the redirect to /projects/{id}#group-email loses it; walk-bugs.md 1.)
+        history = [li.text for li in self.section("group-email").find_elements(By.CSS_SELECTOR, "ul li")]
+        self.expect(any(GROUP_SUBJECT in h and f"({len(booked)})" in h for h in history),
+                    f"the project's history should list the email to the {len(booked)} booked: {history}")
+        self.screen("project-group-email")
+        sent = sorted(name for name in booked for text, _ in self.outbox_rows()
+                      if GROUP_SUBJECT in text and EMAILS[name] in text and "Gruppmejl" in text)
+        self.expect(sent == booked, f"the outbox should hold the group email to each one booked, {booked}: {sent}")
+        others = [text for text, _ in self.outbox_rows() if GROUP_SUBJECT in text
+                  and not any(EMAILS[name] in text for name in booked)]
+        self.expect(not others, f"the group email goes to the booked only: {others}")
+        self.screen("outbox-group-email")
+
+    def settings_saved(self):
+        self.step("settings: change the reminder percentage and save; send a test email to me")
+        self.get("/settings")
+        before = self.field("reminderPercentage").get_attribute("value")
+        new = "60" if before != "60" else "70"
+        self.fill("reminderPercentage", new)
+        self.press("Spara")
+        self.expect(self.path() == "/settings" and self.flash() == "Sparat.",
+                    f"saving the settings should say so: {self.flash()!r}")
+        self.get("/settings")
+        kept = self.field("reminderPercentage").get_attribute("value")
+        self.expect(kept == new, f"the reminder percentage should be kept after a reload: {kept}, saved {new} "
+                                 f"(was {before})")
+        self.screen("settings-saved")
+        self.press("Skicka ett testmejl till mig")
+        self.expect(re.fullmatch(r"/outbox/\d+", self.path()) is not None, "the test email should open in the outbox")
+        self.expect(self.flash().startswith("Testmejlet ligger i utkorgen"), f"the test email's notice: {self.flash()!r}")
+        self.expect_text("pm@example.org")
+        self.expect_text("Det här är ett testmejl från StageSub")
+        self.screen("test-email")
+        rows = [text for text, _ in self.outbox_rows() if "StageSub: testmejl" in text and "pm@example.org" in text]
+        self.expect(rows, "the outbox should list the test email to the personnel manager")
+
     def edit_template(self):
         self.step("edit a message template")
         self.get("/templates")
@@ -1078,6 +1336,97 @@ class Walkthrough:
                     self.phone)
         self.get("/users", self.phone)
         self.screen("colleague-users-forbidden-390", self.phone, expect_error="Inte tillåtet")
+
+    def api_keys(self):
+        self.step("create an API key (shown once), call the API with it, revoke it")
+        self.get("/api-keys")
+        self.fill("Namn på nyckeln", "Lönesystemet")
+        self.press("Skapa API-nyckel")
+        shown = self.desk.find_elements(By.CSS_SELECTOR, ".info code")
+        self.expect(shown and shown[0].text.strip(), "a new key should be shown")
+        key = shown[0].text.strip()
+        self.screen("api-key-created")
+        status, _, body = self.http("/api/v1/orchestra", headers={"Authorization": f"Bearer {key}",
+                                                                  "Accept": "application/json"})
+        self.expect(status == 200 and ORCHESTRA in body.decode("utf-8", "replace"),
+                    f"GET /api/v1/orchestra with the new key should answer 200 with the orchestra: {status} {body[:200]!r}")
+        self.get("/api-keys")
+        self.expect(key not in self.desk.page_source, "the key is shown once: not on the page again")
+        row = self.desk.find_element(By.XPATH, "//tbody/tr[td[normalize-space()='Lönesystemet']]")
+        self.expect("aktiv" in row.text, f"the new key should be listed as active: {row.text!r}")
+        self.press_confirmed("Återkalla", within=row)
+        self.expect(self.flash() == "Återkallad.", f"revoking should say so: {self.flash()!r}")
+        row = self.desk.find_element(By.XPATH, "//tbody/tr[td[normalize-space()='Lönesystemet']]")
+        self.expect("återkallad" in row.text and not row.find_elements(By.TAG_NAME, "button"),
+                    f"the key should be listed as revoked, with nothing left to press: {row.text!r}")
+        self.screen("api-key-revoked")
+        status, _, _ = self.http("/api/v1/orchestra", headers={"Authorization": f"Bearer {key}",
+                                                               "Accept": "application/json"})
+        self.expect(status == 401, f"a revoked key should be refused with 401: {status}")
+
+    def webhooks(self):
+        self.step("add a webhook endpoint (its signing secret shown once) and remove it")
+        url = "https://lon.example.org/stagesub/webhook"
+        self.get("/webhooks")
+        self.expect_text("Inga webhook-adresser.")
+        self.fill("url", url)
+        self.fill("description", "Lönesystemet")
+        self.press("Lägg till webhook-adress")
+        secret = [c.text.strip() for c in self.desk.find_elements(By.CSS_SELECTOR, ".info code")]
+        self.expect(secret and secret[0].startswith("whsec_"), f"the new endpoint's secret should be shown: {secret}")
+        self.expect(url in [c.text.strip() for c in self.desk.find_elements(By.CSS_SELECTOR, "section h2 code")],
+                    f"the endpoint {url} should be listed")
+        self.screen("webhook-added")
+        self.get("/webhooks")
+        self.expect(secret[0] not in self.desk.page_source, "the secret is shown once: not on the page again")
+        endpoint = self.desk.find_element(By.XPATH, f"//section[.//h2/code[normalize-space()={xq(url)}]]")
+        self.expect("Lönesystemet" in endpoint.text, f"the endpoint should show its description: {endpoint.text!r}")
+        self.press_confirmed("Ta bort", within=endpoint)
+        self.expect(self.flash() == "Borttagen.", f"removing should say so: {self.flash()!r}")
+        self.expect(url not in self.text() and "Inga webhook-adresser." in self.text(), "the endpoint should be gone")
+        self.screen("webhook-removed")
+
+    def change_password(self):
+        self.step("change the password on Mitt konto: a wrong current one is refused; then every session ends")
+        new = "Nytt-" + secrets.token_hex(8)
+        # A second session of the same person, on the phone: the change must end it too.
+        self.phone.delete_all_cookies()
+        self.phone.get(self.url("/login"))
+        self.loaded(self.phone)
+        self.fill("Användarnamn eller e-post", MANAGER, self.phone)
+        self.fill("Lösenord", PASSWORD, self.phone)
+        self.press("Logga in", self.phone)
+        self.expect(self.path(self.phone) == "/", "the personnel manager should be logged in on the phone too", self.phone)
+        self.get("/account")
+        self.expect(len(self.desk.find_elements(By.CSS_SELECTOR, "#sessions ~ div tbody tr")) >= 2,
+                    "Mitt konto should list both sessions, the desk's and the phone's")
+        self.fill("currentPassword", "Inte-mitt-losenord-1")
+        self.fill("newPassword", new)
+        self.fill("repeatPassword", new)
+        self.press("Byt lösenord")
+        error = self.desk.find_elements(By.ID, "e-currentPassword")
+        self.expect(error and error[0].text == "Det nuvarande lösenordet stämmer inte.",
+                    f"a wrong current password should be refused beside its field: {[e.text for e in error]}")
+        self.screen("account-password-refused")
+        self.fill("currentPassword", PASSWORD)
+        self.fill("newPassword", new)
+        self.fill("repeatPassword", new)
+        self.press("Byt lösenord")
+        self.expect(self.path() == "/login", "after the change the desk should be at the login")
+        self.expect(self.flash() == "Lösenordet är bytt. Logga in med det nya.",
+                    f"the login should say the password is changed: {self.flash()!r}")
+        self.screen("login-password-changed")
+        self.get("/", self.phone)
+        self.expect(self.path(self.phone) == "/login", "the change should log out the phone's session too", self.phone)
+        self.fill("Användarnamn eller e-post", MANAGER)
+        self.fill("Lösenord", PASSWORD)
+        self.press("Logga in")
+        self.expect(self.path() == "/login" and "Fel användarnamn eller lösenord." in self.text(),
+                    "the old password should no longer log in")
+        self.fill("Användarnamn eller e-post", MANAGER)
+        self.fill("Lösenord", new)
+        self.press("Logga in")
+        self.expect(self.path() == "/", "the new password should log in")
 
     def other_screens(self):
         self.step("the other staff screens open and pass the page checks")
@@ -1151,6 +1500,35 @@ class Walkthrough:
                 d.quit()
             except Exception:  # noqa: BLE001
                 pass
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """For `Walkthrough.http`: a redirect is an answer to look at (urllib raises it as an HTTPError)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def write_pdf(path, text):
+    """A small one-page PDF that a PDF reader opens (objects, cross-reference table, trailer); returns its bytes."""
+    stream = f"BT /F1 24 Tf 72 760 Td ({text}) Tj ET".encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    with open(path, "wb") as f:
+        f.write(out)
+    return bytes(out)
 
 
 def canon(name):
