@@ -960,6 +960,18 @@ class Walkthrough:
         status, headers, _ = self.http(listed[0][1])
         self.expect(status == 303 and headers.get("Location", "").startswith("/login"),
                     f"without a login the file's link should lead to the login: {status} {headers.get('Location')!r}")
+        # A second file, meant for the confirmation, uploaded by mistake and taken off again (it asks first).
+        other = os.path.join(self.app.dir, "Fel fil.pdf")
+        write_pdf(other, "Fel fil")
+        self.fill("upload", other)
+        Select(self.section("files").find_element(By.NAME, "sendWith")).select_by_value("confirmation")
+        self.press("Ladda upp", within=self.section("files"))
+        row = self.desk.find_elements(By.XPATH, "//section[@aria-labelledby='files']//li[a[normalize-space()='Fel fil.pdf']]")
+        self.expect(row and "bekräftelsen" in row[0].text, f"the second file should go with the confirmation: "
+                                                           f"{[r.text for r in row]}")
+        self.press_confirmed("Ta bort", within=row[0])
+        names = [a.text.strip() for a in self.section("files").find_elements(By.CSS_SELECTOR, "li a")]
+        self.expect(names == [SCORE_FILE], f"after “Ta bort” only the score should be left: {names}")
 
     def add_needs(self):
         self.step("add a sequential need and a first-come need on the project page")
@@ -1387,7 +1399,7 @@ class Walkthrough:
         self.screen("webhook-removed")
 
     def change_password(self):
-        self.step("change the password on Mitt konto: a wrong current one is refused; then every session ends")
+        self.step("Mitt konto: log out everywhere else; change the password (a wrong current one refused), every session ends")
         new = "Nytt-" + secrets.token_hex(8)
         # A second session of the same person, on the phone: the change must end it too.
         self.phone.delete_all_cookies()
@@ -1398,8 +1410,22 @@ class Walkthrough:
         self.press("Logga in", self.phone)
         self.expect(self.path(self.phone) == "/", "the personnel manager should be logged in on the phone too", self.phone)
         self.get("/account")
-        self.expect(len(self.desk.find_elements(By.CSS_SELECTOR, "#sessions ~ div tbody tr")) >= 2,
+        self.expect(len(self.desk.find_elements(By.CSS_SELECTOR, "#sessions ~ div tbody tr")) == 2,
                     "Mitt konto should list both sessions, the desk's and the phone's")
+        # "Log out everywhere else" ends the phone's session and keeps this one.
+        self.press_confirmed("Logga ut överallt utom här")
+        self.expect(self.path() == "/account" and self.flash() == "Övriga inloggningar är utloggade.",
+                    f"ending the other sessions should say so: {self.flash()!r}")
+        self.expect(len(self.desk.find_elements(By.CSS_SELECTOR, "#sessions ~ div tbody tr")) == 1,
+                    "only this session should be left on Mitt konto")
+        self.screen("account-other-sessions-ended")
+        self.get("/", self.phone)
+        self.expect(self.path(self.phone) == "/login", "the phone's session should have ended", self.phone)
+        self.fill("Användarnamn eller e-post", MANAGER, self.phone)
+        self.fill("Lösenord", PASSWORD, self.phone)
+        self.press("Logga in", self.phone)
+        self.expect(self.path(self.phone) == "/", "the phone logs in again", self.phone)
+        self.get("/account")
         self.fill("currentPassword", "Inte-mitt-losenord-1")
         self.fill("newPassword", new)
         self.fill("repeatPassword", new)
