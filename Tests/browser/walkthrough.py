@@ -545,7 +545,10 @@ class Walkthrough:
             asked = dialog.text
             dialog.accept()
             self.expect(asked == question, f"the dialog should ask “{question}”, not “{asked}”", d)
+        action = d.execute_script("return new URL(arguments[0].form.action).pathname;", button)
         self.navigate(d, click_and_answer_ok, f"the next page after confirming “{label}”")
+        if self.path(d) == action:
+            self.post_results.add(action)  # as in submit: the POST answered with a page itself
 
     def section(self, heading_id, d=None):
         """A page's card by its heading's id (`<section aria-labelledby=…>`)."""
@@ -602,6 +605,7 @@ class Walkthrough:
         self.edit_template()
         self.settings_saved()
         self.add_colleague()
+        self.manage_colleague()
         self.api_keys()
         self.webhooks()
         self.other_screens()
@@ -1271,6 +1275,12 @@ class Walkthrough:
         others = [text for text, _ in self.outbox_rows() if GROUP_SUBJECT in text
                   and not any(EMAILS[name] in text for name in booked)]
         self.expect(not others, f"the group email goes to the booked only: {others}")
+        self.fill("Typ", "Gruppmejl")  # the outbox's filter by type: the group emails only
+        self.press("Filtrera")
+        kinds = self.desk.execute_script("return Array.from(document.querySelectorAll('tbody tr')).filter(r => "
+                                         "r.cells.length > 1).map(r => r.cells[1].innerText.trim());")
+        self.expect(len(kinds) == len(booked) and all(k.startswith("Gruppmejl") for k in kinds),
+                    f"filtered by type, the outbox should show the {len(booked)} group emails only: {kinds}")
         self.screen("outbox-group-email")
 
     def settings_saved(self):
@@ -1329,7 +1339,7 @@ class Walkthrough:
         self.expect_text("kollega@example.org")
         secret = self.desk.find_elements(By.CSS_SELECTOR, ".info code")
         self.expect(secret, "adding a user should show their first password once")
-        password = secret[0].text.strip()
+        password = self.colleague_password = secret[0].text.strip()
         self.screen("users-added")
         self.phone.get(self.url("/login"))
         self.loaded(self.phone)
@@ -1348,6 +1358,44 @@ class Walkthrough:
                     self.phone)
         self.get("/users", self.phone)
         self.screen("colleague-users-forbidden-390", self.phone, expect_error="Inte tillåtet")
+
+    def phone_log_in(self, username, password):
+        self.phone.delete_all_cookies()
+        self.phone.get(self.url("/login"))
+        self.loaded(self.phone)
+        self.fill("Användarnamn eller e-post", username, self.phone)
+        self.fill("Lösenord", password, self.phone)
+        self.press("Logga in", self.phone)
+        return self.path(self.phone) != "/login"
+
+    def colleague_row(self):
+        return self.desk.find_element(By.XPATH, "//tbody/tr[td[normalize-space()='kollega@example.org']]")
+
+    def manage_colleague(self):
+        self.step("disable the colleague (logged out at once, no login), enable again, give a new password")
+        self.get("/users")
+        self.press_confirmed("Stäng av", within=self.colleague_row())
+        self.expect(self.flash() == "Sparat." and "avstängd" in self.colleague_row().text,
+                    f"the colleague should be listed as disabled: {self.colleague_row().text!r}")
+        self.screen("users-disabled")
+        self.get("/", self.phone)
+        self.expect(self.path(self.phone) == "/login", "a disabled colleague's session should end at once", self.phone)
+        self.expect(not self.phone_log_in("kollega", self.colleague_password),
+                    "a disabled colleague should not be able to log in", self.phone)
+        self.get("/users")
+        self.press("Aktivera", within=self.colleague_row())
+        self.expect("aktiv" in self.colleague_row().text and "avstängd" not in self.colleague_row().text,
+                    f"the colleague should be active again: {self.colleague_row().text!r}")
+        self.press_confirmed("Nytt lösenord", within=self.colleague_row())
+        shown = self.desk.find_elements(By.CSS_SELECTOR, ".info code")
+        self.expect(shown and "kollega" in self.desk.find_element(By.CSS_SELECTOR, ".info").text,
+                    "a new password for the colleague should be shown once")
+        password = shown[0].text.strip()
+        self.screen("users-new-password")
+        self.expect(not self.phone_log_in("kollega", self.colleague_password),
+                    "the colleague's old password should no longer work", self.phone)
+        self.expect(self.phone_log_in("kollega", password) and self.path(self.phone) == "/",
+                    "the colleague should log in with the new password", self.phone)
 
     def api_keys(self):
         self.step("create an API key (shown once), call the API with it, revoke it")
