@@ -304,6 +304,8 @@ struct WebPagesTests {
             #expect(made.status == 201 && made.text.contains("gamma-admin"), "the first admin and a password shown once")
             let backup = try await client.call(.post, "/admin/orchestras/alpha/backup", as: superadmin, body: "csrf=\(csrf)", csrf: false)
             #expect(backup.status == 303)
+            #expect(backup.headers[.location] == "/admin/orchestras/alpha?done=doneBackup#backups",
+                    "the notice is in the query, where the browser sends it, and the page opens at its section")
             let file = try #require(try await client.call(.get, "/admin/orchestras/alpha", as: superadmin).text
                 .firstMatch(of: /name="file" value="([^"]+)"/).map { String($0.1) })
             #expect(try await client.call(.post, "/admin/orchestras/alpha/rekey", as: superadmin, body: "csrf=\(csrf)&confirm=alph", csrf: false).status == 422)

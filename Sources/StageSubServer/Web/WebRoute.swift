@@ -156,7 +156,10 @@ struct WebPage: Sendable {
     /// After a POST: back to a page (303), with a notice the next page shows.
     func redirect(_ location: String, notice: Word? = nil) -> Response {
         guard let notice else { return HTML.redirect(location) }
-        return HTML.redirect(location + (location.contains("?") ? "&" : "?") + "done=" + notice.rawValue)
+        // The notice goes into the query, before any `#fragment` (a browser never sends what follows `#`).
+        let parts = location.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = String(parts[0]), fragment = parts.count > 1 ? "#" + parts[1] : ""
+        return HTML.redirect(path + (path.contains("?") ? "&" : "?") + "done=" + notice.rawValue + fragment)
     }
 
     /// The orchestra's time zone (Stockholm when none is set or outside an orchestra).
