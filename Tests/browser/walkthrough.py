@@ -923,6 +923,7 @@ class Walkthrough:
         Select(section.find_element(By.NAME, "positionId")).select_by_visible_text(SEQUENTIAL_POSITION)
         Select(section.find_element(By.NAME, "fromList")).select_by_value("A")
         self.press("Skapa listan", within=section)
+        self.expect(self.flash() == "Skapad.", f"making the list should say so: {self.flash()!r}")
         self.follow("Reserver")
         self.expect(re.fullmatch(r"/custom-lists/\d+", self.path()) is not None, "the list's name should open its own page")
         copied = self.ranked()
@@ -943,7 +944,7 @@ class Walkthrough:
         Select(section.find_element(By.NAME, "sendWith")).select_by_value("request")
         self.press("Ladda upp", within=section)
         self.expect(self.path() == self.project, "the upload should lead back to the project page")
-        # (No notice asserted: the redirect to /projects/{id}#files loses it; walk-bugs.md 1.)
+        self.expect(self.flash() == "Filen är uppladdad.", f"the upload should say the file is uploaded: {self.flash()!r}")
         files = self.desk.execute_script(
             "return Array.from(document.querySelectorAll('section[aria-labelledby=\"files\"] li a[href^=\"/files/\"]'))"
             ".map(a => [a.textContent.trim(), a.getAttribute('href'), a.parentElement.innerText]);")
@@ -974,6 +975,7 @@ class Walkthrough:
         self.expect(row and "bekräftelsen" in row[0].text, f"the second file should go with the confirmation: "
                                                            f"{[r.text for r in row]}")
         self.press_confirmed("Ta bort", within=row[0])
+        self.expect(self.flash() == "Borttagen.", f"taking the file off should say so: {self.flash()!r}")
         names = [a.text.strip() for a in self.section("files").find_elements(By.CSS_SELECTOR, "li a")]
         self.expect(names == [SCORE_FILE], f"after “Ta bort” only the score should be left: {names}")
 
@@ -1264,7 +1266,8 @@ class Walkthrough:
         section.find_element(By.NAME, "message").send_keys("Repetitionen på måndag börjar 10.30 i stället för 10.00.")
         self.press("Skicka gruppmejlet", within=section)
         self.expect(self.path() == self.project, "sending the group email should lead back to the project page")
-        # (No notice asserted: the redirect to /projects/{id}#group-email loses it; walk-bugs.md 1.)
+        self.expect(self.flash() == "Gruppmejlet ligger i utkorgen.", f"the page should say where the email went: "
+                                                                      f"{self.flash()!r}")
         history = [li.text for li in self.section("group-email").find_elements(By.CSS_SELECTOR, "ul li")]
         self.expect(any(GROUP_SUBJECT in h and f"({len(booked)})" in h for h in history),
                     f"the project's history should list the email to the {len(booked)} booked: {history}")
