@@ -602,6 +602,7 @@ class Walkthrough:
         self.cancel_need()
         self.pause_and_book()
         self.group_email()
+        self.record_withdrawal()
         self.edit_template()
         self.settings_saved()
         self.add_colleague()
@@ -1285,6 +1286,25 @@ class Walkthrough:
         self.expect(len(kinds) == len(booked) and all(k.startswith("Gruppmejl") for k in kinds),
                     f"filtered by type, the outbox should show the {len(booked)} group emails only: {kinds}")
         self.screen("outbox-group-email")
+
+    def record_withdrawal(self):
+        self.step("the musician booked directly withdraws: record it (it asks first); the need says no one is left to ask")
+        self.get(self.needs["direct"])
+        row = self.desk.find_element(By.XPATH, "//*[@data-live]//tbody/tr[td[1][contains(normalize-space(), 'Anna Ek') "
+                                               "or contains(normalize-space(), 'Ek, Anna')]]")
+        self.press_confirmed("Lämnade återbud", within=row)
+        self.expect(self.flash() == "Återbudet är registrerat.", f"the withdrawal should be recorded: {self.flash()!r}")
+        self.expect(self.request_status("Ek, Anna")[1].startswith("lämnade återbud"),
+                    f"Ek's request should say she withdrew: {self.requests_table()}")
+        self.expect_text("0 / 1")
+        # The other two violists already said no or did not answer in this project: the preview says no one is
+        # left to ask, and why each is passed over, instead of asking nobody in silence.
+        self.expect(not [row for row in self.requests_table() if row[1] == "väntar på svar"],
+                    f"no one is left on the list to ask: {self.requests_table()}")
+        plan = self.desk.find_element(By.CSS_SELECTOR, ".plan").text
+        self.expect("Listan har ingen kvar att fråga" in plan and "Hoppas över (3)" in plan,
+                    f"the need's preview should say the list has no one left, and pass over all three: {plan!r}")
+        self.screen("need-withdrawal")
 
     def settings_saved(self):
         self.step("settings: change the reminder percentage and save; send a test email to me")
