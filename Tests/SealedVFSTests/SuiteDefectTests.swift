@@ -45,6 +45,45 @@ struct SuiteDefectTests {
         Self.expectIntact(path, pageSize: size, "after VACUUM to \(size)")
     }
 
+    @Test("with locking_mode=exclusive, PRAGMA page_size then VACUUM works after earlier commits (pager1-29.2)")
+    func exclusiveModePageSizeChange() throws {
+        let path = try V.folder().appendingPathComponent("exclusive.db").path
+        let db = C.openSealed(path)
+        // The lock is never released between transactions, so the VFS cannot count a transaction's pages from
+        // its lock alone: the commits before the VACUUM must not look like pages it spilled.
+        #expect(V.exec(db, "PRAGMA locking_mode=exclusive; PRAGMA page_size=4096") == SQLITE_OK)
+        #expect(V.exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 300) "
+                         + "INSERT INTO t SELECT i, printf('%.300c', 'x') FROM c") == SQLITE_OK, "\(V.message(db))")
+        #expect(V.exec(db, "UPDATE t SET v = printf('%.300c', 'y') WHERE id = 1") == SQLITE_OK)
+        #expect(V.exec(db, "PRAGMA page_size=8192; VACUUM") == SQLITE_OK, "\(V.message(db))")
+        #expect(V.text(db, "PRAGMA page_size") == "8192")
+        sqlite3_close(db)
+        Self.expectIntact(path, pageSize: 8192, "after VACUUM in exclusive locking mode")
+    }
+
+    @Test("a foreign file shorter than a page is 'not a database', as plain SQLite says (pager1-38.1)")
+    func shortForeignFile() throws {
+        let path = try V.folder().appendingPathComponent("hello.db").path
+        try Data("hello world\n".utf8).write(to: URL(fileURLWithPath: path))
+        let db = C.openSealed(path)
+        #expect(V.exec(db, "CREATE TABLE t(x)") == SQLITE_NOTADB, "\(V.message(db))")
+        #expect(V.message(db) == "file is not a database")
+        sqlite3_close(db)
+        #expect(C.bytes(path) == Data("hello world\n".utf8), "the file is left as it was")
+    }
+
+    @Test("the root VFS's system calls pass through, as SQLite's fault-injection tests (test_syscall) expect")
+    func systemCallsPassThrough() throws {
+        let sealed = try #require(sqlite3_vfs_find("sealed"))
+        let root = try #require(sqlite3_vfs_find("unix"))
+        #expect(sealed.pointee.iVersion >= 3)
+        let first = try #require(sealed.pointee.xNextSystemCall?(sealed, nil), "no system call listed")
+        let name = String(cString: first)
+        let mine = sealed.pointee.xGetSystemCall?(sealed, name).map { unsafeBitCast($0, to: UnsafeRawPointer.self) }
+        let theirs = root.pointee.xGetSystemCall?(root, name).map { unsafeBitCast($0, to: UnsafeRawPointer.self) }
+        #expect(mine != nil && mine == theirs, "\(name)")
+    }
+
     @Test("a page-size change of a database larger than the page cache fails and rolls back whole")
     func pageSizeChangeAfterSpill() throws {
         let path = try V.folder().appendingPathComponent("big.db").path
