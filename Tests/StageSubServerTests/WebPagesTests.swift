@@ -154,6 +154,12 @@ struct WebPagesTests {
             let setting = try await client.call(.post, "/settings", as: admin, body: "csrf=\(csrf)&reminderPercentage=33", csrf: false)
             #expect(setting.status == 422 && setting.text.contains("10–90 i steg om 5") && setting.text.contains("id=\"e-reminderPercentage\""))
             #expect(!setting.text.contains("must be"))
+            // A webhook address the API refuses is refused on the page too, and nothing is stored.
+            for url in ["http://hooks.example.org/x", "https://127.0.0.1/x", "https://localhost/x"] {
+                let hook = try await client.call(.post, "/webhooks", as: admin, body: "csrf=\(csrf)&url=\(url)&events=need.filled", csrf: false)
+                #expect(hook.status == 422 && hook.text.contains("Adressen godtas inte"), "\(url)")
+            }
+            #expect(try gateway.webhookEndpoints().isEmpty)
             // The same refusal for someone who reads English.
             _ = try await client.call(.post, "/account/language", as: admin, body: "csrf=\(csrf)&preferredLanguage=en", csrf: false)
             let english = try await client.call(.post, "/musicians/new", as: admin, body: newcomer, csrf: false)

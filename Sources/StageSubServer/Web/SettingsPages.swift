@@ -60,6 +60,12 @@ struct SettingsPages {
             PageRoute(.get, "/webhooks", admin) { page in try Self.webhooks(page, secret: nil, tested: nil, formError: nil) },
             PageRoute(.post, "/webhooks", admin) { page in
                 let events = page.form.all("events").compactMap(WebhookEventType.init(rawValue:)).filter { $0 != .test }
+                // The same address rule as the API's (https, no loopback unless the operator allows it): refused
+                // here, not only when a delivery is tried.
+                if let problem = page.state.configuration.webhookPolicy.problem(with: page.form.text("url") ?? "") {
+                    return try Self.webhooks(page, secret: nil, tested: nil,
+                                             formError: page.words.say("Adressen godtas inte: ", "The address is refused: ") + problem)
+                }
                 do {
                     let endpoint = try page.gateway.createWebhookEndpoint(url: page.form.text("url") ?? "", description: page.form.text("description") ?? "",
                                                                           events: events, now: page.now)
