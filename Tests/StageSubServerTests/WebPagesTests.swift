@@ -181,6 +181,9 @@ struct WebPagesTests {
             let location = try #require(created.headers[.location])
             #expect(created.status == 303 && location.hasPrefix("/projects/"))
             let project = location.split(separator: "/")[1].split(separator: "?")[0]
+            let projectPage = try await client.call(.get, "/projects/\(project)", as: admin).text
+            #expect(projectPage.contains("<dt>Datum</dt>") && !projectPage.contains("<dt>Anteckningar</dt>") && !projectPage.contains("<dt>Repetitioner</dt>"),
+                    "a project without notes or rehearsals shows no empty headings for them")
             let added = try await client.call(.post, "/projects/\(project)/needs", as: admin,
                                               body: "csrf=\(csrf)&positionId=\(fixture.alpha.position)&quantity=1&list=A&strategy=sequential&responseTimeHours=24",
                                               csrf: false)

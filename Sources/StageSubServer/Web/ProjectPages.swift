@@ -217,6 +217,13 @@ struct ProjectPages {
         }
     }
 
+    /// A text the project page shows with its heading, or `false` (the template's section is skipped: an
+    /// empty string would still show the heading with nothing under it).
+    static func shown(_ text: String?) -> Any {
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
+        return text
+    }
+
     static func show(_ page: WebPage, needErrors: FieldErrors, formError: String?) throws -> Response {
         let gateway = try page.gateway, words = page.words, language = page.language, form = page.form, zone = page.timeZone
         let id = try page.id()
@@ -246,7 +253,7 @@ struct ProjectPages {
         view.merge([
             "id": id, "name": project.name, "archived": project.archivedAt != nil,
             "period": Format.period(start: project.startDate, end: project.endDate, week: project.weekNumber, language: language),
-            "rehearsals": project.rehearsalSchedule ?? "", "concerts": project.concertInfo ?? "", "notes": project.notes ?? "",
+            "rehearsals": Self.shown(project.rehearsalSchedule), "concerts": Self.shown(project.concertInfo), "notes": Self.shown(project.notes),
             "pending": needs.reduce(0) { $0 + $1.pending },
             "needs": needs.map { Views.need($0, page) },
             "needFields": Field.views(needFields, errors: needErrors),
