@@ -114,6 +114,7 @@ final class SchemaBook {
             return value
         }
         let decoder = SchemaDecoder(book: self, recording: recording, codingPath: path)
+        decoder.annotations = (T.self as? any APIContent.Type)?.annotations ?? (T.self as? any APIInput.Type)?.annotations ?? [:]
         if let enumeration = T.self as? any SchemaEnumeration.Type {
             recording.value = Schema.enumeration(enumeration.schemaValues)
             decoder.nextString = enumeration.schemaValues.first
@@ -141,6 +142,8 @@ final class SchemaBook {
         case is Date.Type: Date(timeIntervalSince1970: 1_800_000_000)
         default: nil
         }
+        // (Not `value as? T` on nil: that casts to `.some(nil)` when T is an Optional.)
+        guard let value else { return nil }
         return value as? T
     }
 

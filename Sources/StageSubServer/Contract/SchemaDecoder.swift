@@ -11,6 +11,8 @@ final class SchemaDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     /// The text a string enumeration's `init(from:)` gets: its first value.
     var nextString: String?
+    /// The annotations of the type being decoded, so placeholders fit them (an allowed value, a day, a bound).
+    var annotations: [String: [SchemaNote]] = [:]
 
     init(book: SchemaBook, recording: Recording, codingPath: [any CodingKey] = []) {
         self.book = book
@@ -20,7 +22,7 @@ final class SchemaDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         recording.isObject = true
-        return KeyedDecodingContainer(KeyedInputRecorder<Key>(book: book, recording: recording, codingPath: codingPath))
+        return KeyedDecodingContainer(KeyedInputRecorder<Key>(book: book, recording: recording, codingPath: codingPath, annotations: annotations))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -37,6 +39,7 @@ private struct KeyedInputRecorder<Key: CodingKey>: KeyedDecodingContainerProtoco
     let book: SchemaBook
     let recording: Recording
     let codingPath: [any CodingKey]
+    let annotations: [String: [SchemaNote]]
     var allKeys: [Key] { [] }
 
     func contains(_ key: Key) -> Bool { true }
@@ -46,7 +49,17 @@ private struct KeyedInputRecorder<Key: CodingKey>: KeyedDecodingContainerProtoco
         let nested = Recording()
         nested.nullable = !required
         recording.property(key.stringValue, .nested(nested), required: required)
-        return try book.input(of: T.self, into: nested, at: codingPath + [key])
+        let value = try book.input(of: T.self, into: nested, at: codingPath + [key])
+        for note in annotations[key.stringValue] ?? [] {
+            let fitting: Any? = switch note {
+            case .oneOf(let values): values.first
+            case .date: "2026-03-01"
+            case .range(let range): range.lowerBound
+            default: nil
+            }
+            if let fitting = fitting as? T { return fitting }
+        }
+        return value
     }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try field(type, key, required: true) }

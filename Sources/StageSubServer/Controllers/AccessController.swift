@@ -40,7 +40,7 @@ struct OrchestraView: APIContent {
     }
 
     static let componentName: String? = "Orchestra"
-    static var example: OrchestraView { get throws { OrchestraView(try SchemaBook.example(), summary: try SchemaBook.example()) } }
+    static var example: OrchestraView { get throws { OrchestraView(try SchemaBook.example(), summary: try SchemaBook.example(Appliance.OrchestraSummary.self)) } }
 }
 
 struct UserView: APIContent {

@@ -20,7 +20,13 @@ struct BlackoutView: APIContent {
 
     static let componentName: String? = "Blackout"
     static let annotations: [String: [SchemaNote]] = ["startDate": [.date], "endDate": [.date]]
-    static var example: BlackoutView { get throws { BlackoutView(try SchemaBook.example()) } }
+    static var example: BlackoutView {
+        get throws {
+            var blackout = try SchemaBook.example(MusicianBlackout.self)
+            (blackout.startDate, blackout.endDate) = ("2026-03-01", "2026-03-04")
+            return BlackoutView(blackout)
+        }
+    }
 }
 
 extension BlackoutView {

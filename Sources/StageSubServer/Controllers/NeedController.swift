@@ -8,11 +8,17 @@ import StageSubStore
 struct NeedInput: APIInput {
     var positionId: Int64, quantity: Int, rankingListId: Int64?, customListId: Int64?, strategy: RequestStrategy
     var maxRecipients: Int?, responseTimeHours: Int?, requireLocalResidence: Bool?
+    static var annotations: [String: [SchemaNote]] { NeedChange.annotations }
 }
 
 struct NeedChange: APIInput {
     var quantity: Int?, rankingListId: Int64?, customListId: Int64?, strategy: RequestStrategy?
     var maxRecipients: Int?, responseTimeHours: Int?, requireLocalResidence: Bool?
+    /// The bounds Core enforces (`DispatchPlanner.validate`), from the same constants.
+    static let annotations: [String: [SchemaNote]] = [
+        "quantity": [.range(DispatchPlanner.quantityRange)], "maxRecipients": [.range(DispatchPlanner.recipientsRange)],
+        "responseTimeHours": [.range(DispatchPlanner.responseHoursRange)],
+    ]
 }
 
 struct BookInput: APIInput {

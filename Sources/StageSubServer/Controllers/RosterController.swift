@@ -35,7 +35,13 @@ struct MusicianView: APIContent {
 
     static let componentName: String? = "Musician"
     static let annotations: [String: [SchemaNote]] = ["preferredLanguage": [.oneOf(["sv", "en"])]]
-    static var example: MusicianView { get throws { MusicianView(musician: try SchemaBook.example(), positionIds: [1]) } }
+    static var example: MusicianView {
+        get throws {
+            var musician = try SchemaBook.example(Musician.self)
+            musician.preferredLanguage = "sv"
+            return MusicianView(musician: musician, positionIds: [1])
+        }
+    }
 }
 
 /// What an import did or would do, with the rows to fix by line.
