@@ -11,13 +11,14 @@ enum DemoClockRoutes {
     static let maximumHours = 720
 
     struct Advance: APIInput {
-        static let fields = ["advanceHours"]
         var advanceHours: Int
+        static let annotations: [String: [SchemaNote]] = ["advanceHours": [.range(1...maximumHours)]]
     }
 
-    struct ClockView: Encodable {
+    struct ClockView: APIContent {
         let now: Date
         let offsetHours: Double
+        static let example = ClockView(now: Date(), offsetHours: 26)
     }
 
     /// `+26h (2026-12-02T21:30:00Z)`: the header every response of a moved demo appliance carries.
@@ -42,20 +43,19 @@ extension ServerState {
     static func demoRoutes() -> [APIRoute] {
         [
             APIRoute(method: .get, path: "/api/v1/demo/clock", summary: "The demo appliance's clock and how far it was moved.",
-                     access: .authenticated, success: (200, Schema.object(["now": Schema.dateTime, "offsetHours": Schema.number]))) { _, _, scope in
-                JSON.response(DemoClockRoutes.view(scope.state))
+                     access: .authenticated, output: DemoClockRoutes.ClockView.self) { _, _, scope in
+                DemoClockRoutes.view(scope.state)
             },
             APIRoute(method: .post, path: "/api/v1/demo/clock", summary: "Move the demo appliance's clock forward, then act on what fell due.",
-                     access: .authenticated, requestBody: Schema.object(["advanceHours": Schema.integer], additional: false),
-                     success: (200, Schema.object(["now": Schema.dateTime, "offsetHours": Schema.number]))) { request, _, scope in
+                     access: .authenticated, input: DemoClockRoutes.Advance.self, output: DemoClockRoutes.ClockView.self) { input, _, _, scope in
                 try DemoClockRoutes.checkMayMove(scope)
-                let hours = try await JSON.decode(DemoClockRoutes.Advance.self, from: request).advanceHours
+                let hours = input.advanceHours
                 guard (1...DemoClockRoutes.maximumHours).contains(hours) else {
                     throw APIError.badField("advanceHours", "must be from 1 to \(DemoClockRoutes.maximumHours)")
                 }
                 try scope.state.advanceDemoClock(hours: hours)
                 scope.log("moved the demo clock forward \(hours) h")
-                return JSON.response(DemoClockRoutes.view(scope.state))
+                return DemoClockRoutes.view(scope.state)
             },
         ]
     }

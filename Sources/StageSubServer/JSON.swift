@@ -3,11 +3,6 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 
-/// A JSON request body: its fields are listed so that a misspelt one is an error, not silently ignored.
-protocol APIInput: Decodable, Sendable {
-    static var fields: [String] { get }
-}
-
 enum JSON {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -17,20 +12,27 @@ enum JSON {
     }()
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let body: ByteBuffer
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes(value))))
+    }
+
+    /// The JSON the API sends for a value: hand-written by a `JSONWritable` on hot paths, else `encoder`'s.
+    static func bytes(_ value: some Encodable) -> [UInt8] {
         if let writable = value as? any JSONWritable {
             var json = JSONWriter(capacity: 16 * 1024)
             writable.write(to: &json)
-            body = ByteBuffer(bytes: json.bytes)
-        } else {
-            body = ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8))
+            return json.bytes
         }
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 
-    struct ErrorBody: Encodable {
+    /// Every error's body (`Error` in the document).
+    struct ErrorBody: APIContent {
         struct Detail: Encodable { let status: Int; let message: String }
         let error: Detail
+
+        static let componentName: String? = "Error"
+        static let example = ErrorBody(error: .init(status: 404, message: "not found"))
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
@@ -47,8 +49,9 @@ enum JSON {
         }
     }
 
-    /// Decodes a JSON body, naming the field and the problem when it does not fit.
-    static func decode<T: APIInput>(_ type: T.Type, from request: Request, limit: Int = 1 << 20) async throws -> T {
+    /// Decodes a JSON body, naming the field and the problem when it does not fit; a field not among
+    /// `fields` (what the type reads, `InputContract`) is an error, not silently ignored.
+    static func decode<T: APIInput>(_ type: T.Type, from request: Request, fields known: [String], limit: Int = 1 << 20) async throws -> T {
         try HTTPMediaType.require(request, "application/json", hint: "JSON")
         let data = try await body(request, limit: limit)
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
@@ -56,8 +59,8 @@ enum JSON {
         }
         if let twice = DuplicateKeys.first(in: data) { throw APIError.badField(twice, "appears twice in the object") }
         if let huge = hugeNumber(in: fields) { throw APIError.badField(huge, "the number is too large") }
-        if let unknown = fields.keys.sorted().first(where: { !T.fields.contains($0) }) {
-            throw APIError.badField(unknown, "unknown field (known: \(T.fields.joined(separator: ", ")))")
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw APIError.badField(unknown, "unknown field (known: \(known.joined(separator: ", ")))")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

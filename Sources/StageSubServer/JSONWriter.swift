@@ -105,7 +105,7 @@ extension MusicianView: JSONWritable {
         json.beginObject()
         json.key("email"); json.string(musician.email)
         json.key("firstName"); json.string(musician.firstName)
-        json.key("id"); json.integer(musician.id)
+        json.key("id"); json.integer(musician.id ?? 0)
         json.key("isActive"); json.bool(musician.isActive)
         json.key("isArchived"); json.bool(musician.isArchived)
         json.key("lastName"); json.string(musician.lastName)

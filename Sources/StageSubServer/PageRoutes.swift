@@ -8,6 +8,12 @@ import StageSubStore
 /// Routes that are not JSON but belong to the API document: musicians' answer pages, health and metrics.
 /// (The staff interface's pages are `WebPages`; they are for people and not in the document.)
 /// They are in the same table as the API, so the OpenAPI document lists them too.
+/// `/healthz`'s answer.
+struct Liveness: APIContent {
+    let status: String
+    static let example = Liveness(status: "ok")
+}
+
 extension ServerState {
     static let loginCSRFCookie = "stagesub_login_csrf"
 
@@ -15,10 +21,10 @@ extension ServerState {
         let html = "text/html"
         return [
             APIRoute(method: .get, path: "/healthz", summary: "Liveness: the process is up and the registry is readable.",
-                     access: .anonymous, success: (200, Schema.object(["status": Schema.string])), errors: [503]) { _, _, scope in
+                     access: .anonymous, reply: Liveness.self, errors: [503], reportSchemas: [503: .of(Liveness.self)]) { _, _, scope in
                 scope.state.appliance.registry.isReadable()
-                    ? JSON.response(["status": "ok"])
-                    : JSON.response(["status": "registry unreadable"], status: .serviceUnavailable)
+                    ? JSONReply(body: Liveness(status: "ok"))
+                    : JSONReply(body: Liveness(status: "registry unreadable"), status: .serviceUnavailable)
             },
             APIRoute(method: .get, path: "/metrics", summary: "Prometheus metrics (text exposition format); per-orchestra series. "
                      + "With --metrics-token-file, only for `Authorization: Bearer <token>`.", access: .anonymous,

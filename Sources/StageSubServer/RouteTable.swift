@@ -53,7 +53,9 @@ enum Schema {
     static let dateTime = JSONValue.object([("type", .string("string")), ("format", .string("date-time"))])
     static let date = JSONValue.object([("type", .string("string")), ("format", .string("date"))])
 
-    static func nullable(_ schema: JSONValue) -> JSONValue { .object([("anyOf", .array([schema, .object([("type", .string("null"))])]))]) }
+    static let null = JSONValue.object([("type", .string("null"))])
+
+    static func nullable(_ schema: JSONValue) -> JSONValue { .object([("anyOf", .array([schema, null]))]) }
     static func array(_ items: JSONValue) -> JSONValue { .object([("type", .string("array")), ("items", items)]) }
     static func enumeration(_ values: [String]) -> JSONValue { .object([("type", .string("string")), ("enum", .array(values.map(JSONValue.string)))]) }
     static func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
@@ -69,9 +71,6 @@ enum Schema {
         return .object(pairs)
     }
 
-    static func page(of item: String) -> JSONValue {
-        object(["items": array(ref(item)), "total": integer, "limit": integer, "offset": integer])
-    }
 }
 
 /// Who may call a route.
@@ -143,15 +142,16 @@ struct APIRoute: Sendable {
     let path: String
     let summary: String
     let access: Access
-    var requestBody: JSONValue? = nil
+    /// The request body's schema (nil: no JSON body); typed routes take it from their input type.
+    var requestBody: BodySchema? = nil
     var requestContentType = "application/json"
-    /// What the success response is (JSON unless said otherwise).
-    /// Success status and its schema (nil: no body described).
-    var success: (status: Int, schema: JSONValue?) = (200, nil)
+    /// Success status and its body's schema (nil: no body described); typed routes take it from their
+    /// output type.
+    var success: (status: Int, schema: BodySchema?) = (200, nil)
     /// Other statuses this route answers with, besides those every route of its access level has.
     var errors: [Int] = []
     /// Statuses among `errors` whose body is not an `Error` but this (e.g. an import's rejected rows).
-    var reportSchemas: [Int: JSONValue] = [:]
+    var reportSchemas: [Int: BodySchema] = [:]
     var produces = "application/json"
     var queryParameters: [(name: String, schema: JSONValue, description: String)] = []
     let handler: Handler
@@ -254,8 +254,8 @@ extension ServerState {
     static func apiRoutes() -> [APIRoute] {
         AccessController().routes + orchestraRoutes() + SuperadminController().routes + [
             APIRoute(method: .get, path: "/api/v1/openapi.json", summary: "This document.", access: .anonymous,
-                     success: (200, Schema.object(["openapi": Schema.string, "info": Schema.object([:]), "paths": Schema.object([:]),
-                                                   "components": Schema.object([:])]))) { _, _, _ in
+                     success: (200, .literal(Schema.object(["openapi": Schema.string, "info": Schema.object([:]), "paths": Schema.object([:]),
+                                                            "components": Schema.object([:])])))) { _, _, _ in
                 Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                          body: .init(byteBuffer: ByteBuffer(bytes: OpenAPI.document)))
             },

@@ -6,7 +6,7 @@ import Testing
 /// the route, and its JSON body fits the schema for that status. Objects are closed: a property the
 /// schema does not name is drift, so the document and what the routes send cannot part ways unnoticed.
 /// (A small JSON Schema subset, exactly what the document uses: $ref, anyOf, type, enum, format,
-/// properties, required, additionalProperties, items.)
+/// properties, required, additionalProperties, items, minimum, maximum.)
 struct ContractValidator: @unchecked Sendable {  // read-only after init
     static let shared = ContractValidator()
     let document: [String: Any]
@@ -47,6 +47,11 @@ struct ContractValidator: @unchecked Sendable {  // read-only after init
         return validate(value, schema, at: "\(method) \(template.path) \(status) body")
     }
 
+    /// The problems of a value against one of the document's component schemas.
+    func problems(_ value: Any, component name: String) -> [String] {
+        validate(value, ["$ref": "#/components/schemas/\(name)"], at: name)
+    }
+
     func validate(_ value: Any, _ schema: [String: Any], at path: String) -> [String] {
         if let ref = schema["$ref"] as? String {
             let name = String(ref.split(separator: "/").last ?? "")
@@ -65,10 +70,13 @@ struct ContractValidator: @unchecked Sendable {  // read-only after init
         case "string":
             guard let text = value as? String else { return ["\(path): \(value) is not a string"] }
             if schema["format"] as? String == "date-time", ISO8601DateFormatter().date(from: text) == nil { return ["\(path): \(text) is not a date-time"] }
+            if schema["format"] as? String == "date", text.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) == nil { return ["\(path): \(text) is not a date"] }
         case "integer":
             guard let number = value as? NSNumber, !(value is String), number.doubleValue == number.doubleValue.rounded() else {
                 return ["\(path): \(value) is not an integer"]
             }
+            if let minimum = schema["minimum"] as? Int, number.intValue < minimum { return ["\(path): \(number) is below \(minimum)"] }
+            if let maximum = schema["maximum"] as? Int, number.intValue > maximum { return ["\(path): \(number) is above \(maximum)"] }
         case "number":
             guard value is NSNumber else { return ["\(path): \(value) is not a number"] }
         case "boolean":

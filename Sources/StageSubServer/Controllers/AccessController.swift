@@ -6,83 +6,95 @@ import StageSubCore
 import StageSubStore
 
 struct LoginInput: APIInput {
-    static let fields = ["username", "password"]
     var username: String, password: String
 }
 
 struct PasswordInput: APIInput {
-    static let fields = ["currentPassword", "newPassword"]
     var currentPassword: String, newPassword: String
 }
 
 struct UserInput: APIInput {
-    static let fields = ["username", "email", "role", "password"]
     var username: String, email: String, role: User.Role, password: String?
+    static let annotations: [String: [SchemaNote]] = ["role": [.oneOf(["admin", "user"])]]
 }
 
 struct APIKeyInput: APIInput {
-    static let fields = ["name"]
     var name: String
 }
 
 struct OrchestraInput: APIInput {
-    static let fields = ["slug", "name", "adminEmail", "adminUsername", "adminPassword", "plan", "maxMusicians", "maxProjects", "contactName", "contactEmail"]
     var slug: String?, name: String?, adminEmail: String?, adminUsername: String?, adminPassword: String?
     var plan: String?, maxMusicians: Int?, maxProjects: Int?, contactName: String?, contactEmail: String?
 }
 
 /// An orchestra as clients see it: never its sealed secrets.
-struct OrchestraView: Encodable {
-    let slug: String, name: String, status: String, plan: String, maxMusicians: Int, maxProjects: Int
+struct OrchestraView: APIContent {
+    let slug: String, name: String, status: Orchestra.Status, plan: String, maxMusicians: Int, maxProjects: Int
     let contactName: String, contactEmail: String, createdAt: Date
     let schemaVersion: Int?, sizeBytes: Int?, users: Int?
 
     init(_ o: Orchestra, summary: Appliance.OrchestraSummary?) {
-        slug = o.slug; name = o.name; status = o.status.rawValue; plan = o.plan; maxMusicians = o.maxMusicians
+        slug = o.slug; name = o.name; status = o.status; plan = o.plan; maxMusicians = o.maxMusicians
         maxProjects = o.maxProjects; contactName = o.contactName; contactEmail = o.contactEmail; createdAt = o.createdAt
         schemaVersion = summary?.schemaVersion; sizeBytes = summary?.sizeBytes; users = summary?.users
     }
+
+    static let componentName: String? = "Orchestra"
+    static var example: OrchestraView { get throws { OrchestraView(try SchemaBook.example(), summary: try SchemaBook.example(Appliance.OrchestraSummary.self)) } }
 }
 
-struct UserView: Encodable {
-    let id: Int64, username: String, email: String, role: String, orchestra: String?, active: Bool, lastLogin: Date?
+struct UserView: APIContent {
+    let id: Int64, username: String, email: String, role: User.Role, orchestra: String?, active: Bool, lastLogin: Date?
     init(_ user: User, orchestra: String?) {
-        id = user.id ?? 0; username = user.username; email = user.email; role = user.role.rawValue
+        id = user.id ?? 0; username = user.username; email = user.email; role = user.role
         self.orchestra = orchestra; active = user.active; lastLogin = user.lastLogin
     }
+
+    static let componentName: String? = "User"
+    static var example: UserView { get throws { UserView(try SchemaBook.example(), orchestra: "alpha") } }
 }
 
-struct SessionView: Encodable {
+struct SessionView: APIContent {
     let user: UserView?
     let orchestra: OrchestraView?
     let csrfToken: String?
     let expiresAt: Date?
+
+    static let componentName: String? = "Session"
+    static var example: SessionView { get throws { SessionView(user: try .example, orchestra: try .example, csrfToken: "token", expiresAt: Date()) } }
 }
 
-struct APIKeyView: Encodable {
+struct APIKeyView: APIContent {
     let id: Int64, name: String, hint: String, createdAt: Date, revokedAt: Date?
     var key: String? = nil
     init(_ key: APIKey, secret: String? = nil) {
         id = key.id ?? 0; name = key.name; hint = key.hint; createdAt = key.createdAt; revokedAt = key.revokedAt; self.key = secret
     }
+
+    static let componentName: String? = "APIKey"
+    static var example: APIKeyView { get throws { APIKeyView(try SchemaBook.example(), secret: "key") } }
+}
+
+/// A user just made, with the password generated for them (shown once).
+struct CreatedUser: APIContent {
+    let user: UserView
+    let generatedPassword: String?
+    static var example: CreatedUser { get throws { CreatedUser(user: try .example, generatedPassword: "secret") } }
 }
 
 /// Logging in and out, the caller's session and password, and an orchestra's users and API keys.
 struct AccessController {
     var routes: [APIRoute] {
-        let sessionSchema = Schema.ref("Session")
-        return [
+        [
             APIRoute(method: .post, path: "/api/v1/login", summary: "Log in with username (or email) and password; sets the session cookie.",
-                     access: .anonymous, requestBody: Schema.object(["username": Schema.string, "password": Schema.string], additional: false),
-                     success: (200, sessionSchema), errors: [401, 403, 429]) { request, context, scope in
-                let input = try await JSON.decode(LoginInput.self, from: request)
+                     access: .anonymous, input: LoginInput.self, reply: SessionView.self, errors: [401, 403, 429]) { input, request, context, scope in
                 let state = scope.state
                 switch try await state.attemptLogin(username: input.username, password: input.password, request: request, context: context) {
                 case .failure(let error): throw error
                 case .success(let session):
-                    var response = JSON.response(Self.sessionView(session.principal, token: session.token, expiresAt: session.expiresAt))
-                    response.headers[.setCookie] = Authentication.cookie(session.token, expires: session.expiresAt, secure: state.configuration.secureCookies)
-                    return response
+                    return JSONReply(body: Self.sessionView(session.principal, token: session.token, expiresAt: session.expiresAt),
+                                     headers: [.setCookie: Authentication.cookie(session.token, expires: session.expiresAt,
+                                                                                 secure: state.configuration.secureCookies)])
                 }
             },
             APIRoute(method: .post, path: "/api/v1/logout", summary: "End this session.", access: .authenticated, success: (204, nil)) { _, _, scope in
@@ -90,36 +102,29 @@ struct AccessController {
                 return Response(status: .noContent, headers: [.setCookie: Authentication.cookie("", expires: nil, secure: scope.state.configuration.secureCookies)])
             },
             APIRoute(method: .get, path: "/api/v1/session", summary: "Who is logged in, their orchestra, and the CSRF token for changes.",
-                     access: .authenticated, success: (200, sessionSchema)) { request, _, scope in
-                JSON.response(Self.sessionView(try scope.principal.unwrap(), token: Authentication.sessionToken(request), expiresAt: nil))
+                     access: .authenticated, output: SessionView.self) { request, _, scope in
+                Self.sessionView(try scope.principal.unwrap(), token: Authentication.sessionToken(request), expiresAt: nil)
             },
             APIRoute(method: .post, path: "/api/v1/session/password", summary: "Change your password; every session of yours ends, log in again.",
-                     access: .authenticated, requestBody: Schema.object(["currentPassword": Schema.string, "newPassword": Schema.string], additional: false),
-                     success: (204, nil)) { request, _, scope in
-                let input = try await JSON.decode(PasswordInput.self, from: request)
+                     access: .authenticated, input: PasswordInput.self) { input, _, _, scope in
                 try scope.state.appliance.changePassword(try scope.principal.unwrap(), current: input.currentPassword, new: input.newPassword)
                 return Response(status: .noContent, headers: [.setCookie: Authentication.cookie("", expires: nil, secure: scope.state.configuration.secureCookies)])
             },
             // The orchestra's users and API keys: admins only.
             APIRoute(method: .get, path: "/api/v1/users", summary: "The orchestra's users.", access: .orchestra(.admin),
-                     success: (200, Schema.array(Schema.ref("User")))) { _, _, scope in
+                     output: [UserView].self) { _, _, scope in
                 let slug = try scope.slug
-                return JSON.response(try scope.state.appliance.users(orchestra: slug).map { UserView($0, orchestra: slug) })
+                return try scope.state.appliance.users(orchestra: slug).map { UserView($0, orchestra: slug) }
             },
             APIRoute(method: .post, path: "/api/v1/users", summary: "Add a user (role admin or user); without a password one is generated and returned once.",
-                     access: .orchestra(.admin),
-                     requestBody: Schema.object(["username": Schema.string, "email": Schema.string, "role": Schema.enumeration(["admin", "user"]),
-                                                 "password?": Schema.string], additional: false),
-                     success: (201, Schema.object(["user": Schema.ref("User"), "generatedPassword": Schema.nullable(Schema.string)])),
-                     errors: [409]) { request, _, scope in
-                let input = try await JSON.decode(UserInput.self, from: request)
+                     access: .orchestra(.admin), input: UserInput.self, status: .created, output: CreatedUser.self,
+                     errors: [409]) { input, _, _, scope in
                 guard input.role != .superadmin else { throw APIError.badField("role", "must be admin or user") }
                 let slug = try scope.slug
                 let (user, generated) = try scope.state.appliance.createUser(username: input.username, email: input.email, role: input.role,
                                                                              orchestra: slug, password: input.password)
-                struct Created: Encodable { let user: UserView; let generatedPassword: String? }
                 scope.log("created user \(user.username)")
-                return JSON.response(Created(user: UserView(user, orchestra: slug), generatedPassword: generated), status: .created)
+                return CreatedUser(user: UserView(user, orchestra: slug), generatedPassword: generated)
             },
             APIRoute(method: .post, path: "/api/v1/users/{id}/disable", summary: "Disable a user of the orchestra (their sessions end); not yourself, not the last admin.",
                      access: .orchestra(.admin), success: (204, nil), errors: [409]) { _, _, scope in
@@ -133,15 +138,13 @@ struct AccessController {
                 return Response(status: .noContent)
             },
             APIRoute(method: .get, path: "/api/v1/api-keys", summary: "The orchestra's API keys (never the keys themselves).",
-                     access: .orchestra(.admin), success: (200, Schema.array(Schema.ref("APIKey")))) { _, _, scope in
-                JSON.response(try scope.state.appliance.apiKeys(orchestra: try scope.slug).map { APIKeyView($0) })
+                     access: .orchestra(.admin), output: [APIKeyView].self) { _, _, scope in
+                try scope.state.appliance.apiKeys(orchestra: try scope.slug).map { APIKeyView($0) }
             },
             APIRoute(method: .post, path: "/api/v1/api-keys", summary: "Create an API key; the key is in this response only.",
-                     access: .orchestra(.admin), requestBody: Schema.object(["name": Schema.string], additional: false),
-                     success: (201, Schema.ref("APIKey"))) { request, _, scope in
-                let input = try await JSON.decode(APIKeyInput.self, from: request)
+                     access: .orchestra(.admin), input: APIKeyInput.self, status: .created, output: APIKeyView.self) { input, _, _, scope in
                 let (key, secret) = try scope.state.appliance.createAPIKey(orchestra: try scope.slug, name: input.name)
-                return JSON.response(APIKeyView(key, secret: secret), status: .created)
+                return APIKeyView(key, secret: secret)
             },
             APIRoute(method: .delete, path: "/api/v1/api-keys/{id}", summary: "Revoke an API key.", access: .orchestra(.admin),
                      success: (204, nil)) { _, _, scope in

@@ -6,28 +6,28 @@ import StageSubCore
 import StageSubStore
 
 struct IdsInput: APIInput {
-    static let fields = ["ids"]
     var ids: [Int64]
 }
 
-struct ClearInput: APIInput {
-    static let fields = ["confirm"]
+/// `{"confirm": true}`, for what cannot be undone.
+struct ConfirmInput: APIInput {
     var confirm: Bool?
 }
 
 struct DescriptionInput: APIInput {
-    static let fields = ["description"]
     var description: String
 }
 
 struct NameInput: APIInput {
-    static let fields = ["name", "nameEn"]
     var name: String, nameEn: String?
 }
 
-struct InstrumentView: Encodable {
+struct InstrumentView: APIContent {
     let instrument: Instrument
     let positions: [Position]
+
+    static let componentName: String? = "Instrument"
+    static var example: InstrumentView { get throws { InstrumentView(instrument: try .example, positions: [try .example]) } }
 }
 
 /// Instruments, their positions, and each position's A/B/C ranking lists.
@@ -37,32 +37,28 @@ struct CatalogController {
         return [
             // Instruments, positions, lists
             APIRoute(method: .get, path: "/api/v1/instruments", summary: "Instruments with their positions, in score order.", access: user,
-                     success: (200, Schema.array(Schema.ref("Instrument"))), queryParameters: [("includeArchived", Schema.boolean, "also archived ones")]) { request, _, scope in
+                     output: [InstrumentView].self, queryParameters: [("includeArchived", Schema.boolean, "also archived ones")]) { request, _, scope in
                 let sections = try scope.gateway.instruments(includeArchived: try Query(request: request).bool("includeArchived"))
-                return JSON.response(sections.map { InstrumentView(instrument: $0.instrument, positions: $0.positions) })
+                return sections.map { InstrumentView(instrument: $0.instrument, positions: $0.positions) }
             },
             APIRoute(method: .post, path: "/api/v1/instruments", summary: "Add an instrument.", access: admin,
-                     requestBody: Schema.object(["name": Schema.string, "nameEn?": Schema.string], additional: false),
-                     success: (201, Schema.ref("InstrumentRecord")), errors: [409]) { request, _, scope in
-                let input = try await JSON.decode(NameInput.self, from: request)
-                return JSON.response(try scope.gateway.createInstrument(name: input.name, nameEn: input.nameEn), status: .created)
+                     input: NameInput.self, status: .created, output: Instrument.self, errors: [409]) { input, _, _, scope in
+                try scope.gateway.createInstrument(name: input.name, nameEn: input.nameEn)
             },
             APIRoute(method: .put, path: "/api/v1/instruments/order", summary: "Put instruments in this order.", access: admin,
-                     requestBody: Schema.object(["ids": Schema.array(Schema.integer)], additional: false), success: (204, nil)) { request, _, scope in
-                try scope.gateway.reorderInstruments(try await JSON.decode(IdsInput.self, from: request).ids)
+                     input: IdsInput.self) { input, _, _, scope in
+                try scope.gateway.reorderInstruments(input.ids)
                 return Response(status: .noContent)
             },
             APIRoute(method: .post, path: "/api/v1/instruments/{id}/positions", summary: "Add a position to an instrument.", access: admin,
-                     requestBody: Schema.object(["name": Schema.string, "nameEn?": Schema.string], additional: false),
-                     success: (201, Schema.ref("Position")), errors: [409]) { request, _, scope in
+                     input: NameInput.self, status: .created, output: Position.self, errors: [409]) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                let input = try await JSON.decode(NameInput.self, from: request)
-                return JSON.response(try gateway.createPosition(instrument: id, name: input.name, nameEn: input.nameEn), status: .created)
+                return try gateway.createPosition(instrument: id, name: input.name, nameEn: input.nameEn)
             },
             APIRoute(method: .put, path: "/api/v1/instruments/{id}/positions/order", summary: "Put an instrument's positions in this order.",
-                     access: admin, requestBody: Schema.object(["ids": Schema.array(Schema.integer)], additional: false), success: (204, nil)) { request, _, scope in
+                     access: admin, input: IdsInput.self) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                try gateway.reorderPositions(instrument: id, try await JSON.decode(IdsInput.self, from: request).ids)
+                try gateway.reorderPositions(instrument: id, input.ids)
                 return Response(status: .noContent)
             },
             APIRoute(method: .post, path: "/api/v1/instruments/{id}/archive", summary: "Archive an instrument.", access: admin, success: (204, nil)) { _, _, scope in
@@ -82,57 +78,52 @@ struct CatalogController {
                 return Response(status: .noContent)
             },
             APIRoute(method: .get, path: "/api/v1/positions/{id}/lists", summary: "A position's A/B/C ranking lists.", access: user,
-                     success: (200, Schema.array(Schema.ref("RankingList")))) { _, _, scope in
-                JSON.response(try scope.gateway.rankingLists(position: try scope.id()))
+                     output: [RankingListView].self) { _, _, scope in
+                try scope.gateway.rankingLists(position: try scope.id())
             },
             APIRoute(method: .get, path: "/api/v1/lists/{id}", summary: "One ranking list, musicians in rank order.", access: user,
-                     success: (200, Schema.ref("RankingList"))) { _, _, scope in
-                JSON.response(try scope.gateway.rankingList(try scope.id()))
+                     output: RankingListView.self) { _, _, scope in
+                try scope.gateway.rankingList(try scope.id())
             },
             APIRoute(method: .put, path: "/api/v1/lists/{id}", summary: "Set a ranking list: these musicians in this order (reorder, add, remove).",
-                     access: user, requestBody: Schema.object(["ids": Schema.array(Schema.integer)], additional: false),
-                     success: (200, Schema.ref("RankingList"))) { request, _, scope in
+                     access: user, input: IdsInput.self, output: RankingListView.self) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                try gateway.setRanking(list: id, musicians: try await JSON.decode(IdsInput.self, from: request).ids)
-                return JSON.response(try gateway.rankingList(id))
+                try gateway.setRanking(list: id, musicians: input.ids)
+                return try gateway.rankingList(id)
             },
             APIRoute(method: .patch, path: "/api/v1/lists/{id}", summary: "Describe a ranking list (what it is for); empty removes the description.",
-                     access: user, requestBody: Schema.object(["description": Schema.string], additional: false),
-                     success: (200, Schema.ref("RankingList"))) { request, _, scope in
+                     access: user, input: DescriptionInput.self, output: RankingListView.self) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                try gateway.describeList(id, description: try await JSON.decode(DescriptionInput.self, from: request).description)
-                return JSON.response(try gateway.rankingList(id))
+                try gateway.describeList(id, description: input.description)
+                return try gateway.rankingList(id)
             },
             APIRoute(method: .post, path: "/api/v1/lists/{id}/musicians", summary: "Add musicians at the end of a list, in this order (qualified for its position).",
-                     access: user, requestBody: Schema.object(["ids": Schema.array(Schema.integer)], additional: false),
-                     success: (200, Schema.ref("RankingList"))) { request, _, scope in
+                     access: user, input: IdsInput.self, output: RankingListView.self) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                try gateway.addToList(id, musicians: try await JSON.decode(IdsInput.self, from: request).ids)
-                return JSON.response(try gateway.rankingList(id))
+                try gateway.addToList(id, musicians: input.ids)
+                return try gateway.rankingList(id)
             },
             APIRoute(method: .delete, path: "/api/v1/lists/{id}/musicians/{musicianId}", summary: "Take a musician off a list; the ranks below close up.",
-                     access: user, success: (200, Schema.ref("RankingList"))) { _, _, scope in
+                     access: user, output: RankingListView.self) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
                 try gateway.removeFromList(id, musician: try scope.id("musicianId"))
-                return JSON.response(try gateway.rankingList(id))
+                return try gateway.rankingList(id)
             },
             APIRoute(method: .put, path: "/api/v1/lists/{id}/order", summary: "Reorder a list: every musician on it, once, in the new order.",
-                     access: user, requestBody: Schema.object(["ids": Schema.array(Schema.integer)], additional: false),
-                     success: (200, Schema.ref("RankingList"))) { request, _, scope in
+                     access: user, input: IdsInput.self, output: RankingListView.self) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                try gateway.reorderList(id, order: try await JSON.decode(IdsInput.self, from: request).ids)
-                return JSON.response(try gateway.rankingList(id))
+                try gateway.reorderList(id, order: input.ids)
+                return try gateway.rankingList(id)
             },
             APIRoute(method: .post, path: "/api/v1/lists/{id}/clear", summary: "Empty a list (confirm: true); refused while a need still asks from it.",
-                     access: user, requestBody: Schema.object(["confirm": Schema.boolean], additional: false),
-                     success: (200, Schema.ref("RankingList")), errors: [409]) { request, _, scope in
+                     access: user, input: ConfirmInput.self, output: RankingListView.self, errors: [409]) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                guard try await JSON.decode(ClearInput.self, from: request).confirm == true else {
+                guard input.confirm == true else {
                     throw APIError.badField("confirm", "must be true: clearing takes every musician off the list")
                 }
                 try gateway.clearList(id)
                 scope.log("cleared ranking list \(id)")
-                return JSON.response(try gateway.rankingList(id))
+                return try gateway.rankingList(id)
             },
         ]
     }

@@ -12,13 +12,13 @@ struct CommunicationController {
         return [
             // Outbox, statistics, settings
             APIRoute(method: .get, path: "/api/v1/outbox", summary: "Messages the engine wrote (the outbox), newest first.", access: user,
-                     success: (200, Schema.page(of: "Message")),
+                     output: Page<OutboxMessage>.self,
                      queryParameters: paging + [("status", Schema.enumeration(["queued", "sent", "failed"]), "only these")]) { request, _, scope in
                 let query = Query(request: request)
                 let (limit, offset) = try query.page()
                 let status = query.string("status")
                 if let status, !["queued", "sent", "failed"].contains(status) { throw APIError.badField("status", "must be queued, sent or failed") }
-                return JSON.response(try scope.gateway.outbox(status: status, limit: limit, offset: offset))
+                return try scope.gateway.outbox(status: status, limit: limit, offset: offset)
             },
             APIRoute(method: .post, path: "/api/v1/outbox/{id}/retry", summary: "Queue a failed message again, to go at the next delivery pass.",
                      access: user, success: (204, nil), errors: [404]) { _, _, scope in
@@ -28,7 +28,7 @@ struct CommunicationController {
                 return Response(status: .noContent)
             },
             APIRoute(method: .get, path: "/api/v1/audit", summary: "Every change made in the orchestra, newest first: who, what, which record, when, from where.",
-                     access: admin, success: (200, Schema.page(of: "AuditEntry")),
+                     access: admin, output: Page<AuditEntry>.self,
                      queryParameters: paging + [("actor", Schema.string, "username or API key name"),
                                                 ("action", Schema.string, "part of the action, e.g. needs or DELETE"),
                                                 ("from", Schema.date, "from this day (UTC)"), ("until", Schema.date, "before this day (UTC)")]) { request, _, scope in
@@ -40,28 +40,28 @@ struct CommunicationController {
                     return Date(timeIntervalSince1970: TimeInterval(day.ordinal) * 86_400)
                 }
                 let filter = AuditFilter(actorName: query.string("actor"), action: query.string("action"), from: try day("from"), until: try day("until"))
-                return JSON.response(try scope.gateway.auditLog(filter, limit: limit, offset: offset))
+                return try scope.gateway.auditLog(filter, limit: limit, offset: offset)
             },
             APIRoute(method: .get, path: "/api/v1/statistics", summary: "Needs open and filled, time to fill, answers per musician.", access: user,
-                     success: (200, Schema.ref("Statistics"))) { _, _, scope in
-                JSON.response(try scope.gateway.statistics())
+                     output: OrchestraStatistics.self) { _, _, scope in
+                try scope.gateway.statistics()
             },
             APIRoute(method: .get, path: "/api/v1/settings", summary: "The orchestra's settings.", access: user,
-                     success: (200, Schema.map(Schema.string))) { _, _, scope in
+                     output: [String: String].self) { _, _, scope in
                 // How email leaves the appliance is the admins' business: users and API keys see none of it.
                 var values = try scope.gateway.settings().publicValues
                 if scope.principal?.role != .admin && scope.principal?.role != .superadmin {
                     for key in OrchestraSettings.transportKeys { values.removeValue(forKey: key) }
                 }
-                return JSON.response(values)
+                return values
             },
             APIRoute(method: .patch, path: "/api/v1/settings", summary: "Change settings (an object of key: value strings).", access: admin,
-                     requestBody: Schema.map(Schema.string), success: (200, Schema.map(Schema.string))) { request, _, scope in
+                     requestBody: .literal(Schema.map(Schema.string)), reply: [String: String].self) { request, _, scope in
                 let gateway = try scope.gateway
                 let changes = try await JSON.decodeStringMap(from: request)
                 try gateway.setSettings(changes)
                 scope.log("changed settings \(changes.keys.sorted().joined(separator: ", "))")
-                return JSON.response(try gateway.settings().publicValues)
+                return JSONReply(body: try gateway.settings().publicValues)
             },
         ]
     }

@@ -6,11 +6,11 @@ import StageSubMail
 import StageSubStore
 
 struct WebhookEndpointInput: APIInput {
-    static let fields = ["url", "description", "events", "isActive"]
     var url: String?
     var description: String?
     var events: [String]?
     var isActive: Bool?
+    static let annotations: [String: [SchemaNote]] = ["events": [.oneOf(WebhookEventType.subscribable.map(\.rawValue))]]
 }
 
 /// What providers tell us about messages (Twilio's status callbacks, Resend's webhooks), and the
@@ -18,9 +18,6 @@ struct WebhookEndpointInput: APIInput {
 struct DeliveryController {
     var routes: [APIRoute] {
         let admin = RouteAccess.admin
-        let events = Schema.array(Schema.enumeration(WebhookEventType.subscribable.map(\.rawValue)))
-        let input = Schema.object(["url?": Schema.string, "description?": Schema.string, "events?": events, "isActive?": Schema.boolean],
-                                  additional: false)
         return [
             APIRoute(method: .post, path: "/api/v1/hooks/twilio/{slug}",
                      summary: "Twilio's status callback for an SMS (signed with X-Twilio-Signature by the orchestra's auth token).",
@@ -30,32 +27,30 @@ struct DeliveryController {
             },
             APIRoute(method: .post, path: "/api/v1/hooks/resend/{slug}",
                      summary: "Resend's webhook for an email (signed as Svix signs: svix-id, svix-timestamp, svix-signature; secret resendWebhookSecret).",
-                     access: .anonymous, requestBody: Schema.object([:]), success: (204, nil), errors: [403, 404, 503]) { request, _, scope in
+                     access: .anonymous, requestBody: .literal(Schema.object([:])), success: (204, nil), errors: [403, 404, 503]) { request, _, scope in
                 try await Self.resendWebhook(request, scope)
             },
             APIRoute(method: .get, path: "/api/v1/webhooks", summary: "The orchestra's outgoing webhook endpoints.", access: admin,
-                     success: (200, Schema.array(Schema.ref("WebhookEndpoint")))) { _, _, scope in
-                JSON.response(try scope.gateway.webhookEndpoints())
+                     output: [WebhookEndpoint].self) { _, _, scope in
+                try scope.gateway.webhookEndpoints()
             },
             APIRoute(method: .post, path: "/api/v1/webhooks",
                      summary: "Add an endpoint: its https URL and the events it wants. The answer carries the signing secret, shown this once.",
-                     access: admin, requestBody: input, success: (201, Schema.ref("WebhookEndpoint")), errors: [403]) { request, _, scope in
-                let body = try await JSON.decode(WebhookEndpointInput.self, from: request)
+                     access: admin, input: WebhookEndpointInput.self, status: .created, output: WebhookEndpoint.self, errors: [403]) { body, _, _, scope in
                 guard let url = body.url else { throw APIError.badField("url", "is required") }
                 try Self.check(url: url, scope)
                 let endpoint = try scope.gateway.createWebhookEndpoint(url: url, description: body.description ?? "",
                                                                        events: try Self.events(body.events ?? []), now: scope.now)
                 scope.log("added webhook endpoint \(endpoint.id)")
-                return JSON.response(endpoint, status: .created)
+                return endpoint
             },
             APIRoute(method: .patch, path: "/api/v1/webhooks/{id}", summary: "Change an endpoint's URL, description, events, or switch it off.",
-                     access: admin, requestBody: input, success: (200, Schema.ref("WebhookEndpoint"))) { request, _, scope in
+                     access: admin, input: WebhookEndpointInput.self, output: WebhookEndpoint.self) { body, _, _, scope in
                 let id = try scope.id()
-                let body = try await JSON.decode(WebhookEndpointInput.self, from: request)
                 if let url = body.url { try Self.check(url: url, scope) }
                 let events = try body.events.map(Self.events)
-                return JSON.response(try scope.gateway.updateWebhookEndpoint(id, url: body.url, description: body.description, events: events,
-                                                                             isActive: body.isActive))
+                return try scope.gateway.updateWebhookEndpoint(id, url: body.url, description: body.description, events: events,
+                                                               isActive: body.isActive)
             },
             APIRoute(method: .delete, path: "/api/v1/webhooks/{id}", summary: "Remove an endpoint and its delivery log.", access: admin,
                      success: (204, nil)) { _, _, scope in
@@ -64,17 +59,17 @@ struct DeliveryController {
             },
             APIRoute(method: .post, path: "/api/v1/webhooks/{id}/test",
                      summary: "Send a test event to the endpoint now; the answer is its delivery after the attempt (status code, error).",
-                     access: admin, success: (200, Schema.ref("WebhookDelivery"))) { _, _, scope in
+                     access: admin, output: WebhookDelivery.self) { _, _, scope in
                 let state = scope.state
                 let delivery = try await WebhookSender.sendTest(endpoint: try scope.id(), gateway: try scope.gateway,
                                                                 policy: state.configuration.webhookPolicy,
                                                                 timeout: .seconds(10), now: scope.now)
-                return JSON.response(delivery)
+                return delivery
             },
             APIRoute(method: .get, path: "/api/v1/webhooks/{id}/deliveries", summary: "The endpoint's delivery log, newest first.",
-                     access: admin, success: (200, Schema.page(of: "WebhookDelivery")), queryParameters: RouteAccess.paging) { request, _, scope in
+                     access: admin, output: Page<WebhookDelivery>.self, queryParameters: RouteAccess.paging) { request, _, scope in
                 let (limit, offset) = try Query(request: request).page()
-                return JSON.response(try scope.gateway.webhookDeliveries(endpoint: try scope.id(), limit: limit, offset: offset))
+                return try scope.gateway.webhookDeliveries(endpoint: try scope.id(), limit: limit, offset: offset)
             },
         ]
     }

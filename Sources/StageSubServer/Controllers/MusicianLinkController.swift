@@ -2,24 +2,38 @@ import Foundation
 import Hummingbird
 import StageSubStore
 
-struct LinkView: Encodable {
+/// A musician's page or calendar link, without its token.
+struct LinkView: APIContent {
     let id: Int64
-    let purpose: String
+    let purpose: MusicianLink.Purpose
     let createdAt: Date
     let expiresAt: Date?
     let revokedAt: Date?
 
+    static let componentName: String? = "MusicianLink"
+    static var example: LinkView { get throws { LinkView(try SchemaBook.example()) } }
+}
+
+extension LinkView {
     init(_ link: MusicianLink) {
         id = link.id ?? 0
-        purpose = link.purpose.rawValue
+        purpose = link.purpose
         createdAt = link.createdAt
         expiresAt = link.expiresAt
         revokedAt = link.revokedAt
     }
+}
 
-    static let schema = Schema.object(["id": Schema.integer, "purpose": Schema.enumeration(MusicianLink.Purpose.allCases.map(\.rawValue)),
-                                       "createdAt": Schema.dateTime, "expiresAt?": Schema.nullable(Schema.dateTime),
-                                       "revokedAt?": Schema.nullable(Schema.dateTime)])
+/// Whether the page link's email was queued (at most one per 10 minutes).
+struct LinkSent: APIContent {
+    let queued: Bool
+    static let example = LinkSent(queued: true)
+}
+
+/// How many links were stopped.
+struct LinksRevoked: APIContent {
+    let revoked: Int
+    static let example = LinksRevoked(revoked: 2)
 }
 
 /// Staff's side of musicians' own links: which exist (never the tokens), send one by email, stop them all.
@@ -27,17 +41,17 @@ struct MusicianLinkController {
     var routes: [APIRoute] {
         [
             APIRoute(method: .get, path: "/api/v1/musicians/{id}/links", summary: "A musician's page and calendar links, newest first (never their tokens).",
-                     access: RouteAccess.user, success: (200, Schema.array(Schema.ref("MusicianLink")))) { _, _, scope in
-                JSON.response(try scope.gateway.links(musician: try scope.id()).map(LinkView.init))
+                     access: RouteAccess.user, output: [LinkView].self) { _, _, scope in
+                try scope.gateway.links(musician: try scope.id()).map(LinkView.init)
             },
             APIRoute(method: .post, path: "/api/v1/musicians/{id}/links/send",
                      summary: "Email the musician a new link to their page (at most one such email per 10 minutes; the token goes only into the email).",
-                     access: RouteAccess.user, success: (200, Schema.object(["queued": Schema.boolean]))) { _, _, scope in
-                JSON.response(["queued": try scope.gateway.sendPageLink(musician: try scope.id(), now: scope.now)])
+                     access: RouteAccess.user, output: LinkSent.self) { _, _, scope in
+                LinkSent(queued: try scope.gateway.sendPageLink(musician: try scope.id(), now: scope.now))
             },
             APIRoute(method: .post, path: "/api/v1/musicians/{id}/links/revoke", summary: "Stop every link of a musician at once (admins).",
-                     access: RouteAccess.admin, success: (200, Schema.object(["revoked": Schema.integer]))) { _, _, scope in
-                JSON.response(["revoked": try scope.gateway.revokeLinks(musician: try scope.id(), now: scope.now)])
+                     access: RouteAccess.admin, output: LinksRevoked.self) { _, _, scope in
+                LinksRevoked(revoked: try scope.gateway.revokeLinks(musician: try scope.id(), now: scope.now))
             },
         ]
     }

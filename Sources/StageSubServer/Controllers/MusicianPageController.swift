@@ -62,7 +62,7 @@ struct MusicianPageController {
                 }
             },
             APIRoute(method: .get, path: "/m/{token}/export.json", summary: "Everything the orchestra holds about the musician, for them to keep.",
-                     access: .anonymous, errors: [403, 404], produces: "application/json") { request, _, scope in
+                     access: .anonymous, success: (200, .of(ExportView.self)), errors: [403, 404], produces: "application/json") { request, _, scope in
                 let token = try scope.string("token")
                 // A download answers in JSON, also when the link does not work (as its document says).
                 let refused = { (status: HTTPResponse.Status) in

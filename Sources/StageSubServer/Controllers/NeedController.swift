@@ -6,24 +6,27 @@ import StageSubCore
 import StageSubStore
 
 struct NeedInput: APIInput {
-    static let fields = ["positionId", "quantity", "rankingListId", "customListId", "strategy", "maxRecipients", "responseTimeHours",
-                         "requireLocalResidence"]
     var positionId: Int64, quantity: Int, rankingListId: Int64?, customListId: Int64?, strategy: RequestStrategy
     var maxRecipients: Int?, responseTimeHours: Int?, requireLocalResidence: Bool?
+    static var annotations: [String: [SchemaNote]] { NeedChange.annotations }
 }
 
 struct NeedChange: APIInput {
-    static let fields = ["quantity", "rankingListId", "customListId", "strategy", "maxRecipients", "responseTimeHours", "requireLocalResidence"]
     var quantity: Int?, rankingListId: Int64?, customListId: Int64?, strategy: RequestStrategy?
     var maxRecipients: Int?, responseTimeHours: Int?, requireLocalResidence: Bool?
+    /// The bounds Core enforces (`DispatchPlanner.validate`), from the same constants.
+    static let annotations: [String: [SchemaNote]] = [
+        "quantity": [.range(DispatchPlanner.quantityRange)], "maxRecipients": [.range(DispatchPlanner.recipientsRange)],
+        "responseTimeHours": [.range(DispatchPlanner.responseHoursRange)],
+    ]
 }
 
 struct BookInput: APIInput {
-    static let fields = ["musicianId"]
     var musicianId: Int64
 }
 
-struct PlanView: Encodable {
+/// Who sending would ask now, the queue, and everyone passed over with the reason.
+struct PlanView: APIContent {
     struct Person: Encodable { let musicianId: Int64; let name: String; var conflictProjectId: Int64? = nil }
     struct Passed: Encodable { let musicianId: Int64; let name: String; let reason: String; let detail: Int64? }
     let needId: Int64
@@ -43,11 +46,18 @@ struct PlanView: Encodable {
         let width: Int
         let responseTimeHours: Int
         let nextStepAt: Date?
-
-        static let schema = Schema.object(["step": Schema.integer, "steps": Schema.string, "strategy": Schema.string, "width": Schema.integer,
-                                           "responseTimeHours": Schema.integer, "nextStepAt?": Schema.nullable(Schema.dateTime)])
     }
 
+    static let componentName: String? = "Plan"
+    static let example = PlanView(
+        needId: 1, ask: [Person(musicianId: 1, name: "Anna Ek", conflictProjectId: 5)], queue: [Person(musicianId: 2, name: "Bo Ek")],
+        passed: [Passed(musicianId: 3, name: "Cia Ek", reason: "busy in an overlapping project", detail: 4)], accepted: 0, pending: 1,
+        hold: "awaiting answers",
+        escalation: Escalation(step: 1, steps: "sequential 24h, parallel×3 12h", strategy: "sequential", width: 1, responseTimeHours: 24,
+                               nextStepAt: Date(timeIntervalSince1970: 1_800_000_000)))
+}
+
+extension PlanView {
     init(needId: Int64, plan: DispatchPlan, names: [Int64: String]) {
         func name(_ id: Int64) -> String { names[id] ?? "musician \(id)" }
         self.needId = needId
@@ -92,7 +102,8 @@ struct PlanView: Encodable {
     }
 }
 
-struct SentView: Encodable {
+/// The requests one send wrote.
+struct SentView: APIContent {
     let needId: Int64
     let sent: [Sent]
     struct Sent: Encodable { let requestId: Int64; let musicianId: Int64 }
@@ -100,6 +111,14 @@ struct SentView: Encodable {
         self.needId = needId
         sent = result.sent.map { Sent(requestId: $0.requestId, musicianId: $0.musicianId) }
     }
+
+    init(needId: Int64, sent: [Sent]) {
+        self.needId = needId
+        self.sent = sent
+    }
+
+    static let componentName: String? = "Sent"
+    static let example = SentView(needId: 1, sent: [Sent(requestId: 2, musicianId: 3)])
 }
 
 /// One need and its requests: edit, preview, send, pause, resume, cancel, book directly, withdrawals.
@@ -109,25 +128,20 @@ struct NeedController {
         let pauseAndResume = [(true, "pause", "Ask nobody new (pending requests stay)."),
                               (false, "resume", "Resume a paused need (asks the next at once).")].map { paused, verb, summary in
             APIRoute(method: .post, path: "/api/v1/needs/{id}/\(verb)", summary: summary, access: user,
-                     success: (200, Schema.ref("Need")), errors: [409]) { _, _, scope in
+                     output: ProjectNeed.self, errors: [409]) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
                 _ = try gateway.setNeedPaused(paused, need: id, now: scope.now)
-                return JSON.response(try gateway.need(id))
+                return try gateway.need(id)
             }
         }
         return pauseAndResume + [
             // Needs
-            APIRoute(method: .get, path: "/api/v1/needs/{id}", summary: "One need.", access: user, success: (200, Schema.ref("Need"))) { _, _, scope in
-                JSON.response(try scope.gateway.need(try scope.id()))
+            APIRoute(method: .get, path: "/api/v1/needs/{id}", summary: "One need.", access: user, output: ProjectNeed.self) { _, _, scope in
+                try scope.gateway.need(try scope.id())
             },
             APIRoute(method: .patch, path: "/api/v1/needs/{id}", summary: "Change a need; once it has requests only the quantity may change.",
-                     access: user, requestBody: Schema.object(["quantity?": Schema.integer, "rankingListId?": Schema.integer, "customListId?": Schema.integer,
-                                                               "strategy?": Schema.enumeration(RequestStrategy.allCases.map(\.rawValue)),
-                                                               "maxRecipients?": Schema.nullable(Schema.integer), "responseTimeHours?": Schema.integer,
-                                                               "requireLocalResidence?": Schema.boolean], additional: false),
-                     success: (200, Schema.ref("Need")), errors: [409]) { request, _, scope in
+                     access: user, input: NeedChange.self, output: ProjectNeed.self, errors: [409]) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                let input = try await JSON.decode(NeedChange.self, from: request)
                 var need = try gateway.need(id)
                 if let v = input.quantity { need.quantity = v }
                 if let v = input.rankingListId { need.rankingListId = v; need.customRankingListId = nil }
@@ -137,50 +151,48 @@ struct NeedController {
                 if let v = input.responseTimeHours { need.responseTimeHours = v }
                 if let v = input.requireLocalResidence { need.requireLocalResidence = v }
                 _ = try gateway.updateNeed(need, now: scope.now)
-                return JSON.response(try gateway.need(id))
+                return try gateway.need(id)
             },
             APIRoute(method: .get, path: "/api/v1/needs/{id}/preview", summary: "Who sending would ask now, the queue, and why others are passed over.",
-                     access: user, success: (200, Schema.ref("Plan"))) { _, _, scope in
+                     access: user, output: PlanView.self) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                return JSON.response(try PlanView.of(gateway, need: id, plan: try gateway.preview(need: id, now: scope.now)))
+                return try PlanView.of(gateway, need: id, plan: try gateway.preview(need: id, now: scope.now))
             },
             APIRoute(method: .post, path: "/api/v1/needs/{id}/send", summary: "Send exactly what preview shows.", access: user,
-                     success: (200, Schema.ref("Sent"))) { _, _, scope in
+                     output: SentView.self) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
                 let result = try gateway.send(need: id, now: scope.now)
                 scope.log("sent need \(id): \(result.sent.count) requests")
-                return JSON.response(SentView(needId: id, result))
+                return SentView(needId: id, result)
             },
             APIRoute(method: .post, path: "/api/v1/needs/{id}/cancel", summary: "Cancel a need; pending musicians are told.", access: user,
-                     success: (200, Schema.ref("Need")), errors: [409]) { _, _, scope in
+                     output: ProjectNeed.self, errors: [409]) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
                 try gateway.cancelNeed(id, now: scope.now)
-                return JSON.response(try gateway.need(id))
+                return try gateway.need(id)
             },
             APIRoute(method: .post, path: "/api/v1/needs/{id}/book", summary: "Book a musician directly (no request; confirmation sent).",
-                     access: user, requestBody: Schema.object(["musicianId": Schema.integer], additional: false),
-                     success: (200, Schema.ref("Need")), errors: [409]) { request, _, scope in
+                     access: user, input: BookInput.self, output: ProjectNeed.self, errors: [409]) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                let input = try await JSON.decode(BookInput.self, from: request)
                 try gateway.bookDirectly(need: id, musician: input.musicianId, now: scope.now)
-                return JSON.response(try gateway.need(id))
+                return try gateway.need(id)
             },
             APIRoute(method: .get, path: "/api/v1/needs/{id}/requests", summary: "The requests of a need, newest first.", access: user,
-                     success: (200, Schema.array(Schema.ref("Request")))) { _, _, scope in
+                     output: [RequestView].self) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                return JSON.response(try gateway.requestViews(need: id))
+                return try gateway.requestViews(need: id)
             },
             // Requests
-            APIRoute(method: .get, path: "/api/v1/requests/{id}", summary: "One request.", access: user, success: (200, Schema.ref("Request"))) { _, _, scope in
-                JSON.response(try scope.gateway.request(try scope.id()))
+            APIRoute(method: .get, path: "/api/v1/requests/{id}", summary: "One request.", access: user, output: RequestView.self) { _, _, scope in
+                try scope.gateway.request(try scope.id())
             },
             APIRoute(method: .post, path: "/api/v1/requests/{id}/withdrawal", summary: "Record that a booked musician withdrew: the need reopens and the next is asked.",
-                     access: user, success: (200, Schema.ref("Sent")), errors: [409]) { _, _, scope in
+                     access: user, output: SentView.self, errors: [409]) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
                 let request = try gateway.request(id)
                 let result = try gateway.recordWithdrawal(request: id, now: scope.now)
                 scope.log("withdrawal recorded for request \(id)")
-                return JSON.response(SentView(needId: request.needId, result))
+                return SentView(needId: request.needId, result)
             },
         ]
     }

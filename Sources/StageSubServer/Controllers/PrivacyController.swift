@@ -6,10 +6,14 @@ import StageSubCore
 import StageSubStore
 
 /// Everything held about a musician, as JSON (for the musician, a machine, or a request under GDPR).
-struct ExportView: Encodable {
-    struct Request: Encodable {
+struct ExportView: APIContent {
+    struct Request: APIContent {
         let requestId: Int64, project: String, startDate: String, endDate: String?, position: String, status: String
         let sentAt: Date, deadlineAt: Date, respondedAt: Date?, withdrawnAt: Date?
+
+        static let annotations: [String: [SchemaNote]] = ["startDate": [.date], "endDate": [.date]]
+        static let example = Request(requestId: 1, project: "Mahler 5", startDate: "2026-03-01", endDate: "2026-03-04", position: "Violin 1, Tutti",
+                                     status: "accepted", sentAt: Date(), deadlineAt: Date(), respondedAt: Date(), withdrawnAt: Date())
     }
     struct Message: Encodable { let type: String, channel: String, recipient: String, subject: String, body: String, status: String, createdAt: Date }
     struct Ranking: Encodable { let list: String; let rank: Int }
@@ -25,6 +29,20 @@ struct ExportView: Encodable {
     let messages: [Message]
     let links: [LinkView]
 
+    static let componentName: String? = "MusicianExport"
+    static var example: ExportView {
+        get throws {
+            ExportView(orchestra: "Alpha", exportedAt: Date(), musician: try .example, erasedAt: Date(), createdAt: Date(), positions: ["Violin 1, Tutti"],
+                       rankings: [Ranking(list: "Violin 1, Tutti (A)", rank: 1)], blackouts: [try .example],
+                       requests: [.example],
+                       messages: [Message(type: "request", channel: "email", recipient: "anna@example.org", subject: "Förfrågan", body: "…",
+                                          status: "sent", createdAt: Date())],
+                       links: [try .example])
+        }
+    }
+}
+
+extension ExportView {
     init(_ export: MusicianExport) {
         orchestra = export.orchestraName
         exportedAt = export.exportedAt
@@ -44,21 +62,6 @@ struct ExportView: Encodable {
         links = export.links.map(LinkView.init)
     }
 
-    static var schema: JSONValue {
-        let text = Schema.string, moment = Schema.dateTime, optionalMoment = Schema.nullable(Schema.dateTime)
-        return Schema.object([
-            "orchestra": text, "exportedAt": moment, "musician": Schema.ref("Musician"), "erasedAt?": optionalMoment, "createdAt": moment,
-            "positions": Schema.array(text), "rankings": Schema.array(Schema.object(["list": text, "rank": Schema.integer])),
-            "blackouts": Schema.array(Schema.ref("Blackout")),
-            "requests": Schema.array(Schema.object(["requestId": Schema.integer, "project": text, "startDate": Schema.date,
-                                                    "endDate?": Schema.nullable(Schema.date), "position": text, "status": text, "sentAt": moment,
-                                                    "deadlineAt": moment, "respondedAt?": optionalMoment, "withdrawnAt?": optionalMoment])),
-            "messages": Schema.array(Schema.object(["type": text, "channel": text, "recipient": text, "subject": text, "body": text,
-                                                    "status": text, "createdAt": moment])),
-            "links": Schema.array(Schema.ref("MusicianLink")),
-        ])
-    }
-
     /// The same as a readable page (the `export` template; every value escaped by the template engine).
     func page(language: Language) -> Response {
         let w = language.words, m = musician.musician
@@ -72,7 +75,7 @@ struct ExportView: Encodable {
             (.mpBlackouts, blackouts.map { ["\($0.startDate) – \($0.endDate)", $0.note ?? ""] }),
             (.requests, requests.map { [$0.project, $0.startDate, $0.position, $0.status, time($0.sentAt)] }),
             (.messagesHeld, messages.map { [time($0.createdAt), $0.channel, $0.subject, $0.status] }),
-            (.linksHeld, links.map { [$0.purpose, time($0.createdAt), $0.revokedAt == nil ? "" : w[.revoked]] }),
+            (.linksHeld, links.map { [$0.purpose.rawValue, time($0.createdAt), $0.revokedAt == nil ? "" : w[.revoked]] }),
         ]
         return AnswerPages.page(language.rawValue, title: "\(w[.exportTitle]) — \(m.fullName)", template: "export", status: .ok, [
             "orchestra": orchestra, "name": m.fullName,
@@ -89,8 +92,8 @@ struct PrivacyController {
         let admin = RouteAccess.admin
         return [
             APIRoute(method: .get, path: "/api/v1/musicians/{id}/export", summary: "Everything held about a musician (admins; links in message bodies redacted).",
-                     access: admin, success: (200, Schema.ref("MusicianExport"))) { _, _, scope in
-                JSON.response(ExportView(try scope.gateway.export(musician: try scope.id(), now: scope.now)))
+                     access: admin, output: ExportView.self) { _, _, scope in
+                ExportView(try scope.gateway.export(musician: try scope.id(), now: scope.now))
             },
             APIRoute(method: .get, path: "/api/v1/musicians/{id}/export.html", summary: "The same export as a readable page (admins).",
                      access: admin, produces: "text/html") { _, _, scope in
@@ -99,15 +102,13 @@ struct PrivacyController {
             },
             APIRoute(method: .post, path: "/api/v1/musicians/{id}/erase",
                      summary: "Erase a musician's personal data (admins; body {\"confirm\": true}). Their requests stay, anonymised; a pending one is withdrawn and the next is asked.",
-                     access: admin, requestBody: Schema.object(["confirm": Schema.boolean], additional: false),
-                     success: (200, Schema.ref("Musician")), errors: [409]) { request, _, scope in
-                struct Confirm: APIInput { static let fields = ["confirm"]; var confirm: Bool? }
-                guard try await JSON.decode(Confirm.self, from: request).confirm == true else {
+                     access: admin, input: ConfirmInput.self, output: MusicianView.self, errors: [409]) { input, _, _, scope in
+                guard input.confirm == true else {
                     throw APIError(.badRequest, "confirm: send {\"confirm\": true} to erase this musician; it cannot be undone")
                 }
                 let gateway = try scope.gateway, id = try scope.id()
                 try gateway.erase(musician: id, now: scope.now)
-                return JSON.response(MusicianView(musician: try gateway.musician(id), positionIds: nil))
+                return MusicianView(musician: try gateway.musician(id), positionIds: nil)
             },
         ]
     }

@@ -6,12 +6,13 @@ import StageSubCore
 import StageSubStore
 
 struct MusicianInput: APIInput {
-    static let fields = ["firstName", "lastName", "email", "phone", "preferredLanguage", "localResidence", "notes", "isActive", "positionIds"]
     var firstName: String?, lastName: String?, email: String?, phone: String?, preferredLanguage: String?
     var localResidence: Bool?, notes: String?, isActive: Bool?, positionIds: [Int64]?
+    static let annotations: [String: [SchemaNote]] = ["preferredLanguage": [.oneOf(["sv", "en"])]]
 }
 
-struct MusicianView: Encodable {
+/// A musician as the API shows them; hot lists write it with `JSONWriter` (byte for byte the same).
+struct MusicianView: APIContent {
     let musician: Musician
     let positionIds: [Int64]?
 
@@ -19,7 +20,7 @@ struct MusicianView: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(musician.id, forKey: .id)
+        try c.encode(musician.id ?? 0, forKey: .id)
         try c.encode(musician.firstName, forKey: .firstName)
         try c.encode(musician.lastName, forKey: .lastName)
         try c.encode(musician.email, forKey: .email)
@@ -31,36 +32,53 @@ struct MusicianView: Encodable {
         try c.encode(musician.isArchived, forKey: .isArchived)
         try c.encodeIfPresent(positionIds, forKey: .positionIds)
     }
+
+    static let componentName: String? = "Musician"
+    static let annotations: [String: [SchemaNote]] = ["preferredLanguage": [.oneOf(["sv", "en"])]]
+    static var example: MusicianView {
+        get throws {
+            var musician = try SchemaBook.example(Musician.self)
+            musician.preferredLanguage = "sv"
+            return MusicianView(musician: musician, positionIds: [1])
+        }
+    }
+}
+
+/// What an import did or would do, with the rows to fix by line.
+struct ImportReportView: APIContent {
+    struct Issue: Encodable { let line: Int; let message: String }
+    let musicians: Int
+    let committed: Bool
+    let issues: [Issue]
+    let ignoredColumns: [String]
+
+    static let componentName: String? = "ImportReport"
+    static let example = ImportReportView(musicians: 1, committed: false, issues: [Issue(line: 2, message: "email: is required")],
+                                          ignoredColumns: ["Instrument"])
 }
 
 /// The roster: the orchestra itself, its musicians with their positions, and the CSV import.
 struct RosterController {
     var routes: [APIRoute] {
         let user = RouteAccess.user, paging = RouteAccess.paging
-        let musicianBody = Schema.object([
-            "firstName?": Schema.string, "lastName?": Schema.string, "email?": Schema.string, "phone?": Schema.nullable(Schema.string),
-            "preferredLanguage?": Schema.enumeration(["sv", "en"]), "localResidence?": Schema.boolean, "notes?": Schema.nullable(Schema.string),
-            "isActive?": Schema.boolean, "positionIds?": Schema.array(Schema.integer),
-        ], additional: false)
         return [
             APIRoute(method: .get, path: "/api/v1/orchestra", summary: "The orchestra the caller works in.", access: user,
-                     success: (200, Schema.ref("Orchestra"))) { _, _, scope in
-                JSON.response(OrchestraView(try scope.orchestra.unwrap(), summary: nil))
+                     output: OrchestraView.self) { _, _, scope in
+                OrchestraView(try scope.orchestra.unwrap(), summary: nil)
             },
             // Roster
             APIRoute(method: .get, path: "/api/v1/musicians", summary: "Musicians, by name; search matches name, email, phone.",
-                     access: user, success: (200, Schema.page(of: "Musician")),
+                     access: user, output: Page<MusicianView>.self,
                      queryParameters: paging + [("search", Schema.string, "text to look for"), ("includeArchived", Schema.boolean, "also archived musicians")]) { request, _, scope in
                 let query = Query(request: request)
                 let (limit, offset) = try query.page()
                 let found = try scope.gateway.musicians(search: query.string("search"), includeArchived: try query.bool("includeArchived"),
                                                         limit: limit, offset: offset)
-                return JSON.response(Page(items: found.items.map { MusicianView(musician: $0, positionIds: nil) }, total: found.total,
-                                          limit: limit, offset: offset))
+                return Page(items: found.items.map { MusicianView(musician: $0, positionIds: nil) }, total: found.total,
+                            limit: limit, offset: offset)
             },
             APIRoute(method: .post, path: "/api/v1/musicians", summary: "Add a musician (with the positions they may play).", access: user,
-                     requestBody: musicianBody, success: (201, Schema.ref("Musician")), errors: [409]) { request, _, scope in
-                let input = try await JSON.decode(MusicianInput.self, from: request)
+                     input: MusicianInput.self, status: .created, output: MusicianView.self, errors: [409]) { input, _, _, scope in
                 guard let first = input.firstName, let last = input.lastName, let email = input.email else {
                     throw APIError(.badRequest, "firstName, lastName and email are required")
                 }
@@ -70,31 +88,29 @@ struct RosterController {
                                         notes: input.notes, now: scope.now)
                 musician.isActive = input.isActive ?? true
                 let created = try gateway.createMusician(musician, positions: input.positionIds.map(Set.init))
-                return JSON.response(MusicianView(musician: created, positionIds: try gateway.qualifications(musician: created.id!)), status: .created)
+                return MusicianView(musician: created, positionIds: try gateway.qualifications(musician: created.id ?? 0))
             },
             APIRoute(method: .post, path: "/api/v1/musicians/import", summary: "Import musicians from CSV (Excel, Swedish or English headers); dryRun=true only reports.",
-                     access: user, requestBody: Schema.string, requestContentType: "text/csv",
-                     success: (200, Schema.ref("ImportReport")), errors: [422], reportSchemas: [422: Schema.ref("ImportReport")], queryParameters: [("dryRun", Schema.boolean, "only check and report")]) { request, _, scope in
+                     access: user, requestBody: .literal(Schema.string), requestContentType: "text/csv",
+                     reply: ImportReportView.self, errors: [422], reportSchemas: [422: .of(ImportReportView.self)],
+                     queryParameters: [("dryRun", Schema.boolean, "only check and report")]) { request, _, scope in
                 let dryRun = try Query(request: request).bool("dryRun")
                 try HTTPMediaType.require(request, "text/csv", hint: "CSV")
                 let data = try await JSON.body(request, limit: 5 << 20)
                 let report = try scope.gateway.importMusicians(data, dryRun: dryRun, now: scope.now)
-                struct Issue: Encodable { let line: Int; let message: String }
-                struct Report: Encodable { let musicians: Int; let committed: Bool; let issues: [Issue]; let ignoredColumns: [String] }
-                let body = Report(musicians: report.musicians, committed: report.committed,
-                                  issues: report.issues.map { Issue(line: $0.line, message: $0.message) }, ignoredColumns: report.ignoredColumns)
+                let body = ImportReportView(musicians: report.musicians, committed: report.committed,
+                                            issues: report.issues.map { .init(line: $0.line, message: $0.message) }, ignoredColumns: report.ignoredColumns)
                 if report.committed { scope.log("imported \(report.musicians) musicians") }
-                return JSON.response(body, status: report.issues.isEmpty ? .ok : .unprocessableContent)
+                return JSONReply(body: body, status: report.issues.isEmpty ? .ok : .unprocessableContent)
             },
             APIRoute(method: .get, path: "/api/v1/musicians/{id}", summary: "One musician with their positions.", access: user,
-                     success: (200, Schema.ref("Musician"))) { _, _, scope in
+                     output: MusicianView.self) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                return JSON.response(MusicianView(musician: try gateway.musician(id), positionIds: try gateway.qualifications(musician: id)))
+                return MusicianView(musician: try gateway.musician(id), positionIds: try gateway.qualifications(musician: id))
             },
             APIRoute(method: .patch, path: "/api/v1/musicians/{id}", summary: "Change a musician (only the fields sent).", access: user,
-                     requestBody: musicianBody, success: (200, Schema.ref("Musician")), errors: [409]) { request, _, scope in
+                     input: MusicianInput.self, output: MusicianView.self, errors: [409]) { input, _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
-                let input = try await JSON.decode(MusicianInput.self, from: request)
                 var musician = try gateway.musician(id)
                 if let v = input.firstName { musician.firstName = v }
                 if let v = input.lastName { musician.lastName = v }
@@ -105,19 +121,19 @@ struct RosterController {
                 if let v = input.notes { musician.notes = v }
                 if let v = input.isActive { musician.isActive = v }
                 try gateway.updateMusician(musician, positions: input.positionIds.map(Set.init), now: scope.now)
-                return JSON.response(MusicianView(musician: try gateway.musician(id), positionIds: try gateway.qualifications(musician: id)))
+                return MusicianView(musician: try gateway.musician(id), positionIds: try gateway.qualifications(musician: id))
             },
             APIRoute(method: .post, path: "/api/v1/musicians/{id}/archive", summary: "Archive a musician (never asked again; history kept).",
-                     access: user, success: (200, Schema.ref("Musician"))) { _, _, scope in
+                     access: user, output: MusicianView.self) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
                 try gateway.setArchived(true, musician: id, now: scope.now)
-                return JSON.response(MusicianView(musician: try gateway.musician(id), positionIds: nil))
+                return MusicianView(musician: try gateway.musician(id), positionIds: nil)
             },
             APIRoute(method: .post, path: "/api/v1/musicians/{id}/restore", summary: "Bring an archived musician back.",
-                     access: user, success: (200, Schema.ref("Musician"))) { _, _, scope in
+                     access: user, output: MusicianView.self) { _, _, scope in
                 let gateway = try scope.gateway, id = try scope.id()
                 try gateway.setArchived(false, musician: id, now: scope.now)
-                return JSON.response(MusicianView(musician: try gateway.musician(id), positionIds: nil))
+                return MusicianView(musician: try gateway.musician(id), positionIds: nil)
             },
         ]
     }

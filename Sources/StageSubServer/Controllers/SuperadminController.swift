@@ -5,35 +5,70 @@ import NIOCore
 import StageSubCore
 import StageSubStore
 
-struct BackupView: Encodable {
+/// A backup file in the appliance's backup folder.
+struct BackupView: APIContent {
     let orchestra: String, file: String, sizeBytes: Int, createdAt: Date?, schemaVersion: Int?
+    static let componentName: String? = "Backup"
+    static let example = BackupView(orchestra: "alpha", file: "2026-12-01T020000Z.stagesub-backup", sizeBytes: 1 << 20, createdAt: Date(),
+                                    schemaVersion: 12)
 }
 
-struct HealthView: Encodable {
-    let orchestra: String, status: String, opens: Bool, quickCheck: String, schemaVersion: Int?, sizeBytes: Int, lastBackup: Date?
+/// One orchestra database as the appliance finds it.
+struct HealthView: APIContent {
+    let orchestra: String, status: Orchestra.Status, opens: Bool, quickCheck: String, schemaVersion: Int?, sizeBytes: Int, lastBackup: Date?
+    static let componentName: String? = "Health"
+    static let example = HealthView(orchestra: "alpha", status: .active, opens: true, quickCheck: "ok", schemaVersion: 12, sizeBytes: 1 << 20,
+                                    lastBackup: Date())
+}
+
+/// An orchestra just made, with its first admin (and their password when it was generated).
+struct CreatedOrchestra: APIContent {
+    let orchestra: OrchestraView
+    let adminUsername: String
+    let generatedPassword: String?
+    static var example: CreatedOrchestra { get throws { CreatedOrchestra(orchestra: try .example, adminUsername: "admin", generatedPassword: "secret") } }
+}
+
+/// Every active orchestra's statistics, and their sums.
+struct StatisticsTotals: APIContent {
+    let orchestras: [String: OrchestraStatistics]
+    let needsOpen: Int
+    let needsFilled: Int
+    let pendingRequests: Int
+    static var example: StatisticsTotals { get throws { StatisticsTotals(orchestras: ["alpha": try .example], needsOpen: 1, needsFilled: 1, pendingRequests: 1) } }
+}
+
+/// What a restore did.
+struct RestoreView: APIContent {
+    let orchestra: String
+    let schemaVersion: Int
+    let migrated: Int
+    static let example = RestoreView(orchestra: "alpha", schemaVersion: 12, migrated: 0)
+}
+
+/// One entry of the appliance's log.
+struct LogEntryView: APIContent {
+    let timestamp: Date
+    let level: String
+    let category: String
+    let message: String
+    let orchestraId: Int64?
+    static let example = LogEntryView(timestamp: Date(), level: "info", category: "api", message: "admin entered orchestra alpha", orchestraId: 1)
 }
 
 /// The appliance as a superadmin runs it: orchestras, entering one, statistics, health, backups, the log.
 struct SuperadminController {
     var routes: [APIRoute] {
         let admin = Access.superadmin
-        let orchestraBody = Schema.object([
-            "slug?": Schema.string, "name?": Schema.string, "adminEmail?": Schema.string, "adminUsername?": Schema.string,
-            "adminPassword?": Schema.string, "plan?": Schema.string, "maxMusicians?": Schema.integer, "maxProjects?": Schema.integer,
-            "contactName?": Schema.string, "contactEmail?": Schema.string,
-        ], additional: false)
         return [
             APIRoute(method: .get, path: "/api/v1/admin/orchestras", summary: "Every orchestra with schema version, size and user count.",
-                     access: admin, success: (200, Schema.array(Schema.ref("Orchestra")))) { _, _, scope in
+                     access: admin, output: [OrchestraView].self) { _, _, scope in
                 let appliance = scope.state.appliance
                 let summaries = Dictionary(uniqueKeysWithValues: try appliance.orchestraSummaries().map { ($0.slug, $0) })
-                return JSON.response(try appliance.registry.orchestras().map { OrchestraView($0, summary: summaries[$0.slug]) })
+                return try appliance.registry.orchestras().map { OrchestraView($0, summary: summaries[$0.slug]) }
             },
             APIRoute(method: .post, path: "/api/v1/admin/orchestras", summary: "Create an orchestra with its first admin (slug, name, adminEmail required).",
-                     access: admin, requestBody: orchestraBody,
-                     success: (201, Schema.object(["orchestra": Schema.ref("Orchestra"), "adminUsername": Schema.string,
-                                                   "generatedPassword": Schema.nullable(Schema.string)])), errors: [409]) { request, _, scope in
-                let input = try await JSON.decode(OrchestraInput.self, from: request)
+                     access: admin, input: OrchestraInput.self, status: .created, output: CreatedOrchestra.self, errors: [409]) { input, _, _, scope in
                 guard let slug = input.slug, let name = input.name, let email = input.adminEmail else {
                     throw APIError(.badRequest, "slug, name and adminEmail are required")
                 }
@@ -42,66 +77,62 @@ struct SuperadminController {
                                                             adminPassword: input.adminPassword)
                 let orchestra = try appliance.updateOrchestra(slug, plan: input.plan, maxMusicians: input.maxMusicians, maxProjects: input.maxProjects,
                                                               contactName: input.contactName, contactEmail: input.contactEmail)
-                struct Created: Encodable { let orchestra: OrchestraView; let adminUsername: String; let generatedPassword: String? }
                 scope.log("created orchestra \(slug)")
-                return JSON.response(Created(orchestra: OrchestraView(orchestra, summary: nil), adminUsername: created.admin.username,
-                                             generatedPassword: created.generatedPassword), status: .created)
+                return CreatedOrchestra(orchestra: OrchestraView(orchestra, summary: nil), adminUsername: created.admin.username,
+                                        generatedPassword: created.generatedPassword)
             },
             APIRoute(method: .get, path: "/api/v1/admin/orchestras/{slug}", summary: "One orchestra.", access: admin,
-                     success: (200, Schema.ref("Orchestra"))) { _, _, scope in
+                     output: OrchestraView.self) { _, _, scope in
                 let slug = try scope.string("slug")
                 let appliance = scope.state.appliance
-                return JSON.response(OrchestraView(try appliance.orchestra(slug), summary: try appliance.orchestraSummaries().first { $0.slug == slug }))
+                return OrchestraView(try appliance.orchestra(slug), summary: try appliance.orchestraSummaries().first { $0.slug == slug })
             },
             APIRoute(method: .patch, path: "/api/v1/admin/orchestras/{slug}", summary: "Change name, plan, limits or contact.", access: admin,
-                     requestBody: orchestraBody, success: (200, Schema.ref("Orchestra"))) { request, _, scope in
+                     input: OrchestraInput.self, output: OrchestraView.self) { input, _, _, scope in
                 let slug = try scope.string("slug")
                 _ = try scope.state.appliance.orchestra(slug)
-                let input = try await JSON.decode(OrchestraInput.self, from: request)
                 if input.slug != nil || input.adminEmail != nil || input.adminUsername != nil || input.adminPassword != nil {
                     throw APIError(.badRequest, "slug and the admin fields cannot be changed here")
                 }
                 let orchestra = try scope.state.appliance.updateOrchestra(slug, name: input.name, plan: input.plan, maxMusicians: input.maxMusicians,
                                                                           maxProjects: input.maxProjects, contactName: input.contactName,
                                                                           contactEmail: input.contactEmail)
-                return JSON.response(OrchestraView(orchestra, summary: nil))
+                return OrchestraView(orchestra, summary: nil)
             },
             APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/suspend", summary: "Suspend: its users are logged out, its links say unavailable.",
-                     access: admin, success: (200, Schema.ref("Orchestra"))) { _, _, scope in
+                     access: admin, output: OrchestraView.self) { _, _, scope in
                 let slug = try scope.string("slug")
                 try scope.state.appliance.suspendOrchestra(slug)
-                return JSON.response(OrchestraView(try scope.state.appliance.orchestra(slug), summary: nil))
+                return OrchestraView(try scope.state.appliance.orchestra(slug), summary: nil)
             },
             APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/resume", summary: "Make a suspended orchestra active again.",
-                     access: admin, success: (200, Schema.ref("Orchestra"))) { _, _, scope in
+                     access: admin, output: OrchestraView.self) { _, _, scope in
                 let slug = try scope.string("slug")
                 try scope.state.appliance.resumeOrchestra(slug)
-                return JSON.response(OrchestraView(try scope.state.appliance.orchestra(slug), summary: nil))
+                return OrchestraView(try scope.state.appliance.orchestra(slug), summary: nil)
             },
             APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/enter", summary: "Act inside this orchestra (recorded in the log).",
-                     access: admin, success: (200, Schema.ref("Orchestra"))) { _, _, scope in
+                     access: admin, output: OrchestraView.self) { _, _, scope in
                 let orchestra = try scope.state.appliance.enterOrchestra(try scope.string("slug"), principal: try scope.principal.unwrap())
-                return JSON.response(OrchestraView(try orchestra.unwrap(), summary: nil))
+                return OrchestraView(try orchestra.unwrap(), summary: nil)
             },
             APIRoute(method: .post, path: "/api/v1/admin/leave", summary: "Stop acting inside an orchestra.", access: admin, success: (204, nil)) { _, _, scope in
                 _ = try scope.state.appliance.enterOrchestra(nil, principal: try scope.principal.unwrap())
                 return Response(status: .noContent)
             },
             APIRoute(method: .get, path: "/api/v1/admin/statistics", summary: "Statistics of every active orchestra, and their sum.", access: admin,
-                     success: (200, Schema.object(["orchestras": Schema.map(Schema.ref("Statistics")), "needsOpen": Schema.integer,
-                                                   "needsFilled": Schema.integer, "pendingRequests": Schema.integer]))) { _, _, scope in
+                     output: StatisticsTotals.self) { _, _, scope in
                 let state = scope.state
                 var each: [String: OrchestraStatistics] = [:]
                 for orchestra in try state.appliance.registry.orchestras() where orchestra.status == .active {
                     each[orchestra.slug] = try state.gateway(orchestra).statistics()
                 }
-                struct Totals: Encodable { let orchestras: [String: OrchestraStatistics]; let needsOpen: Int; let needsFilled: Int; let pendingRequests: Int }
-                return JSON.response(Totals(orchestras: each, needsOpen: each.values.reduce(0) { $0 + $1.needsOpen },
-                                            needsFilled: each.values.reduce(0) { $0 + $1.needsFilled },
-                                            pendingRequests: each.values.reduce(0) { $0 + $1.pendingRequests }))
+                return StatisticsTotals(orchestras: each, needsOpen: each.values.reduce(0) { $0 + $1.needsOpen },
+                                        needsFilled: each.values.reduce(0) { $0 + $1.needsFilled },
+                                        pendingRequests: each.values.reduce(0) { $0 + $1.pendingRequests })
             },
             APIRoute(method: .get, path: "/api/v1/admin/health", summary: "Each orchestra database: opens, quick check, schema, size, last backup.",
-                     access: admin, success: (200, Schema.array(Schema.ref("Health")))) { _, _, scope in
+                     access: admin, output: [HealthView].self) { _, _, scope in
                 let state = scope.state, appliance = state.appliance
                 let summaries = Dictionary(uniqueKeysWithValues: try appliance.orchestraSummaries().map { ($0.slug, $0) })
                 let backups = try appliance.lastBackups()
@@ -109,26 +140,26 @@ struct SuperadminController {
                 for orchestra in try appliance.registry.orchestras() {
                     let (opens, check) = state.pool.quickCheck(orchestra.slug)
                     let summary = summaries[orchestra.slug]
-                    views.append(HealthView(orchestra: orchestra.slug, status: orchestra.status.rawValue, opens: opens, quickCheck: check,
+                    views.append(HealthView(orchestra: orchestra.slug, status: orchestra.status, opens: opens, quickCheck: check,
                                             schemaVersion: summary?.schemaVersion, sizeBytes: summary?.sizeBytes ?? 0, lastBackup: backups[orchestra.slug]))
                 }
-                return JSON.response(views)
+                return views
             },
             APIRoute(method: .get, path: "/api/v1/admin/backups", summary: "Backups in the appliance's backup folders.", access: admin,
-                     success: (200, Schema.array(Schema.ref("Backup")))) { _, _, scope in
+                     output: [BackupView].self) { _, _, scope in
                 let appliance = scope.state.appliance
                 var views: [BackupView] = []
                 for orchestra in try appliance.registry.orchestras() {
                     for file in appliance.backupFiles(orchestra.slug).reversed() { views.append(Self.backupView(orchestra.slug, file)) }
                 }
-                return JSON.response(views)
+                return views
             },
             APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/backups", summary: "Back up an orchestra now (while it keeps working).",
-                     access: admin, success: (201, Schema.ref("Backup")), errors: [409, 503]) { _, _, scope in
+                     access: admin, status: .created, output: BackupView.self, errors: [409, 503]) { _, _, scope in
                 let slug = try scope.string("slug")
                 let result = try scope.state.appliance.backup(slug, reason: "api")
                 scope.log("backed up \(slug)")
-                return JSON.response(Self.backupView(slug, result.file), status: .created)
+                return Self.backupView(slug, result.file)
             },
             APIRoute(method: .get, path: "/api/v1/admin/backups/{slug}/{file}", summary: "Download a backup file.", access: admin,
                      produces: "application/octet-stream") { _, _, scope in
@@ -140,8 +171,7 @@ struct SuperadminController {
             },
             APIRoute(method: .post, path: "/api/v1/admin/backups/{slug}/{file}/restore",
                      summary: "Restore this backup over its orchestra (verified first; the current one is kept until the swap succeeds).",
-                     access: admin, success: (200, Schema.object(["orchestra": Schema.string, "schemaVersion": Schema.integer, "migrated": Schema.integer])),
-                     errors: [409, 503]) { _, _, scope in
+                     access: admin, output: RestoreView.self, errors: [409, 503]) { _, _, scope in
                 let slug = try scope.string("slug"), file = try Self.backupFile(scope)
                 let state = scope.state
                 let result = try state.maintenance.during(slug) {
@@ -150,18 +180,15 @@ struct SuperadminController {
                     return try state.appliance.restore(file, as: slug)
                 }
                 scope.log("restored \(slug) from \(file.lastPathComponent)")
-                return JSON.response(["orchestra": .string(result.slug), "schemaVersion": .int(result.manifest.schemaVersion),
-                                      "migrated": .int(result.migrated)] as [String: JSONValue])
+                return RestoreView(orchestra: result.slug, schemaVersion: result.manifest.schemaVersion, migrated: result.migrated)
             },
             APIRoute(method: .get, path: "/api/v1/admin/log", summary: "The appliance's latest log entries.", access: admin,
-                     success: (200, Schema.array(Schema.object(["timestamp": Schema.dateTime, "level": Schema.string, "category": Schema.string,
-                                                                "message": Schema.string, "orchestraId?": Schema.nullable(Schema.integer)]))),
+                     output: [LogEntryView].self,
                      queryParameters: [("limit", Schema.integer, "entries, 1–500 (default 100)")]) { request, _, scope in
                 let limit = try Query(request: request).int("limit", default: 100, range: 1...500)
-                struct Entry: Encodable { let timestamp: Date; let level: String; let category: String; let message: String; let orchestraId: Int64? }
-                return JSON.response(try scope.state.appliance.registry.recentLog(limit: limit).map {
-                    Entry(timestamp: $0.timestamp, level: $0.level, category: $0.category, message: $0.message, orchestraId: $0.orchestraId)
-                })
+                return try scope.state.appliance.registry.recentLog(limit: limit).map {
+                    LogEntryView(timestamp: $0.timestamp, level: $0.level, category: $0.category, message: $0.message, orchestraId: $0.orchestraId)
+                }
             },
         ]
     }

@@ -4,7 +4,7 @@ import StageSubCore
 
 /// An address of the orchestra's own systems (payroll, calendar) that is told about events. The secret
 /// signs every delivery; it is shown once, when the endpoint is made.
-public struct WebhookEndpoint: Sendable, Equatable, Encodable {
+public struct WebhookEndpoint: Sendable, Equatable, Codable {
     public var id: Int64
     public var url: String
     public var description: String
@@ -16,7 +16,7 @@ public struct WebhookEndpoint: Sendable, Equatable, Encodable {
 }
 
 /// One event on its way to one endpoint: the delivery log.
-public struct WebhookDelivery: Sendable, Equatable, Encodable {
+public struct WebhookDelivery: Sendable, Equatable, Codable {
     public var id: Int64
     public var endpointId: Int64
     public var eventType: WebhookEventType
