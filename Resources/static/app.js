@@ -39,18 +39,36 @@ document.addEventListener("submit", function (event) {
   });
 })();
 
-// A need's requests refresh themselves while the page is open (every 15 s, only when visible).
+// A need's page keeps itself current while it is open (every 15 s, only when visible): its status, the booked
+// and waiting counts, the preview, the requests and the forms that depend on them, each a [data-live] region
+// replaced by the same region of a fresh copy of the page. A region where the person is typing or has changed
+// a field is left alone, so nothing they entered is lost.
 (function () {
-  var live = document.querySelector("[data-live]");
-  if (!live || !window.fetch || !window.DOMParser) return;
+  var regions = document.querySelectorAll("[data-live]");
+  if (!regions.length || !window.fetch || !window.DOMParser) return;
+  function edited(region) {
+    var active = document.activeElement;
+    if (active && active !== document.body && region.contains(active) && active.matches("input, select, textarea")) return true;
+    return Array.prototype.some.call(region.querySelectorAll("input, select, textarea"), function (field) {
+      if (field.type === "hidden") return false;
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+      return field.value !== field.defaultValue;
+    });
+  }
   setInterval(function () {
     if (document.hidden) return;
     fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (!html) return;
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live]");
-        if (fresh) live.innerHTML = fresh.innerHTML;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        Array.prototype.forEach.call(regions, function (region) {
+          var twin = fresh.querySelector('[data-live="' + region.getAttribute("data-live") + '"]');
+          if (twin && twin.innerHTML !== region.innerHTML && !edited(region)) region.innerHTML = twin.innerHTML;
+        });
       })
       .catch(function () {});
   }, 15000);

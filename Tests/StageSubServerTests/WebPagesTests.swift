@@ -206,6 +206,56 @@ struct WebPagesTests {
         }
     }
 
+    @Test("An outbox message names the files it carries (a removed one as removed), and a withdrawal's confirmation says what will happen next")
+    func messageFilesAndWithdrawalWording() async throws {
+        let fixture = try Fixture()
+        let gateway = try fixture.appliance.gateway("alpha", database: try fixture.state.pool.database("alpha"), answerBaseURL: "http://stagesub.test")
+        let now = fixture.clock.now()
+        let project = try gateway.createProject(name: "Brahms 4", startDate: "2027-05-10", endDate: "2027-05-11", now: now)
+        let score = try gateway.attachFile(Data("%PDF-1.4 stämmor".utf8), name: "Stämmor Brahms.pdf", mimeType: "application/pdf",
+                                           to: .project(project.id!), sendWith: .request, now: now)
+        let map = try gateway.attachFile(Data("%PDF-1.4 karta".utf8), name: "Karta.pdf", mimeType: "application/pdf",
+                                         to: .project(project.id!), sendWith: .request, now: now)
+        let need = try gateway.createNeed(project: project.id!, position: fixture.alpha.position, quantity: 1, rankingList: fixture.alpha.list,
+                                          strategy: .sequential, responseTimeHours: 24, now: now)
+        _ = try gateway.send(need: need.id!, now: now)
+        try gateway.deleteFile(map.id)
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin")
+            let outbox = try await client.call(.get, "/outbox?project=\(project.id!)", as: admin)
+            let message = try #require(outbox.text.firstMatch(of: /href="\/outbox\/(\d+)"/).map { String($0.1) })
+            let read = try await client.call(.get, "/outbox/\(message)", as: admin).text
+            #expect(read.contains("Bifogade filer") && read.contains("<a href=\"/files/\(score.id)\">Stämmor Brahms.pdf</a>"),
+                    "the message names the score it carries, with a link to it")
+            #expect(read.contains("Karta.pdf <span class=\"muted\">(filen är borttagen från projektet och skickas inte)</span>"),
+                    "a file taken off the project since is named as not sent")
+
+            // Three musicians on the A list: the first is asked; the second is booked directly (the need is filled).
+            let csrf = try await csrfForm(client, admin)
+            let asked = try gateway.requestViews(need: need.id!).map(\.musicianId)
+            let others = try gateway.ranking(list: fixture.alpha.list).filter { !asked.contains($0) }
+            #expect(others.count == 2)
+            #expect(try await client.call(.post, "/needs/\(need.id!)/book", as: admin, body: "csrf=\(csrf)&musicianId=\(others[0])", csrf: false).status == 303)
+            let confirm = { (path: String) async throws -> String in
+                let page = try await client.call(.get, path, as: admin).text
+                return try #require(page.firstMatch(of: /data-confirm="([^"]*)"/).map { String($0.1) })
+            }
+            #expect(try await confirm("/needs/\(need.id!)").hasSuffix("Nästa på listan tillfrågas."),
+                    "one musician is still free on the list, so a withdrawal asks them")
+            // A second need of the project for the same position: the first musician (whose request the filled
+            // need withdrew) and the third are booked, the second is booked in the first need: nobody is left.
+            let second = try gateway.createNeed(project: project.id!, position: fixture.alpha.position, quantity: 3, rankingList: fixture.alpha.list,
+                                                strategy: .parallel, responseTimeHours: 24, now: now)
+            for musician in [asked[0], others[1]] {
+                #expect(try await client.call(.post, "/needs/\(second.id!)/book", as: admin, body: "csrf=\(csrf)&musicianId=\(musician)", csrf: false).status == 303)
+            }
+            let nobody = try await confirm("/needs/\(second.id!)")
+            #expect(nobody.contains("Ingen är kvar på listan att fråga"), "everyone on the list is asked or booked: \(nobody)")
+            #expect(try await client.call(.post, "/needs/\(second.id!)/pause", as: admin, body: "csrf=\(csrf)", csrf: false).status == 303)
+            #expect(try await confirm("/needs/\(second.id!)").contains("Behovet är pausat"), "a paused need asks nobody after a withdrawal")
+        }
+    }
+
     @Test("A list's 'add' box shows the first 50 who may be added, says how many there are, and a search finds the others")
     func listCandidatesArePaged() async throws {
         let fixture = try Fixture()

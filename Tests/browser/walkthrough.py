@@ -1100,12 +1100,21 @@ class Walkthrough:
                         == "not reloaded", "the need page should not have been reloaded")
             row = self.request_status(who)
             return row is not None and row[1] == "tackade ja"
-        # app.js fetches the requests every 15 s while the page is visible: at most two rounds, and no reload.
+        # app.js fetches the page every 15 s while it is visible: at most two rounds, and no reload.
         try:
             WebDriverWait(self.desk, 2 * WAIT).until(shows_the_answer)
         except TimeoutException:
             raise Failure(f"the need page should show {who}'s yes without a reload within {2 * WAIT} s: "
                           f"{self.requests_table()}")
+        # The rest of the page came along in the same round: the need (one place) is filled, its counts say so,
+        # and "book directly" and "change", which a filled need no longer offers, are gone.
+        live = self.desk.execute_script(
+            "var t = n => (document.querySelector('[data-live=\"' + n + '\"]') || {innerText: ''}).innerText;"
+            "return {head: t('head'), facts: t('facts'), open: t('open')};")
+        self.expect("tillsatt" in live["head"], f"the need's status should have become “tillsatt”: {live['head']!r}")
+        self.expect("1 / 1" in live["facts"], f"the booked count should have become 1 / 1: {live['facts']!r}")
+        self.expect("Boka direkt" not in live["open"] and not live["open"].strip(),
+                    f"a filled need offers no direct booking or change any more: {live['open'][:200]!r}")
         self.screen("need-first-come-live")
 
     def musician_page(self):

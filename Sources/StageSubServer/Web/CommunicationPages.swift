@@ -121,7 +121,12 @@ struct CommunicationPages {
         let gateway = try page.gateway, words = page.words, zone = page.timeZone, language = page.language
         let message = try gateway.message(try page.id())
         let (label, css) = statusLabel(message.status, words)
+        // The files the email carries, by name; one taken off the project since is named, not sent.
+        let attachments = try gateway.attachments(message: message.id ?? 0).map { file -> [String: Any] in
+            ["name": file.fileName, "href": file.fileId.map { "/files/\($0)" as Any } ?? false]
+        }
         let view: [String: Any] = [
+            "attachments": attachments, "hasAttachments": !attachments.isEmpty,
             "id": message.id ?? 0, "subject": message.subject.isEmpty ? "SMS" : message.subject, "recipient": message.recipient,
             "musicianId": message.musicianId.map { $0 as Any } ?? false, "projectId": message.projectId.map { $0 as Any } ?? false,
             "type": typeLabel(message.type.rawValue, words), "channel": message.channel == .sms ? "SMS" : words[.channelEmail],

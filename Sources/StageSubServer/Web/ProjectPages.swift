@@ -365,7 +365,13 @@ struct ProjectPages {
         let summary = try gateway.needSummary(id)
         let need = summary.need
         var view = Views.need(summary, page)
-        if need.status == .active { view.merge(try planView(try gateway.preview(need: id, now: page.now), gateway: gateway, words: words)) { $1 } }
+        // The plan of a filled or paused need has nobody to ask now, but its queue says whether a withdrawal
+        // would find someone: the confirmation says what will happen.
+        let plan = need.status == .cancelled ? nil : try gateway.preview(need: id, now: page.now)
+        if need.status == .active, let plan { view.merge(try planView(plan, gateway: gateway, words: words)) { $1 } }
+        let nextAfterWithdrawal: Word = need.status == .paused ? .withdrawConfirmPaused
+            : (plan.map { $0.ask.isEmpty && $0.queue.isEmpty } ?? true) ? .withdrawConfirmNoneLeft : .withdrawConfirm
+        view["withdrawConfirm"] = words[nextAfterWithdrawal]
         let requests = try gateway.requestViews(need: id)
         let asked = Set(requests.map(\.musicianId))  // nobody is asked or booked twice for one need
         view["requests"] = requests.map { request -> [String: Any] in

@@ -268,6 +268,8 @@ enum Word: String, CaseIterable, Sendable {
     case deadline
     case bookedDirectly
     case withdrawConfirm
+    case withdrawConfirmNoneLeft
+    case withdrawConfirmPaused
     case recordWithdrawal
     case needChange
     case needChangeHint
@@ -329,6 +331,8 @@ enum Word: String, CaseIterable, Sendable {
     case lastError
     case retry
     case asMusicianReads
+    case attachments
+    case attachmentRemoved
     case channelEmail
     case messageQueued
     case messageSent
@@ -896,6 +900,8 @@ extension Word {
         case .deadline: ("Svara senast", "Answer by")
         case .bookedDirectly: ("bokad direkt", "booked directly")
         case .withdrawConfirm: ("Registrera att musikern har lämnat återbud? Nästa på listan tillfrågas.", "Record that the musician withdrew? The next on the list is asked.")
+        case .withdrawConfirmNoneLeft: ("Registrera att musikern har lämnat återbud? Ingen är kvar på listan att fråga: platsen står tom tills du bokar någon direkt eller lägger till musiker på listan.", "Record that the musician withdrew? Nobody is left on the list to ask: the place stays open until you book someone directly or add musicians to the list.")
+        case .withdrawConfirmPaused: ("Registrera att musikern har lämnat återbud? Behovet är pausat: ingen tillfrågas förrän du återupptar det.", "Record that the musician withdrew? The need is paused: nobody is asked until you resume it.")
         case .recordWithdrawal: ("Lämnade återbud", "Withdrew")
         case .needChange: ("Ändra behovet", "Change the need")
         case .needChangeHint: ("När förfrågningar har gått ut kan bara antalet ändras.", "Once requests are out, only the number can change.")
@@ -957,6 +963,8 @@ extension Word {
         case .lastError: ("Senaste fel", "Last error")
         case .retry: ("Försök igen", "Retry")
         case .asMusicianReads: ("Så här ser musikern meddelandet", "The message as the musician reads it")
+        case .attachments: ("Bifogade filer", "Attached files")
+        case .attachmentRemoved: ("filen är borttagen från projektet och skickas inte", "the file was taken off the project and is not sent")
         case .channelEmail: ("e-post", "email")
         case .messageQueued: ("i kö", "queued")
         case .messageSent: ("skickat", "sent")
