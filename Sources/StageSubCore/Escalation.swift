@@ -62,33 +62,32 @@ public struct EscalationSchedule: Sendable, Hashable {
 
     /// Parses the setting's text (steps separated by `;`), or says what to fix.
     public static func parse(_ text: String) -> Result<EscalationSchedule, EscalationError> {
-        func bad(_ message: String) -> Result<EscalationSchedule, EscalationError> { .failure(EscalationError(message: message)) }
+        func bad(_ problem: EscalationError.Problem) -> Result<EscalationSchedule, EscalationError> { .failure(EscalationError(problem: problem)) }
         let pieces = text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard (1...6).contains(pieces.count) else { return bad("escalationSteps must have 1 to 6 steps separated by ';'") }
+        guard (1...6).contains(pieces.count) else { return bad(.stepCount) }
         var steps: [EscalationStep] = []
         for (number, piece) in pieces.enumerated() {
             let words = piece.split(separator: " ").map(String.init)
-            let name = "escalationSteps step \(number + 1) (\(piece))"
             guard let first = words.first, let strategy = RequestStrategy(rawValue: first), strategy != .escalating else {
-                return bad("\(name): must start with sequential, parallel or first_come")
+                return bad(.strategy(step: number + 1, text: piece))
             }
             var rest = words.dropFirst()
             var width = 1
             if let w = rest.first, w.hasPrefix("x") || w.hasPrefix("×") {
                 guard strategy == .parallel, let n = Int(w.dropFirst()), (1...10).contains(n) else {
-                    return bad("\(name): a width x1–x10 applies to parallel only")
+                    return bad(.width(step: number + 1, text: piece))
                 }
                 width = n
                 rest = rest.dropFirst()
             }
             guard let h = rest.first, h.hasSuffix("h"), let hours = Int(h.dropLast()), DispatchPlanner.responseHoursRange.contains(hours) else {
-                return bad("\(name): needs a response time such as 24h (1–\(DispatchPlanner.responseHoursRange.upperBound))")
+                return bad(.responseTime(step: number + 1, text: piece))
             }
             rest = rest.dropFirst()
             var until: Int?
             if !rest.isEmpty {
                 guard rest.count == 2, rest.first == "until", let d = rest.last, d.hasSuffix("d"), let days = Int(d.dropLast()), (0...365).contains(days) else {
-                    return bad("\(name): ends with 'until Nd' (0–365 days before the first rehearsal), or nothing on the last step")
+                    return bad(.until(step: number + 1, text: piece))
                 }
                 until = days
             }
@@ -96,10 +95,10 @@ public struct EscalationSchedule: Sendable, Hashable {
         }
         for (i, step) in steps.enumerated() {
             let last = i == steps.count - 1
-            if last && step.untilDaysBefore != nil { return bad("escalationSteps: the last step has no 'until'") }
-            if !last && step.untilDaysBefore == nil { return bad("escalationSteps: every step but the last ends 'until Nd'") }
+            if last && step.untilDaysBefore != nil { return bad(.lastStepHasUntil) }
+            if !last && step.untilDaysBefore == nil { return bad(.untilMissing) }
             if i > 0, let previous = steps[i - 1].untilDaysBefore, let days = step.untilDaysBefore, days >= previous {
-                return bad("escalationSteps: the days must fall step by step (\(previous)d, then fewer)")
+                return bad(.daysMustFall(previous: previous))
             }
         }
         return .success(EscalationSchedule(steps: steps))
@@ -126,9 +125,43 @@ public struct EscalationSchedule: Sendable, Hashable {
     }
 }
 
-/// A schedule that cannot be used, with what to fix.
+/// A schedule that cannot be used, with what to fix: `problem` for a reader in any language (the settings
+/// page), `message` in the JSON API's English.
 public struct EscalationError: Error, Sendable, Equatable {
-    public let message: String
+    public enum Problem: Sendable, Equatable {
+        /// Not 1 to 6 steps.
+        case stepCount
+        /// Step `step` (1-based, its text) does not start with a strategy.
+        case strategy(step: Int, text: String)
+        /// A width on a step that is not parallel, or outside x1–x10.
+        case width(step: Int, text: String)
+        /// No response time such as 24h, or one out of range.
+        case responseTime(step: Int, text: String)
+        /// Something after the response time other than "until Nd" (0–365).
+        case until(step: Int, text: String)
+        case lastStepHasUntil
+        case untilMissing
+        /// A step's days are not fewer than the step before's.
+        case daysMustFall(previous: Int)
+    }
+
+    public let problem: Problem
+
+    public var message: String {
+        func step(_ number: Int, _ text: String) -> String { "escalationSteps step \(number) (\(text))" }
+        switch problem {
+        case .stepCount: return "escalationSteps must have 1 to 6 steps separated by ';'"
+        case .strategy(let n, let text): return "\(step(n, text)): must start with sequential, parallel or first_come"
+        case .width(let n, let text): return "\(step(n, text)): a width x1–x10 applies to parallel only"
+        case .responseTime(let n, let text):
+            return "\(step(n, text)): needs a response time such as 24h (1–\(DispatchPlanner.responseHoursRange.upperBound))"
+        case .until(let n, let text):
+            return "\(step(n, text)): ends with 'until Nd' (0–365 days before the first rehearsal), or nothing on the last step"
+        case .lastStepHasUntil: return "escalationSteps: the last step has no 'until'"
+        case .untilMissing: return "escalationSteps: every step but the last ends 'until Nd'"
+        case .daysMustFall(let previous): return "escalationSteps: the days must fall step by step (\(previous)d, then fewer)"
+        }
+    }
 }
 
 /// An escalating need as the clock sees it: the step it last asked under, and where it stands now.

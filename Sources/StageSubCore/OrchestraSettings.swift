@@ -193,7 +193,7 @@ public struct OrchestraSettings: Sendable, Equatable {
         case "escalationSteps":
             switch EscalationSchedule.parse(value) {
             case .success(let schedule): escalationSteps = schedule
-            case .failure(let error): throw SettingError(key: key, rule: .escalation(error.message))
+            case .failure(let error): throw SettingError(key: key, rule: .escalation(error))
             }
         case "retentionYears":
             guard let n = Int(value), (0...50).contains(n) else { throw bad(.retentionYears) }
@@ -252,8 +252,8 @@ public struct SettingError: Error, Sendable, Equatable {
         case oneLine(max: Int)
         case timeZone, time, reminderSteps, host, port, certificate, email, retentionYears, providerKey, resendSecret, twilioSid, twilioSender
         case oneOf([String])
-        /// The escalation steps do not parse; the parser's own words.
-        case escalation(String)
+        /// The escalation steps do not parse: what the parser found.
+        case escalation(EscalationError)
         case unknown
 
         public var english: String {
@@ -273,7 +273,7 @@ public struct SettingError: Error, Sendable, Equatable {
             case .twilioSender: "must be a number in E.164 form (+46701234567) or a sender name of at most 11 letters and digits, or empty"
             case .oneOf(let values):
                 "must be " + (values.count < 2 ? values.joined() : values.dropLast().joined(separator: ", ") + " or " + values.last!)
-            case .escalation(let message): message
+            case .escalation(let error): error.message
             case .unknown: ""
             }
         }
@@ -290,7 +290,7 @@ public struct SettingError: Error, Sendable, Equatable {
     public var message: String {
         switch rule {
         case .unknown: "there is no setting \(key)"
-        case .escalation(let message): message
+        case .escalation(let error): error.message
         default: "\(key) \(rule.english)"
         }
     }

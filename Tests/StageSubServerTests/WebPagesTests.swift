@@ -154,6 +154,9 @@ struct WebPagesTests {
             let setting = try await client.call(.post, "/settings", as: admin, body: "csrf=\(csrf)&reminderPercentage=33", csrf: false)
             #expect(setting.status == 422 && setting.text.contains("10–90 i steg om 5") && setting.text.contains("id=\"e-reminderPercentage\""))
             #expect(!setting.text.contains("must be"))
+            let steps = try await client.call(.post, "/settings", as: admin, body: "csrf=\(csrf)&escalationSteps=sequential+48h+until+21d", csrf: false)
+            #expect(steps.status == 422 && steps.text.contains("Sista steget har inget ”until”.") && !steps.text.contains("the last step"),
+                    "the escalation steps' problem in Swedish")
             // A webhook address the API refuses is refused on the page too, and nothing is stored.
             for url in ["http://hooks.example.org/x", "https://127.0.0.1/x", "https://localhost/x"] {
                 let hook = try await client.call(.post, "/webhooks", as: admin, body: "csrf=\(csrf)&url=\(url)&events=need.filled", csrf: false)

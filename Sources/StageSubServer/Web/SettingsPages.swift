@@ -123,6 +123,10 @@ struct SettingsPages {
                   kind: .select([("simple", words[.listConflictSimple]), ("smart", words[.listConflictSmart])]), value: keep("listConflictMode")),
             Field(name: "defaultLanguage", label: words[.defaultLanguage],
                   kind: .select([("sv", words[.languageSwedish]), ("en", words[.languageEnglish])]), value: keep("defaultLanguage")),
+            Field(name: "escalationSteps", label: words[.escalationSteps], value: keep("escalationSteps"), hint: words[.escalationStepsHint],
+                  autocomplete: "off", code: true),
+            Field(name: "retentionYears", label: words[.retentionYears], kind: .input("number"), value: keep("retentionYears"),
+                  hint: words[.retentionYearsHint], min: "0", max: "50"),
         ]
         let smsFields = [
             Field(name: "smsOnRequest", label: words[.smsOnRequest], kind: .checkbox, value: bool("smsOnRequest")),
@@ -171,7 +175,7 @@ struct SettingsPages {
         let current = try gateway.settings()
         var changes: [String: String] = [:]
         for key in ["reminderPercentage", "quietHoursStart", "quietHoursEnd", "timeZone", "conflictPolicy", "listConflictMode", "defaultLanguage",
-                    "emailTransport", "emailFrom", "emailFromName", "emailReplyTo", "smtpHost", "smtpPort", "smtpSecurity", "smtpUsername",
+                    "escalationSteps", "retentionYears", "emailTransport", "emailFrom", "emailFromName", "emailReplyTo", "smtpHost", "smtpPort", "smtpSecurity", "smtpUsername",
                     "smtpCACertificate", "smsTransport", "twilioAccountSid", "twilioFromNumber"] {
             guard let sent = form[key] else { continue }  // a field the form did not have is left as it is
             let value = sent.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -123,8 +123,29 @@ extension Words {
         case .twilioSender: say("Ett nummer på formen +46701234567 eller ett avsändarnamn på högst 11 bokstäver och siffror, eller tomt.",
                                 "A number in E.164 form (+46701234567) or a sender name of at most 11 letters and digits, or empty.")
         case .oneOf(let values): say("Ett av: \(values.joined(separator: ", ")).", "One of: \(values.joined(separator: ", ")).")
-        case .escalation(let message): message
+        case .escalation(let error): escalation(error.problem)
         case .unknown: say("Okänd inställning.", "Unknown setting.")
+        }
+    }
+
+    /// What is wrong with the escalation steps' text, step by step.
+    func escalation(_ problem: EscalationError.Problem) -> String {
+        switch problem {
+        case .stepCount: say("1–6 steg, åtskilda med ”;”.", "1 to 6 steps, separated by \";\".")
+        case .strategy(let n, let text):
+            say("Steg \(n) (\(text)) ska börja med sequential, parallel eller first_come.", "Step \(n) (\(text)) must start with sequential, parallel or first_come.")
+        case .width(let n, let text):
+            say("Steg \(n) (\(text)): en bredd x1–x10 går bara med parallel.", "Step \(n) (\(text)): a width x1–x10 applies to parallel only.")
+        case .responseTime(let n, let text):
+            say("Steg \(n) (\(text)) behöver en svarstid som 24h (1–\(DispatchPlanner.responseHoursRange.upperBound)).",
+                "Step \(n) (\(text)) needs a response time such as 24h (1–\(DispatchPlanner.responseHoursRange.upperBound)).")
+        case .until(let n, let text):
+            say("Steg \(n) (\(text)) slutar med ”until Nd” (0–365 dagar före första repetitionen), eller med ingenting på sista steget.",
+                "Step \(n) (\(text)) ends with \"until Nd\" (0–365 days before the first rehearsal), or with nothing on the last step.")
+        case .lastStepHasUntil: say("Sista steget har inget ”until”.", "The last step has no \"until\".")
+        case .untilMissing: say("Varje steg utom det sista slutar med ”until Nd”.", "Every step but the last ends with \"until Nd\".")
+        case .daysMustFall(let previous):
+            say("Dagarna ska bli färre steg för steg (\(previous)d, sedan färre).", "The days must fall step by step (\(previous)d, then fewer).")
         }
     }
 

@@ -363,6 +363,10 @@ enum Word: String, CaseIterable, Sendable {
     case settingsEmail
     case settingsEmailIntro
     case reminderPercentage
+    case escalationSteps
+    case escalationStepsHint
+    case retentionYears
+    case retentionYearsHint
     case reminderPercentageHint
     case quietHoursStart
     case quietHoursEnd
@@ -994,6 +998,11 @@ extension Word {
         case .settingsSMS: ("SMS", "SMS")
         case .settingsEmail: ("E-post", "Email")
         case .settingsEmailIntro: ("Med utkorg stannar meddelandena här och kan läsas under Kommunikation (demon). Med SMTP skickas de via er e-postserver.", "With the outbox, messages stay here and can be read under Communication (the demo). With SMTP they go through your mail server.")
+        case .escalationSteps: ("Steg för eskalerande behov", "Steps of escalating needs")
+        case .escalationStepsHint: ("Ett steg gäller till N dagar före första repetitionen, det sista till slutet. Till exempel: sequential 48h until 21d; parallel x2 24h until 7d; first_come 12h",
+                                    "Each step lasts until N days before the first rehearsal, the last to the end. For example: sequential 48h until 21d; parallel x2 24h until 7d; first_come 12h")
+        case .retentionYears: ("Radera musiker utan aktivitet efter (år)", "Erase musicians with no activity after (years)")
+        case .retentionYearsHint: ("0 = raderas aldrig av sig självt.", "0 = never erased by itself.")
         case .reminderPercentage: ("Påminnelse efter (% av svarstiden)", "Reminder after (% of the time to answer)")
         case .reminderPercentageHint: ("0 = ingen påminnelse.", "0 = no reminder.")
         case .quietHoursStart: ("Tyst tid från", "Quiet hours from")
