@@ -52,6 +52,9 @@ document.addEventListener("submit", function (event) {
     return Array.prototype.some.call(region.querySelectorAll("input, select, textarea"), function (field) {
       if (field.type === "hidden") return false;
       if (field.tagName === "SELECT") {
+        // With no option marked selected, a single select starts on its first.
+        var marked = Array.prototype.some.call(field.options, function (o) { return o.defaultSelected; });
+        if (!marked && !field.multiple) return field.selectedIndex > 0;
         return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
       }
       if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;

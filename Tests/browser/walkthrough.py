@@ -525,7 +525,7 @@ class Walkthrough:
 
     def press_confirmed(self, label, d=None, within=None):
         """Presses a button whose form asks first (`data-confirm`): with the page's JavaScript on, the question comes
-        as a dialog and is answered OK; without it, the form posts at once."""
+        as a dialog and is answered OK; without it, the form posts at once. Returns the question."""
         d = d or self.desk
         button = self.button(label, d, within)
         question = d.execute_script("return arguments[0].form ? arguments[0].form.getAttribute('data-confirm') : null;",
@@ -533,7 +533,7 @@ class Walkthrough:
         self.expect(question, f"“{label}” should ask before it acts (data-confirm on its form)", d)
         if not JAVASCRIPT:
             self.submit(button, d)
-            return
+            return question
         d.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
 
         def click_and_answer_ok():
@@ -549,6 +549,7 @@ class Walkthrough:
         self.navigate(d, click_and_answer_ok, f"the next page after confirming “{label}”")
         if self.path(d) == action:
             self.post_results.add(action)  # as in submit: the POST answered with a page itself
+        return question
 
     def section(self, heading_id, d=None):
         """A page's card by its heading's id (`<section aria-labelledby=…>`)."""
@@ -610,6 +611,7 @@ class Walkthrough:
         self.api_keys()
         self.webhooks()
         self.other_screens()
+        self.search_and_archive()
         self.change_password()
         self.switch_to_english()
         self.superadmin()
@@ -1301,7 +1303,10 @@ class Walkthrough:
         self.get(self.needs["direct"])
         row = self.desk.find_element(By.XPATH, "//*[@data-live]//tbody/tr[td[1][contains(normalize-space(), 'Anna Ek') "
                                                "or contains(normalize-space(), 'Ek, Anna')]]")
-        self.press_confirmed("Lämnade återbud", within=row)
+        question = self.press_confirmed("Lämnade återbud", within=row)
+        # The other two violists already said no or did not answer: the question does not promise a next musician.
+        self.expect("Ingen är kvar på listan att fråga" in question,
+                    f"the withdrawal's question should say no one is left to ask: {question!r}")
         self.expect(self.flash() == "Återbudet är registrerat.", f"the withdrawal should be recorded: {self.flash()!r}")
         self.expect(self.request_status("Ek, Anna")[1].startswith("lämnade återbud"),
                     f"Ek's request should say she withdrew: {self.requests_table()}")
@@ -1548,6 +1553,40 @@ class Walkthrough:
         self.expect("Kom igång" not in self.text(), "the onboarding checklist should be gone once everything is done")
         self.screen("dashboard-done")
         self.dashboard_on_phone_width("dashboard-done-390")
+
+    def roster_names(self):
+        """The names in the musicians table, as shown."""
+        return [a.text.strip() for a in self.desk.find_elements(By.CSS_SELECTOR, "table tbody td:first-child a")]
+
+    def search_and_archive(self):
+        self.step("search the roster, archive a musician (asked first) and restore her; the audit log tells it")
+        self.get("/musicians")
+        self.fill("Sök", "Sjö")
+        self.press("Filtrera")
+        names = self.roster_names()
+        self.expect(names == ["Sjö, Eva"], f"searching “Sjö” should find Eva Sjö only: {names}")
+        self.screen("musicians-search")
+        profile = urllib.parse.urlparse(self.desk.find_element(By.LINK_TEXT, "Sjö, Eva").get_attribute("href")).path
+        self.get(profile)
+        self.press_confirmed("Arkivera")
+        self.expect(self.flash() == "Arkiverad.", f"archiving should say so: {self.flash()!r}")
+        self.expect(self.button("Återställ"), "an archived musician's page offers “Återställ”")
+        self.screen("musician-archived")
+        # Out of the current roster, found under “arkiverad”.
+        self.get("/musicians?q=Sj%C3%B6")
+        self.expect(self.roster_names() == [], f"an archived musician is not in the current roster: {self.roster_names()}")
+        self.get("/musicians?q=Sj%C3%B6&status=archived")
+        self.expect(self.roster_names() == ["Sjö, Eva"], f"the archived filter should show Eva Sjö: {self.roster_names()}")
+        self.get(profile)
+        self.press("Återställ")
+        self.expect(self.flash() == "Återställd.", f"restoring should say so: {self.flash()!r}")
+        self.get("/musicians?q=Sj%C3%B6")
+        self.expect(self.roster_names() == ["Sjö, Eva"], f"restored, Eva Sjö is in the roster again: {self.roster_names()}")
+        self.get("/audit")
+        text = self.text()
+        self.expect("Arkiverade musiker" in text and "Återställde musiker" in text,
+                    f"the audit log should tell the archiving and the restoring: {text[:400]!r}")
+        self.screen("audit-archive")
 
     def switch_to_english(self):
         self.step("switch the account to English; every staff screen again, in English")
