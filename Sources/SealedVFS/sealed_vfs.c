@@ -706,6 +706,37 @@ static int sv_page1_fault(SvFile *p, const unsigned char *h) {
     return SQLITE_NOTADB;
 }
 
+// The side file of main file `p` that SQLite names `<db><suffix>` ("-wal" or "-journal"), opened read-only
+// through the root VFS under the name it is stored under (format 2); NULL when there is none. The root keeps
+// the name pointer while the file is open: `*side` receives it, and sv_side_close frees both.
+static sqlite3_file *sv_side_open(SvFile *p, const char *suffix, int kind_flag, char **side) {
+    *side = NULL;
+    if (p->db != p || !p->path) return NULL;
+    char *sqlite_name = sqlite3_mprintf("%s%s", p->path, suffix);
+    char *name = sqlite_name ? sv_side_name(sqlite_name) : NULL;
+    sqlite3_free(sqlite_name);
+    int exists = 0, flags = SQLITE_OPEN_READONLY | kind_flag;
+    sqlite3_file *f = name ? sqlite3_malloc(sv_root->szOsFile) : NULL;
+    if (f && sv_root->xAccess(sv_root, name, SQLITE_ACCESS_EXISTS, &exists) == SQLITE_OK && exists) {
+        memset(f, 0, (size_t)sv_root->szOsFile);
+        if (sv_root->xOpen(sv_root, name, f, flags, &flags) == SQLITE_OK) {
+            *side = name;
+            return f;
+        }
+    }
+    sqlite3_free(f);
+    sqlite3_free(name);
+    return NULL;
+}
+
+static void sv_side_close(sqlite3_file *f, char *side) {
+    if (f) {
+        f->pMethods->xClose(f);
+        sqlite3_free(f);
+    }
+    sqlite3_free(side);
+}
+
 // Page 1 torn in the file, intact in the WAL.
 //
 // A crash during a checkpoint can tear page 1 of the database file while the WAL still holds it whole
@@ -717,47 +748,35 @@ static int sv_page1_fault(SvFile *p, const unsigned char *h) {
 // the open fails as before; nothing is written. Returns 1 and fills `out` (pgsz bytes) when found.
 static int sv_page1_from_wal(SvFile *p, unsigned char *out, int *out_pgsz) {
     SvFile *db = p->db;
-    if (db != p || !p->path) return 0;
-    char *wal_name = sqlite3_mprintf("%s-wal", p->path);
-    char *side = wal_name ? sv_side_name(wal_name) : NULL;
-    sqlite3_free(wal_name);
-    if (!side) return 0;
-    int found = 0, exists = 0;
-    sqlite3_file *wal = sqlite3_malloc(sv_root->szOsFile);
-    if (wal && sv_root->xAccess(sv_root, side, SQLITE_ACCESS_EXISTS, &exists) == SQLITE_OK && exists) {
-        memset(wal, 0, (size_t)sv_root->szOsFile);
-        int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_WAL;
-        if (sv_root->xOpen(sv_root, side, wal, flags, &flags) == SQLITE_OK) {
-            unsigned char h[SV_WAL_HDR];
-            sqlite3_int64 size = 0;
-            if (wal->pMethods->xRead(wal, h, SV_WAL_HDR, 0) == SQLITE_OK && wal->pMethods->xFileSize(wal, &size) == SQLITE_OK &&
-                sv_is_page_size(sv_get32(h + 8))) {
-                int pgsz = (int)sv_get32(h + 8);
-                unsigned char *frame = sqlite3_malloc(pgsz + SV_FRAME_HDR);
-                for (sqlite3_int64 off = SV_WAL_HDR; frame && off + SV_FRAME_HDR + pgsz <= size; off += SV_FRAME_HDR + pgsz) {
-                    if (wal->pMethods->xRead(wal, frame, SV_FRAME_HDR + pgsz, off) != SQLITE_OK) break;
-                    if (memcmp(frame + 8, h + 16, 8) != 0) break;  // another salt: the log ends here
-                    if (sv_get32(frame) != 1) continue;
-                    unsigned char id[SV_ID_BYTES];
-                    int has_id = 0;
-                    if (sv_open(db->key, id, &has_id, frame + SV_FRAME_HDR, frame + SV_FRAME_HDR, pgsz, 1)) {
-                        memcpy(out, frame + SV_FRAME_HDR, (size_t)pgsz);
-                        memcpy(db->file_id, id, SV_ID_BYTES);
-                        db->has_file_id = 1;
-                        *out_pgsz = pgsz;
-                        found = 1;
-                    }
-                }
-                if (frame) {
-                    sodium_memzero(frame, (size_t)pgsz + SV_FRAME_HDR);
-                    sqlite3_free(frame);
-                }
+    char *side = NULL;
+    int found = 0;
+    sqlite3_file *wal = sv_side_open(p, "-wal", SQLITE_OPEN_WAL, &side);
+    unsigned char h[SV_WAL_HDR];
+    sqlite3_int64 size = 0;
+    if (wal && wal->pMethods->xRead(wal, h, SV_WAL_HDR, 0) == SQLITE_OK && wal->pMethods->xFileSize(wal, &size) == SQLITE_OK &&
+        sv_is_page_size(sv_get32(h + 8))) {
+        int pgsz = (int)sv_get32(h + 8);
+        unsigned char *frame = sqlite3_malloc(pgsz + SV_FRAME_HDR);
+        for (sqlite3_int64 off = SV_WAL_HDR; frame && off + SV_FRAME_HDR + pgsz <= size; off += SV_FRAME_HDR + pgsz) {
+            if (wal->pMethods->xRead(wal, frame, SV_FRAME_HDR + pgsz, off) != SQLITE_OK) break;
+            if (memcmp(frame + 8, h + 16, 8) != 0) break;  // another salt: the log ends here
+            if (sv_get32(frame) != 1) continue;
+            unsigned char id[SV_ID_BYTES];
+            int has_id = 0;
+            if (sv_open(db->key, id, &has_id, frame + SV_FRAME_HDR, frame + SV_FRAME_HDR, pgsz, 1)) {
+                memcpy(out, frame + SV_FRAME_HDR, (size_t)pgsz);
+                memcpy(db->file_id, id, SV_ID_BYTES);
+                db->has_file_id = 1;
+                *out_pgsz = pgsz;
+                found = 1;
             }
-            wal->pMethods->xClose(wal);
+        }
+        if (frame) {
+            sodium_memzero(frame, (size_t)pgsz + SV_FRAME_HDR);
+            sqlite3_free(frame);
         }
     }
-    sqlite3_free(wal);
-    sqlite3_free(side);
+    sv_side_close(wal, side);
     if (found) sv_fault(p, SQLITE_OK, 0, "page 1 does not authenticate; the WAL holds it whole, which is used");
     return found;
 }
