@@ -784,7 +784,7 @@ static int sv_page1_from_wal(SvFile *p, unsigned char *out, int *out_pgsz) {
 // Page 1 torn in the file, its old image in a hot rollback journal.
 //
 // Rollback mode overwrites page 1 in place once the journal holding its old image is synced, so a power loss
-// can tear it (SQLite's crash2, 3, 6 and 7 under the crash VFS). Plain SQLite reads the header (100 bytes
+// can tear it (SQLite's crash2, 3, 4, 6 and 7 under the crash VFS). Plain SQLite reads the header (100 bytes
 // at offset 0, before any lock: btree.c, sqlite3BtreeOpen; it takes only the page size and reserve from it),
 // then finds the hot journal at its first lock and plays it back, which rewrites page 1. Here that header
 // read failed authentication and ended the open first. So at that read, when a hot journal is beside the file
@@ -799,6 +799,13 @@ static int sv_page1_from_wal(SvFile *p, unsigned char *out, int *out_pgsz) {
 //   SQLite has looked for the journal, and neither file is written. This matters: the rollback truncates the
 //   file to the journal's original size before it reads the first record (pager.c, pager_playback), so
 //   zeros (what a page 1 never written gets, below) would let a wrong key cut the file.
+// - One journal needs no record: a first header saying the file was empty before the transaction (original
+//   size 0, so no page is journaled; a new database whose first transaction wrote page 1 and was torn,
+//   SQLite's crash4). The rollback then empties the file and writes nothing else, under any key, and SQLite
+//   does the same beside an authentic page 1 (that header is SQLite's plaintext, never authenticated). So
+//   the header read gets zeros, as for a page 1 never written: SQLite learns nothing from them, and the
+//   database is new again. A wrong key meets the same, because the right key would: the file held nothing
+//   committed, by the journal's word, and whoever can write that word can truncate the file themselves.
 // - A record authenticates only if someone with the key wrote it for a file of that file id. A journal put
 //   beside the file by someone who can write the folder (an old one of this file, or one of another file
 //   under the same key) is a version of the data the key already vouches for: that person could put back
@@ -809,7 +816,8 @@ static int sv_page1_from_wal(SvFile *p, unsigned char *out, int *out_pgsz) {
 static const unsigned char sv_journal_magic[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
 
 // Fills `out` with the header (`amt` bytes) of the page-1 record of `p`'s hot journal when one authenticates
-// (its file id equal to `id`, unless `id` is NULL), adopting that record's file id; returns 1 then.
+// (its file id equal to `id`, unless `id` is NULL), adopting that record's file id, or with zeros when the
+// journal's original size is 0; returns 1 then.
 static int sv_page1_from_journal(SvFile *p, const unsigned char *id, unsigned char *out, int amt) {
     SvFile *db = p->db;
     char *side = NULL;
@@ -826,7 +834,11 @@ static int sv_page1_from_journal(SvFile *p, const unsigned char *id, unsigned ch
         present = 1;
         uint32_t sector = sv_get32(h + 20), pgsz = sv_get32(h + 24);
         int valid = sector >= 32 && sector <= SV_MAX_PAGE && !(sector & (sector - 1)) && sv_is_page_size(pgsz);
-        unsigned char *page = valid ? sqlite3_malloc((int)pgsz) : NULL;
+        if (valid && sv_get32(h + 16) == 0) {  // the file was empty: the rollback empties it
+            memset(out, 0, (size_t)amt);
+            found = seen = 2;
+        }
+        unsigned char *page = valid && !seen ? sqlite3_malloc((int)pgsz) : NULL;
         sqlite3_int64 hdr = 0;  // offset of the segment header being read
         while (page && !seen && hdr + sector <= size) {
             unsigned char seg[12];
@@ -861,7 +873,8 @@ static int sv_page1_from_journal(SvFile *p, const unsigned char *id, unsigned ch
         }
     }
     sv_side_close(jf, side);
-    if (found) sv_fault(p, SQLITE_OK, 0, "page 1 does not authenticate; the hot journal holds it whole and rolls it back");
+    if (found == 2) sv_fault(p, SQLITE_OK, 0, "page 1 does not authenticate; the hot journal empties the file (a new database)");
+    else if (found) sv_fault(p, SQLITE_OK, 0, "page 1 does not authenticate; the hot journal holds it whole and rolls it back");
     else if (present) sv_fault(p, SQLITE_NOTADB, 0, "page 1 does not authenticate, nor the hot journal's page 1 (wrong key?)");
     return found;
 }

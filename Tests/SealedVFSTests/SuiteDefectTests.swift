@@ -123,8 +123,9 @@ struct SuiteDefectTests {
         sqlite3_close(writer)
     }
 
-    @Test("a new database whose first transaction was interrupted after spilling pages rolls back to empty")
-    func interruptedFirstTransaction() throws {
+    @Test("a new database whose first transaction was interrupted after spilling pages rolls back to empty, page 1 never written or torn (crash4)",
+          arguments: [false, true])
+    func interruptedFirstTransaction(pageOneTorn: Bool) throws {
         let dir = try V.folder()
         let path = dir.appendingPathComponent("new.db").path
         let db = C.openSealed(path)
@@ -136,6 +137,13 @@ struct SuiteDefectTests {
         sqlite3_close(db)
         let head = try #require(C.bytes(copy)).prefix(4096)
         #expect(head.allSatisfy { $0 == 0 }, "page 1 was written: the case is not set up")
+        if pageOneTorn {
+            // Page 1 written, then torn. The journal says the file was empty: no page of it is journaled, so no
+            // record can vouch for a key, and the rollback empties the file under any key.
+            let journal = try #require(C.bytes(copy + C.journalSuffix))
+            #expect(C.be32(journal, 16) == 0 && Self.journaledPages(journal).isEmpty)
+            try Self.tear(copy, at: 0, count: 4096)
+        }
 
         let again = C.openSealed(copy)
         #expect(V.text(again, "SELECT count(*) FROM sqlite_master") == "0", "\(V.message(again))")
