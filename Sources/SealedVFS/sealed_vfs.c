@@ -17,7 +17,7 @@
 //
 // Sections below, each with the SQLite behaviour it relies on (docs/storage.md, "What the VFS relies on"):
 // "Unwritten pages" (zeros are never a sealed page), "Checkpoint reuse", "Read cache" (read_cache.c), "Page 1
-// torn in the file",
+// torn in the file" (intact in the WAL, or its old image in a hot rollback journal),
 // "Page size changes", "Side-file names" (format 2: <db>-swal, <db>-sjournal), "Under another shim". Every
 // fault goes to sqlite3_log with the file and offset (sv_fault). The AEAD itself is in aead.c, the read
 // cache's map in read_cache.c, the in-memory files in mem_file.c.
@@ -706,6 +706,37 @@ static int sv_page1_fault(SvFile *p, const unsigned char *h) {
     return SQLITE_NOTADB;
 }
 
+// The side file of main file `p` that SQLite names `<db><suffix>` ("-wal" or "-journal"), opened read-only
+// through the root VFS under the name it is stored under (format 2); NULL when there is none. The root keeps
+// the name pointer while the file is open: `*side` receives it, and sv_side_close frees both.
+static sqlite3_file *sv_side_open(SvFile *p, const char *suffix, int kind_flag, char **side) {
+    *side = NULL;
+    if (p->db != p || !p->path) return NULL;
+    char *sqlite_name = sqlite3_mprintf("%s%s", p->path, suffix);
+    char *name = sqlite_name ? sv_side_name(sqlite_name) : NULL;
+    sqlite3_free(sqlite_name);
+    int exists = 0, flags = SQLITE_OPEN_READONLY | kind_flag;
+    sqlite3_file *f = name ? sqlite3_malloc(sv_root->szOsFile) : NULL;
+    if (f && sv_root->xAccess(sv_root, name, SQLITE_ACCESS_EXISTS, &exists) == SQLITE_OK && exists) {
+        memset(f, 0, (size_t)sv_root->szOsFile);
+        if (sv_root->xOpen(sv_root, name, f, flags, &flags) == SQLITE_OK) {
+            *side = name;
+            return f;
+        }
+    }
+    sqlite3_free(f);
+    sqlite3_free(name);
+    return NULL;
+}
+
+static void sv_side_close(sqlite3_file *f, char *side) {
+    if (f) {
+        f->pMethods->xClose(f);
+        sqlite3_free(f);
+    }
+    sqlite3_free(side);
+}
+
 // Page 1 torn in the file, intact in the WAL.
 //
 // A crash during a checkpoint can tear page 1 of the database file while the WAL still holds it whole
@@ -717,48 +748,134 @@ static int sv_page1_fault(SvFile *p, const unsigned char *h) {
 // the open fails as before; nothing is written. Returns 1 and fills `out` (pgsz bytes) when found.
 static int sv_page1_from_wal(SvFile *p, unsigned char *out, int *out_pgsz) {
     SvFile *db = p->db;
-    if (db != p || !p->path) return 0;
-    char *wal_name = sqlite3_mprintf("%s-wal", p->path);
-    char *side = wal_name ? sv_side_name(wal_name) : NULL;
-    sqlite3_free(wal_name);
-    if (!side) return 0;
-    int found = 0, exists = 0;
-    sqlite3_file *wal = sqlite3_malloc(sv_root->szOsFile);
-    if (wal && sv_root->xAccess(sv_root, side, SQLITE_ACCESS_EXISTS, &exists) == SQLITE_OK && exists) {
-        memset(wal, 0, (size_t)sv_root->szOsFile);
-        int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_WAL;
-        if (sv_root->xOpen(sv_root, side, wal, flags, &flags) == SQLITE_OK) {
-            unsigned char h[SV_WAL_HDR];
-            sqlite3_int64 size = 0;
-            if (wal->pMethods->xRead(wal, h, SV_WAL_HDR, 0) == SQLITE_OK && wal->pMethods->xFileSize(wal, &size) == SQLITE_OK &&
-                sv_is_page_size(sv_get32(h + 8))) {
-                int pgsz = (int)sv_get32(h + 8);
-                unsigned char *frame = sqlite3_malloc(pgsz + SV_FRAME_HDR);
-                for (sqlite3_int64 off = SV_WAL_HDR; frame && off + SV_FRAME_HDR + pgsz <= size; off += SV_FRAME_HDR + pgsz) {
-                    if (wal->pMethods->xRead(wal, frame, SV_FRAME_HDR + pgsz, off) != SQLITE_OK) break;
-                    if (memcmp(frame + 8, h + 16, 8) != 0) break;  // another salt: the log ends here
-                    if (sv_get32(frame) != 1) continue;
-                    unsigned char id[SV_ID_BYTES];
-                    int has_id = 0;
-                    if (sv_open(db->key, id, &has_id, frame + SV_FRAME_HDR, frame + SV_FRAME_HDR, pgsz, 1)) {
-                        memcpy(out, frame + SV_FRAME_HDR, (size_t)pgsz);
-                        memcpy(db->file_id, id, SV_ID_BYTES);
-                        db->has_file_id = 1;
-                        *out_pgsz = pgsz;
-                        found = 1;
-                    }
-                }
-                if (frame) {
-                    sodium_memzero(frame, (size_t)pgsz + SV_FRAME_HDR);
-                    sqlite3_free(frame);
-                }
+    char *side = NULL;
+    int found = 0;
+    sqlite3_file *wal = sv_side_open(p, "-wal", SQLITE_OPEN_WAL, &side);
+    unsigned char h[SV_WAL_HDR];
+    sqlite3_int64 size = 0;
+    if (wal && wal->pMethods->xRead(wal, h, SV_WAL_HDR, 0) == SQLITE_OK && wal->pMethods->xFileSize(wal, &size) == SQLITE_OK &&
+        sv_is_page_size(sv_get32(h + 8))) {
+        int pgsz = (int)sv_get32(h + 8);
+        unsigned char *frame = sqlite3_malloc(pgsz + SV_FRAME_HDR);
+        for (sqlite3_int64 off = SV_WAL_HDR; frame && off + SV_FRAME_HDR + pgsz <= size; off += SV_FRAME_HDR + pgsz) {
+            if (wal->pMethods->xRead(wal, frame, SV_FRAME_HDR + pgsz, off) != SQLITE_OK) break;
+            if (memcmp(frame + 8, h + 16, 8) != 0) break;  // another salt: the log ends here
+            if (sv_get32(frame) != 1) continue;
+            unsigned char id[SV_ID_BYTES];
+            int has_id = 0;
+            if (sv_open(db->key, id, &has_id, frame + SV_FRAME_HDR, frame + SV_FRAME_HDR, pgsz, 1)) {
+                memcpy(out, frame + SV_FRAME_HDR, (size_t)pgsz);
+                memcpy(db->file_id, id, SV_ID_BYTES);
+                db->has_file_id = 1;
+                *out_pgsz = pgsz;
+                found = 1;
             }
-            wal->pMethods->xClose(wal);
+        }
+        if (frame) {
+            sodium_memzero(frame, (size_t)pgsz + SV_FRAME_HDR);
+            sqlite3_free(frame);
         }
     }
-    sqlite3_free(wal);
-    sqlite3_free(side);
+    sv_side_close(wal, side);
     if (found) sv_fault(p, SQLITE_OK, 0, "page 1 does not authenticate; the WAL holds it whole, which is used");
+    return found;
+}
+
+// Page 1 torn in the file, its old image in a hot rollback journal.
+//
+// Rollback mode overwrites page 1 in place once the journal holding its old image is synced, so a power loss
+// can tear it (SQLite's crash2, 3, 4, 6 and 7 under the crash VFS). Plain SQLite reads the header (100 bytes
+// at offset 0, before any lock: btree.c, sqlite3BtreeOpen; it takes only the page size and reserve from it),
+// then finds the hot journal at its first lock and plays it back, which rewrites page 1. Here that header
+// read failed authentication and ended the open first. So at that read, when a hot journal is beside the file
+// and holds a record of page 1 that authenticates under this connection's key, the VFS answers the header
+// read from that record and adopts its file id: SQLite then rolls back as plain SQLite does.
+//
+// Why this cannot be abused:
+// - Only authenticated bytes are handed over (the page 1 the rollback is about to write back), and only the
+//   header read: every other read of page 1 still reads the file. If SQLite does not roll back after all
+//   (the journal is not hot), its full read of page 1 fails as before.
+// - A wrong key authenticates no record, so nothing is handed over: the open fails at that read, before
+//   SQLite has looked for the journal, and neither file is written. This matters: the rollback truncates the
+//   file to the journal's original size before it reads the first record (pager.c, pager_playback), so
+//   zeros (what a page 1 never written gets, below) would let a wrong key cut the file.
+// - One journal needs no record: a first header saying the file was empty before the transaction (original
+//   size 0, so no page is journaled; a new database whose first transaction wrote page 1 and was torn,
+//   SQLite's crash4). The rollback then empties the file and writes nothing else, under any key, and SQLite
+//   does the same beside an authentic page 1 (that header is SQLite's plaintext, never authenticated). So
+//   the header read gets zeros, as for a page 1 never written: SQLite learns nothing from them, and the
+//   database is new again. A wrong key meets the same, because the right key would: the file held nothing
+//   committed, by the journal's word, and whoever can write that word can truncate the file themselves.
+// - A record authenticates only if someone with the key wrote it for a file of that file id. A journal put
+//   beside the file by someone who can write the folder (an old one of this file, or one of another file
+//   under the same key) is a version of the data the key already vouches for: that person could put back
+//   the whole old file, or the other file, just as well (no freshness: docs/storage.md). Where the torn
+//   page 1 still shows its file id (the tear missed its first bytes), the record must carry the same.
+// The journal is read as pager_playback reads it: headers at multiples of the sector size, each with the
+// magic and a record count, records of pgno (4) ‖ page ‖ checksum (4).
+static const unsigned char sv_journal_magic[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
+
+// Fills `out` with the header (`amt` bytes) of the page-1 record of `p`'s hot journal when one authenticates
+// (its file id equal to `id`, unless `id` is NULL), adopting that record's file id, or with zeros when the
+// journal's original size is 0; returns 1 then.
+static int sv_page1_from_journal(SvFile *p, const unsigned char *id, unsigned char *out, int amt) {
+    SvFile *db = p->db;
+    char *side = NULL;
+    int found = 0, present = 0, seen = 0;
+    unsigned char magic[16];
+    if (p->real->pMethods->xRead(p->real, magic, 16, 0) != SQLITE_OK || memcmp(magic, sv_sqlite_magic, 16) == 0) {
+        return 0;  // a plain database (or unreadable): its journal is never this VFS's to play back
+    }
+    sqlite3_file *jf = sv_side_open(p, "-journal", SQLITE_OPEN_MAIN_JOURNAL, &side);
+    unsigned char h[28];
+    sqlite3_int64 size = 0;
+    if (jf && jf->pMethods->xFileSize(jf, &size) == SQLITE_OK && jf->pMethods->xRead(jf, h, sizeof h, 0) == SQLITE_OK &&
+        memcmp(h, sv_journal_magic, 8) == 0) {
+        present = 1;
+        uint32_t sector = sv_get32(h + 20), pgsz = sv_get32(h + 24);
+        int valid = sector >= 32 && sector <= SV_MAX_PAGE && !(sector & (sector - 1)) && sv_is_page_size(pgsz);
+        if (valid && sv_get32(h + 16) == 0) {  // the file was empty: the rollback empties it
+            memset(out, 0, (size_t)amt);
+            found = seen = 2;
+        }
+        unsigned char *page = valid && !seen ? sqlite3_malloc((int)pgsz) : NULL;
+        sqlite3_int64 hdr = 0;  // offset of the segment header being read
+        while (page && !seen && hdr + sector <= size) {
+            unsigned char seg[12];
+            if (jf->pMethods->xRead(jf, seg, sizeof seg, hdr) != SQLITE_OK || memcmp(seg, sv_journal_magic, 8) != 0) break;
+            uint32_t n = sv_get32(seg + 8);
+            sqlite3_int64 rec = hdr + sector, recsz = (sqlite3_int64)pgsz + 8;
+            if (n == 0xffffffff && hdr == 0) n = (uint32_t)((size - rec) / recsz);  // a journal written without syncs
+            for (uint32_t i = 0; i < n && rec + recsz <= size; i++, rec += recsz) {
+                unsigned char no[4];
+                if (jf->pMethods->xRead(jf, no, 4, rec) != SQLITE_OK || sv_get32(no) == 0) break;
+                if (sv_get32(no) != 1) continue;
+                seen = 1;  // a page is journaled once per transaction: this record decides
+                unsigned char rid[SV_ID_BYTES];
+                int has_id = id != NULL;
+                if (id) memcpy(rid, id, SV_ID_BYTES);
+                found = jf->pMethods->xRead(jf, page, (int)pgsz, rec + 4) == SQLITE_OK && sv_header_page_size(page) == (int)pgsz &&
+                        sv_open(db->key, rid, &has_id, page, page, (int)pgsz, 1);
+                if (found) {
+                    memcpy(out, page, (size_t)amt);
+                    memcpy(db->file_id, rid, SV_ID_BYTES);
+                    db->has_file_id = 1;
+                    db->header_ok = 1;  // an authentic page 1: the rollback may write pages before it reaches page 1
+                    db->page_size = (int)pgsz;
+                }
+                break;
+            }
+            hdr = rec + sector - 1 - (rec - 1) % sector;  // the next multiple of the sector size (journalHdrOffset)
+        }
+        if (page) {
+            sodium_memzero(page, pgsz);
+            sqlite3_free(page);
+        }
+    }
+    sv_side_close(jf, side);
+    if (found == 2) sv_fault(p, SQLITE_OK, 0, "page 1 does not authenticate; the hot journal empties the file (a new database)");
+    else if (found) sv_fault(p, SQLITE_OK, 0, "page 1 does not authenticate; the hot journal holds it whole and rolls it back");
+    else if (present) sv_fault(p, SQLITE_NOTADB, 0, "page 1 does not authenticate, nor the hot journal's page 1 (wrong key?)");
     return found;
 }
 
@@ -852,6 +969,7 @@ static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 of
                 memcpy(buf, page, (size_t)amt);
                 return SQLITE_OK;
             }
+            if (off == 0 && amt <= 100 && sv_page1_from_journal(p, NULL, buf, amt)) return SQLITE_OK;  // ... a hot journal
             return SQLITE_NOTADB;
         }
         p->page_size = pgsz;
@@ -885,6 +1003,7 @@ static int sv_main_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 of
                 sqlite3_free(whole);
             }
             if (ok) return SQLITE_OK;
+            if (off == 0 && amt <= 100 && sv_page1_from_journal(p, h, buf, amt)) return SQLITE_OK;  // ... a hot journal
             return sv_page1_fault(p, h);
         }
         if (first == 0) return sv_page1_fault(p, page);

@@ -123,8 +123,9 @@ struct SuiteDefectTests {
         sqlite3_close(writer)
     }
 
-    @Test("a new database whose first transaction was interrupted after spilling pages rolls back to empty")
-    func interruptedFirstTransaction() throws {
+    @Test("a new database whose first transaction was interrupted after spilling pages rolls back to empty, page 1 never written or torn (crash4)",
+          arguments: [false, true])
+    func interruptedFirstTransaction(pageOneTorn: Bool) throws {
         let dir = try V.folder()
         let path = dir.appendingPathComponent("new.db").path
         let db = C.openSealed(path)
@@ -136,6 +137,13 @@ struct SuiteDefectTests {
         sqlite3_close(db)
         let head = try #require(C.bytes(copy)).prefix(4096)
         #expect(head.allSatisfy { $0 == 0 }, "page 1 was written: the case is not set up")
+        if pageOneTorn {
+            // Page 1 written, then torn. The journal says the file was empty: no page of it is journaled, so no
+            // record can vouch for a key, and the rollback empties the file under any key.
+            let journal = try #require(C.bytes(copy + C.journalSuffix))
+            #expect(C.be32(journal, 16) == 0 && Self.journaledPages(journal).isEmpty)
+            try Self.tear(copy, at: 0, count: 4096)
+        }
 
         let again = C.openSealed(copy)
         #expect(V.text(again, "SELECT count(*) FROM sqlite_master") == "0", "\(V.message(again))")
@@ -186,25 +194,73 @@ struct SuiteDefectTests {
                          + "INSERT INTO t SELECT i, printf('%.200c', 'x') FROM c; CREATE TABLE u(y)") == SQLITE_OK, "\(V.message(db))")
         try C.crashCopy(path, to: copy, suffixes: [C.walSuffix])  // page 1 (the schema) is in the WAL
         sqlite3_close(db)
-        let garbage = Data((0..<tornBytes).map { _ in UInt8.random(in: 0...255) })
-        let handle = try #require(FileHandle(forUpdatingAtPath: copy))
-        try handle.write(contentsOf: garbage)
-        try handle.close()
+        try Self.tear(copy, at: 0, count: tornBytes)
 
-        let wal = C.bytes(copy + C.walSuffix)
-        var wrong = V.key
-        wrong[0] ^= 1
-        #expect(wrong.withUnsafeBufferPointer { sealedvfs_key_set(copy, $0.baseAddress) } == 0)
-        let (_, refused) = V.open(copy)
-        #expect(V.text(refused, "SELECT count(*) FROM t") == nil)
-        #expect(V.message(refused) == "file is not a database")
-        sqlite3_close(refused)
-        #expect(C.bytes(copy + C.walSuffix) == wal, "a wrong key leaves the log as it was")
+        Self.expectRefusedWithWrongKey(copy, leaving: [copy, copy + C.walSuffix])
 
         let again = C.openSealed(copy)  // the right key
         #expect(C.count(again) == 300)
         #expect(V.text(again, "PRAGMA integrity_check") == "ok")
         sqlite3_close(again)  // checkpoints: page 1 is whole in the file again
         #expect(V.verify(copy).rc == 0)
+    }
+
+    /// Puts `count` random bytes at `offset` of the file at `path`: a write a power loss tore.
+    static func tear(_ path: String, at offset: UInt64, count: Int) throws {
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: offset)
+        try handle.write(contentsOf: Data((0..<count).map { _ in UInt8.random(in: 0...255) }))
+        try handle.close()
+    }
+
+    /// Opens `path` with a key one bit off: "file is not a database", and every file of `files` byte for byte
+    /// as it was.
+    static func expectRefusedWithWrongKey(_ path: String, leaving files: [String]) {
+        let before = files.map { C.bytes($0) }
+        var wrong = V.key
+        wrong[0] ^= 1
+        #expect(wrong.withUnsafeBufferPointer { sealedvfs_key_set(path, $0.baseAddress) } == 0)
+        let (_, refused) = V.open(path)
+        #expect(V.text(refused, "SELECT count(*) FROM t") == nil)
+        #expect(V.message(refused) == "file is not a database")
+        sqlite3_close(refused)
+        #expect(files.map { C.bytes($0) } == before, "a wrong key wrote to \(files)")
+    }
+
+    /// The page numbers of the records in the first segment of the rollback journal `journal`.
+    static func journaledPages(_ journal: Data) -> [UInt32] {
+        let sector = Int(C.be32(journal, 20)), pageSize = Int(C.be32(journal, 24))
+        return stride(from: sector, to: journal.count - pageSize - 8 + 1, by: pageSize + 8).map { C.be32(journal, $0) }
+    }
+
+    @Test("a page 1 torn in the file while a hot journal holds it: the committed rows come back; a wrong key changes nothing",
+          arguments: zip([0, 0, 2048], [512, 4096, 512]))
+    func tornPageOneRolledBackFromTheJournal(tornAt: UInt64, tornBytes: Int) throws {
+        // Found by SQLite's crash2, 3, 6 and 7: rollback mode overwrites page 1 in place once its journal is synced.
+        let dir = try V.folder()
+        let path = dir.appendingPathComponent("queue.db").path
+        let copy = dir.appendingPathComponent("torn.db").path
+        let db = Self.makeRows(path, pageSize: 4096)
+        // The schema change journals page 1; two pages of cache make the update sync the journal and spill pages.
+        #expect(V.exec(db, "PRAGMA cache_size=2; BEGIN; CREATE TABLE u(y); UPDATE t SET v = printf('%.300c', 'y')") == SQLITE_OK,
+                "\(V.message(db))")
+        try C.crashCopy(path, to: copy, suffixes: [C.journalSuffix])
+        sqlite3_close(db)
+        let journalPath = copy + C.journalSuffix
+        let journal = try #require(C.bytes(journalPath))
+        #expect(Self.journaledPages(journal).contains(1), "page 1 is not in the journal: the case is not set up")
+        try Self.tear(copy, at: tornAt, count: tornBytes)  // the in-place write of page 1, torn by the power loss
+
+        // Given a wrong key: refused, and neither the file nor its journal is touched.
+        Self.expectRefusedWithWrongKey(copy, leaving: [copy, journalPath])
+
+        // With the right key: the transaction rolls back, every committed row is there, the journal is gone.
+        let again = C.openSealed(copy)
+        #expect(C.count(again, "SELECT count(*) FROM t WHERE v = printf('%.300c', 'x')") == 300, "\(V.message(again))")
+        #expect(C.count(again, "SELECT count(*) FROM sqlite_master WHERE name = 'u'") == 0)
+        #expect(V.text(again, "PRAGMA integrity_check") == "ok")
+        sqlite3_close(again)
+        #expect(!FileManager.default.fileExists(atPath: journalPath))
+        Self.expectIntact(copy, pageSize: 4096, "after the rollback")
     }
 }
