@@ -193,7 +193,7 @@ public struct OrchestraSettings: Sendable, Equatable {
         case "escalationSteps":
             switch EscalationSchedule.parse(value) {
             case .success(let schedule): escalationSteps = schedule
-            case .failure(let error): throw SettingError(key: key, rule: .escalation(error))
+            case .failure(let error): throw SettingError(key: key, rule: .escalation, escalation: error)
             }
         case "retentionYears":
             guard let n = Int(value), (0...50).contains(n) else { throw bad(.retentionYears) }
@@ -230,6 +230,19 @@ public struct OrchestraSettings: Sendable, Equatable {
         }
     }
 
+    /// The rule `set` holds a key's value to (nil for a key that is not a setting). Found by asking `set` about
+    /// a value no setting takes (a control character, a newline, a space, 300 characters), so the API document,
+    /// which says each key's rule, cannot drift from what `set` checks.
+    public static func rule(of key: String) -> SettingError.Rule? {
+        guard keys.contains(key) else { return nil }
+        do {
+            _ = try OrchestraSettings().applying([key: "\u{1} \n" + String(repeating: "x", count: 300)])
+            return nil
+        } catch {
+            return error.rule
+        }
+    }
+
     /// These settings with several changes: all of them, or the first that is wrong (in key order).
     public func applying(_ changes: [String: String]) throws(SettingError) -> OrchestraSettings {
         var result = self
@@ -252,8 +265,8 @@ public struct SettingError: Error, Sendable, Equatable {
         case oneLine(max: Int)
         case timeZone, time, reminderSteps, host, port, certificate, email, retentionYears, providerKey, resendSecret, twilioSid, twilioSender
         case oneOf([String])
-        /// The escalation steps do not parse: what the parser found.
-        case escalation(EscalationError)
+        /// The escalation steps do not parse (`SettingError.escalation` says how).
+        case escalation
         case unknown
 
         public var english: String {
@@ -273,7 +286,7 @@ public struct SettingError: Error, Sendable, Equatable {
             case .twilioSender: "must be a number in E.164 form (+46701234567) or a sender name of at most 11 letters and digits, or empty"
             case .oneOf(let values):
                 "must be " + (values.count < 2 ? values.joined() : values.dropLast().joined(separator: ", ") + " or " + values.last!)
-            case .escalation(let error): error.message
+            case .escalation: "must be 1 to 6 steps separated by ';'"
             case .unknown: ""
             }
         }
@@ -281,16 +294,20 @@ public struct SettingError: Error, Sendable, Equatable {
 
     public let key: String
     public let rule: Rule
+    /// For `.escalation`: what the parser found. Beside the rule, not in it, so a `Rule` stays what any value
+    /// of the key must be (the API document says each key's rule: `rule(of:)`).
+    public let escalation: EscalationError?
 
-    public init(key: String, rule: Rule) {
+    public init(key: String, rule: Rule, escalation: EscalationError? = nil) {
         self.key = key
         self.rule = rule
+        self.escalation = escalation
     }
 
     public var message: String {
         switch rule {
         case .unknown: "there is no setting \(key)"
-        case .escalation(let error): error.message
+        case .escalation: escalation?.message ?? "\(key) \(rule.english)"
         default: "\(key) \(rule.english)"
         }
     }

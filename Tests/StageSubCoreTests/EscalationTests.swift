@@ -33,6 +33,14 @@ struct EscalationTests {
         #expect(OrchestraSettings(stored: settings.stored).escalationSteps == settings.escalationSteps)
     }
 
+    @Test("every setting has the rule set() holds it to, found by asking set()")
+    func settingRules() {
+        #expect(OrchestraSettings.rule(of: "conflictPolicy") == .oneOf(["warn", "skip"]))
+        #expect(OrchestraSettings.rule(of: "reminderPercentage") == .reminderSteps)
+        if case .escalation? = OrchestraSettings.rule(of: "escalationSteps") {} else { Issue.record("escalationSteps") }
+        #expect(OrchestraSettings.rule(of: "nothing") == nil)
+    }
+
     @Test("a step ends at midnight in the orchestra's zone, 21 and 7 days before the first rehearsal")
     func moments() {
         let schedule = EscalationSchedule.standard

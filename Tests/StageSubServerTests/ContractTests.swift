@@ -1,5 +1,6 @@
 import Foundation
 @testable import StageSubServer
+import StageSubCore
 import Testing
 
 /// The API document is recorded from the Swift types the routes read and answer with. These tests show
@@ -143,6 +144,28 @@ struct ContractTests {
         #expect(properties?.member("quantity") == Schema.nullable(Schema.integer.adding([("minimum", .int(1)), ("maximum", .int(50))])))
         #expect(properties?.member("day") == Schema.nullable(Schema.date))
         #expect(book.problems == [])
+    }
+
+    @Test("The settings change in the document names every setting with the rule it is held to, and a value the document's choices exclude is refused")
+    func settingsRulesDocumented() async throws {
+        let paths = try #require(ContractValidator.shared.document["paths"] as? [String: [String: Any]])
+        let patch = try #require(paths["/api/v1/settings"]?["patch"] as? [String: Any])
+        let body = try #require((((patch["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+        let properties = try #require(body["properties"] as? [String: [String: Any]])
+        #expect(Set(properties.keys) == Set(OrchestraSettings.keys) && body["additionalProperties"] as? Bool == false)
+        #expect(properties["conflictPolicy"]?["enum"] as? [String] == ["warn", "skip"])
+        #expect(properties["reminderPercentage"]?["description"] as? String == "must be 10–90 in steps of 5")
+        #expect((properties["escalationSteps"]?["description"] as? String)?.contains(EscalationSchedule.standard.text) == true)
+        for key in OrchestraSettings.keys { #expect(OrchestraSettings.rule(of: key) != nil, "\(key) has a rule set() enforces") }
+        #expect(OrchestraSettings.rule(of: "noSuchSetting") == nil)
+        // What the document says is what the server holds to.
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            let admin = try await client.login("alpha-admin")
+            #expect(try await client.call(.patch, "/api/v1/settings", as: admin, json: #"{"conflictPolicy":"maybe"}"#).status == 400)
+            #expect(try await client.call(.patch, "/api/v1/settings", as: admin, json: #"{"conflictPolicy":"skip"}"#).status == 200)
+            #expect(try await client.call(.patch, "/api/v1/settings", as: admin, json: #"{"reminderPercentage":"33"}"#).status == 400)
+        }
     }
 
     struct Stale: APIContent {

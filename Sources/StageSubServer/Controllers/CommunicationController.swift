@@ -7,6 +7,22 @@ import StageSubStore
 
 /// The outbox, statistics, settings and the audit log.
 struct CommunicationController {
+    /// A settings change: any of the settings, each a string, with the rule `OrchestraSettings.set` holds it to
+    /// (a choice as an enum, the others in words); another key is refused.
+    static let settingsChange: JSONValue = {
+        let properties = OrchestraSettings.keys.map { key -> (String, JSONValue) in
+            switch OrchestraSettings.rule(of: key) {
+            case .oneOf(let values)?: return (key, Schema.enumeration(values))
+            case .escalation?:
+                return (key, .object([("type", .string("string")),
+                                      ("description", .string("1 to 6 steps separated by ';', such as \(EscalationSchedule.standard.text)"))]))
+            case let rule?: return (key, .object([("type", .string("string")), ("description", .string(rule.english))]))
+            case nil: return (key, Schema.string)
+            }
+        }
+        return .object([("type", .string("object")), ("properties", .object(properties)), ("additionalProperties", .bool(false))])
+    }()
+
     var routes: [APIRoute] {
         let user = RouteAccess.user, admin = RouteAccess.admin, paging = RouteAccess.paging
         return [
@@ -56,7 +72,7 @@ struct CommunicationController {
                 return values
             },
             APIRoute(method: .patch, path: "/api/v1/settings", summary: "Change settings (an object of key: value strings).", access: admin,
-                     requestBody: .literal(Schema.map(Schema.string)), reply: [String: String].self) { request, _, scope in
+                     requestBody: .literal(Self.settingsChange), reply: [String: String].self) { request, _, scope in
                 let gateway = try scope.gateway
                 let changes = try await JSON.decodeStringMap(from: request)
                 try gateway.setSettings(changes)

@@ -195,7 +195,7 @@ struct SettingsPages {
         } catch {
             guard error.code == .invalidInput else { throw error }
             var errors = FieldErrors()
-            if case .setting(let refused) = error.problem, changes[refused.key] != nil { errors.add(refused.key, page.words.settingRule(refused.rule)) }
+            if case .setting(let refused) = error.problem, changes[refused.key] != nil { errors.add(refused.key, page.words.settingRule(refused)) }
             return try settings(page, errors: errors, formError: errors.isEmpty ? page.words.explain(error) : nil)
         }
         page.scope.log("changed settings \(changes.keys.sorted().joined(separator: ", "))")

@@ -42,7 +42,7 @@ extension Words {
         case .needEdit(let refusal): needEdit(refusal)
         case .engine(_, let reason): engineRefusal(reason)
         case .cannotBook(let name, let reason): say("\(name) kan inte bokas: \(engineRefusal(reason))", "\(name) cannot be booked: \(engineRefusal(reason))")
-        case .setting(let refused): settingRule(refused.rule)
+        case .setting(let refused): settingRule(refused)
         case .listElsewhere: say("Listan hör till en annan stämma eller ett annat projekt.", "The list belongs to another position or project.")
         case .fileNameMissing: say("Filen behöver ett namn.", "The file needs a name.")
         case .fileNameTooLong: say("Filnamnet är längre än 200 tecken; korta det.", "The file name is longer than 200 characters; shorten it.")
@@ -104,8 +104,8 @@ extension Words {
     }
 
     /// What a setting's value must be, said beside its field.
-    func settingRule(_ rule: SettingError.Rule) -> String {
-        switch rule {
+    func settingRule(_ refused: SettingError) -> String {
+        switch refused.rule {
         case .oneLine(let max): say("En rad med högst \(max) tecken.", "One line of at most \(max) characters.")
         case .timeZone: say("En tidszon som Europe/Stockholm.", "A time zone such as Europe/Stockholm.")
         case .time: say("En tid TT:MM, eller tomt.", "A time HH:MM, or empty.")
@@ -123,7 +123,7 @@ extension Words {
         case .twilioSender: say("Ett nummer på formen +46701234567 eller ett avsändarnamn på högst 11 bokstäver och siffror, eller tomt.",
                                 "A number in E.164 form (+46701234567) or a sender name of at most 11 letters and digits, or empty.")
         case .oneOf(let values): say("Ett av: \(values.joined(separator: ", ")).", "One of: \(values.joined(separator: ", ")).")
-        case .escalation(let error): escalation(error.problem)
+        case .escalation: escalation(refused.escalation?.problem ?? .stepCount)
         case .unknown: say("Okänd inställning.", "Unknown setting.")
         }
     }
