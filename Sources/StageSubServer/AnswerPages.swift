@@ -48,11 +48,11 @@ enum AnswerPages {
         case .failure(let error): return Self.notice(error.status, error.message, language: HTML.language(of: request))
         case .success(let found): gateway = found.0
         }
-        guard let view = try gateway.answerView(token: token) else {
+        guard let (view, files) = try gateway.answerPage(token: token) else {
             let language = HTML.language(of: request)
             return Self.notice(.notFound, words(language)[.answerUnknown], language: language)
         }
-        return render(view, files: try gateway.answerFiles(token: token), token: token, now: scope.now, notice: notice, status: status)
+        return render(view, files: files, token: token, now: scope.now, notice: notice, status: status)
     }
 
     static func render(_ view: AnswerView, files: [StoredFile], token: String, now: Date, notice: String?, status: HTTPResponse.Status) -> Response {

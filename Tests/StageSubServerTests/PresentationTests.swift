@@ -109,6 +109,20 @@ struct PresentationTests {
         #expect(HTML.day("2024-02-29", language: "sv") == days.string(from: Date(timeIntervalSince1970: 1_709_164_800)))
         #expect(HTML.day("not a day", language: "sv") == "not a day")
     }
+
+    @Test("An answer page gives its deadline in the orchestra's own time zone, as the settings hold it")
+    func answerPageInTheOrchestrasZone() async throws {
+        let fixture = try Fixture()
+        let gateway = try fixture.appliance.gateway("alpha", database: try fixture.state.pool.database("alpha"), answerBaseURL: "http://stagesub.test")
+        let token = try #require(fixture.alphaTokens.first)
+        let deadline = try #require(try gateway.answerView(token: token)).deadlineAt
+        try gateway.setSettings(["timeZone": "America/New_York"])
+        try await fixture.test { client in
+            let page = try await client.call(.get, "/r/\(token)").text
+            #expect(page.contains(HTML.dateTime(deadline, timeZone: "America/New_York", language: "sv")))
+            #expect(!page.contains(HTML.dateTime(deadline, timeZone: "Europe/Stockholm", language: "sv")), "not in Stockholm's time")
+        }
+    }
 }
 
 @Suite("Email settings and the outbox over the API")
