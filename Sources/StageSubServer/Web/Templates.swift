@@ -12,10 +12,13 @@ import StageSubResources
 /// same escaping as data. A template that does not parse stops the server at start-up (and fails the
 /// template tests), never a page.
 enum Templates {
-    static let libraries: [Language: MustacheLibrary] = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, library($0)) })
+    static let libraries: [Language: MustacheLibrary] = {
+        // The content type every template names (below) is known to the engine once, before any is parsed.
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
+        return Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, library($0)) })
+    }()
 
     private static func library(_ language: Language) -> MustacheLibrary {
-        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
         var library = MustacheLibrary()
         let escape = wordTemplate
         for (name, text) in StageSubAssets.templates {
