@@ -238,6 +238,10 @@ struct WebPagesTests {
             let asked = try gateway.requestViews(need: need.id!).map(\.musicianId)
             let others = try gateway.ranking(list: fixture.alpha.list).filter { !asked.contains($0) }
             #expect(others.count == 2)
+            // "Book directly" searches by name: only the match is offered.
+            let found = try await client.call(.get, "/needs/\(need.id!)?q=Anna3", as: admin).text
+            let offered = found.matches(of: /<option value="\d+">([^<]*)<\/option>/).map { String($0.1) }
+            #expect(offered == ["Berg, Anna3"], "searching the direct booking for Anna3 offers her only: \(offered)")
             #expect(try await client.call(.post, "/needs/\(need.id!)/book", as: admin, body: "csrf=\(csrf)&musicianId=\(others[0])", csrf: false).status == 303)
             let confirm = { (path: String) async throws -> String in
                 let page = try await client.call(.get, path, as: admin).text

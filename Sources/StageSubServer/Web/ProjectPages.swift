@@ -382,9 +382,13 @@ struct ProjectPages {
                     "deadline": request.status == .pending ? time(request.deadlineAt) : "–", "answered": time(request.respondedAt),
                     "canWithdraw": request.status == .accepted]
         }
-        view["bookable"] = try gateway.qualifiedMusicians(position: need.positionId, excluding: asked, limit: 500).musicians.map {
-            ["id": $0.id, "name": $0.name] as [String: Any]
-        }
+        // Book directly: the first 50 who may be booked, by name, and a search for the others (a select of
+        // hundreds of names is neither quick to use nor to send).
+        let bookable = try gateway.qualifiedMusicians(position: need.positionId, search: page.query("q"), excluding: asked, limit: 50)
+        view["bookable"] = bookable.musicians.map { ["id": $0.id, "name": $0.name] as [String: Any] }
+        view["noneBookable"] = bookable.musicians.isEmpty
+        view["moreBookable"] = bookable.total > bookable.musicians.count ? words.candidatesShown(bookable.musicians.count, of: bookable.total) : false
+        view["q"] = page.query("q") ?? ""
         let editFields = [
             Field(name: "quantity", label: words[.quantity], kind: .input("number"), value: form.keep("quantity", else: String(need.quantity)),
                   required: true, min: "1", max: "500"),

@@ -267,6 +267,7 @@ enum Word: String, CaseIterable, Sendable {
     case reminder
     case deadline
     case bookedDirectly
+    case noneBookable
     case withdrawConfirm
     case withdrawConfirmNoneLeft
     case withdrawConfirmPaused
@@ -903,6 +904,7 @@ extension Word {
         case .reminder: ("Påminnelse", "Reminder")
         case .deadline: ("Svara senast", "Answer by")
         case .bookedDirectly: ("bokad direkt", "booked directly")
+        case .noneBookable: ("Ingen som spelar stämman är kvar att boka (eller ingen matchar sökningen).", "Nobody who plays the position is left to book (or nobody matches the search).")
         case .withdrawConfirm: ("Registrera att musikern har lämnat återbud? Nästa på listan tillfrågas.", "Record that the musician withdrew? The next on the list is asked.")
         case .withdrawConfirmNoneLeft: ("Registrera att musikern har lämnat återbud? Ingen är kvar på listan att fråga: platsen står tom tills du bokar någon direkt eller lägger till musiker på listan.", "Record that the musician withdrew? Nobody is left on the list to ask: the place stays open until you book someone directly or add musicians to the list.")
         case .withdrawConfirmPaused: ("Registrera att musikern har lämnat återbud? Behovet är pausat: ingen tillfrågas förrän du återupptar det.", "Record that the musician withdrew? The need is paused: nobody is asked until you resume it.")
