@@ -235,8 +235,9 @@ public struct OrchestraSettings: Sendable, Equatable {
     /// which says each key's rule, cannot drift from what `set` checks.
     public static func rule(of key: String) -> SettingError.Rule? {
         guard keys.contains(key) else { return nil }
+        var probe = OrchestraSettings()
         do {
-            _ = try OrchestraSettings().applying([key: "\u{1} \n" + String(repeating: "x", count: 300)])
+            try probe.set(key, "\u{1} \n" + String(repeating: "x", count: 300))
             return nil
         } catch {
             return error.rule
@@ -286,7 +287,7 @@ public struct SettingError: Error, Sendable, Equatable {
             case .twilioSender: "must be a number in E.164 form (+46701234567) or a sender name of at most 11 letters and digits, or empty"
             case .oneOf(let values):
                 "must be " + (values.count < 2 ? values.joined() : values.dropLast().joined(separator: ", ") + " or " + values.last!)
-            case .escalation: "must be 1 to 6 steps separated by ';'"
+            case .escalation: "must be 1 to 6 steps separated by ';', such as \(EscalationSchedule.standard.text)"
             case .unknown: ""
             }
         }

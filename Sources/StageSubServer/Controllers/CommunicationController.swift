@@ -13,9 +13,6 @@ struct CommunicationController {
         let properties = OrchestraSettings.keys.map { key -> (String, JSONValue) in
             switch OrchestraSettings.rule(of: key) {
             case .oneOf(let values)?: return (key, Schema.enumeration(values))
-            case .escalation?:
-                return (key, .object([("type", .string("string")),
-                                      ("description", .string("1 to 6 steps separated by ';', such as \(EscalationSchedule.standard.text)"))]))
             case let rule?: return (key, .object([("type", .string("string")), ("description", .string(rule.english))]))
             case nil: return (key, Schema.string)
             }

@@ -365,14 +365,15 @@ struct ProjectPages {
         let summary = try gateway.needSummary(id)
         let need = summary.need
         var view = Views.need(summary, page)
-        // The plan of a filled or paused need has nobody to ask now, but its queue says whether a withdrawal
-        // would find someone: the confirmation says what will happen.
-        let plan = need.status == .cancelled ? nil : try gateway.preview(need: id, now: page.now)
+        let requests = try gateway.requestViews(need: id)
+        // An active need's preview. A filled need with a booking has nobody to ask now, but its plan's queue says
+        // whether a withdrawal would find someone: the confirmation says what will happen.
+        let bookings = requests.contains { $0.status == .accepted }
+        let plan = need.status == .active || (need.status == .filled && bookings) ? try gateway.preview(need: id, now: page.now) : nil
         if need.status == .active, let plan { view.merge(try planView(plan, gateway: gateway, words: words)) { $1 } }
         let nextAfterWithdrawal: Word = need.status == .paused ? .withdrawConfirmPaused
             : (plan.map { $0.ask.isEmpty && $0.queue.isEmpty } ?? true) ? .withdrawConfirmNoneLeft : .withdrawConfirm
         view["withdrawConfirm"] = words[nextAfterWithdrawal]
-        let requests = try gateway.requestViews(need: id)
         let asked = Set(requests.map(\.musicianId))  // nobody is asked or booked twice for one need
         view["requests"] = requests.map { request -> [String: Any] in
             let time = { (date: Date?) in date.map { Format.shortDateTime($0, timeZone: zone, language: language) } ?? "–" }
