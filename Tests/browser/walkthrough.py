@@ -11,8 +11,10 @@ while a need asks from it), reads the outbox and opens the answer links in a pho
 two musicians, sees the need pages show the answers, moves the demo clock until a reminder goes and the request
 times out and the next musician is asked, cancels a need with its typed confirmation word, sends a group email to
 those booked, edits a message template, saves a setting and sends itself a test email, adds a colleague (who then
-logs in on the phone), creates an API key (used on the API, then revoked), adds and removes a webhook endpoint,
-changes the password (every session ends; the new one logs in), and switches the account to English.
+logs in on the phone, is made an admin and a user again), creates an API key (used on the API, then revoked), adds
+and removes a webhook endpoint, adds an instrument with a position (renamed, moved, archived and restored), sends a
+second project's two needs at once from its preview and raises one need's number wanted, changes the password
+(every session ends; the new one logs in), and switches the account to English.
 
 With the pages' JavaScript on, also app.js's own parts: a musician dragged to the top of a ranking list, the need
 page open in the staff window showing a phone's answer without a reload, and the confirm dialogs answered OK.
@@ -612,6 +614,8 @@ class Walkthrough:
         self.webhooks()
         self.other_screens()
         self.search_and_archive()
+        self.edit_instruments()
+        self.send_whole_project()
         self.change_password()
         self.switch_to_english()
         self.superadmin()
@@ -1343,6 +1347,88 @@ class Walkthrough:
         rows = [text for text, _ in self.outbox_rows() if "StageSub: testmejl" in text and "pm@example.org" in text]
         self.expect(rows, "the outbox should list the test email to the personnel manager")
 
+    def send_whole_project(self):
+        self.step("a second project: two needs sent at once from the project's preview; the parallel one then wants two")
+        first = self.project
+        self.get("/projects/new")
+        start = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 120 * 86400))
+        self.fill("name", "Julkonsert")
+        self.fill("startDate", start)
+        self.fill("endDate", start)
+        self.press("Spara")
+        self.expect(re.fullmatch(r"/projects/\d+", self.path()) is not None, "saving should open the new project's page")
+        self.project = self.path()
+        try:
+            viola = self.add_need(SEQUENTIAL_POSITION, "sequential", 48)
+            cello = self.add_need(FIRST_COME_POSITION, "parallel", 48)
+            self.get(self.project)
+            self.follow("Förhandsgranska och skicka")
+            self.screen("project-preview-two-needs")
+            self.press("Skicka alla förfrågningar")
+            for need in (viola, cello):
+                self.get(need)
+                pending = [row for row in self.requests_table() if row[1] == "väntar på svar"]
+                self.expect(pending, f"sending the whole project should ask for every need: {self.requests_table()}")
+            self.get(viola)
+            self.expect(len([r for r in self.requests_table() if r[1] == "väntar på svar"]) == 1,
+                        f"a sequential need asks one violist at a time: {self.requests_table()}")
+            # A parallel need keeps as many requests out as musicians are still wanted: raised to two, it asks one more.
+            self.get(cello)
+            self.expect(len([r for r in self.requests_table() if r[1] == "väntar på svar"]) == 1,
+                        f"a parallel need for one asks one cellist: {self.requests_table()}")
+            self.fill("quantity", "2")
+            self.press("Spara", within=self.section("change"))
+            self.get(cello)
+            self.expect_text("0 / 2")
+            self.wait(self.desk, lambda x: len([r for r in self.requests_table() if r[1] == "väntar på svar"]) == 2,
+                      "a second cellist asked once two are wanted")
+            self.screen("need-quantity-raised")
+        finally:
+            self.project = first  # the rest of the day is about the first project
+
+    def edit_instruments(self):
+        self.step("instruments: add one with a position, rename the position, move the instrument up, archive it "
+                  "(asked first): a musician's form no longer offers it; restored, it does")
+        self.get("/instruments")
+        new = self.section("new-instrument")
+        new.find_element(By.NAME, "name").send_keys("Luta")
+        new.find_element(By.NAME, "nameEn").send_keys("Lute")
+        self.press("Lägg till instrument", within=new)
+
+        def lute():
+            found = self.desk.find_elements(By.XPATH, "//section[.//h2[starts-with(normalize-space(), 'Luta')]]")
+            self.expect(found, "the new instrument should be listed")
+            return found[0]
+        cards = [h.text for h in self.desk.find_elements(By.CSS_SELECTOR, "section.card h2")]
+        self.expect(cards[-1].startswith("Luta"), f"a new instrument comes last in score order: {cards}")
+        form = lute().find_element(By.CSS_SELECTOR, "form[action$='/positions']")
+        form.find_element(By.NAME, "name").send_keys("Luta 1")
+        self.press("Lägg till stämma", within=form)
+        row = lute().find_element(By.XPATH, ".//tbody/tr[td[1][normalize-space()='Luta 1']]")
+        row.find_element(By.TAG_NAME, "summary").click()
+        rename = row.find_element(By.CSS_SELECTOR, "form[action$='/rename']")
+        field = rename.find_element(By.NAME, "name")
+        field.clear()
+        field.send_keys("Solo, Luta")
+        self.press("Spara", within=rename)
+        positions = [td.text.strip() for td in lute().find_elements(By.CSS_SELECTOR, "tbody td:first-child")]
+        self.expect(positions == ["Solo, Luta"], f"the renamed position should be listed: {positions}")
+        self.press("Flytta upp: Luta", within=lute())
+        cards = [h.text for h in self.desk.find_elements(By.CSS_SELECTOR, "section.card h2")]
+        self.expect(len(cards) >= 3 and cards[-2].startswith("Luta"), f"moved up, the lute is last but one: {cards}")
+        self.screen("instruments-lute")
+        self.press_confirmed("Arkivera", within=lute())
+        self.expect("arkiverad" in lute().text, f"the archived instrument should say so: {lute().text[:200]!r}")
+
+        def offered():
+            self.get("/musicians/new")
+            return "Solo, Luta" in self.text()
+        self.expect(not offered(), "a new musician's form should not offer an archived instrument's position")
+        self.get("/instruments")
+        self.press("Återställ", within=lute())
+        self.expect(offered(), "restored, the lute's position should be offered on a musician's form again")
+        self.screen("musician-new-with-lute")
+
     def edit_template(self):
         self.step("edit a message template")
         self.get("/templates")
@@ -1433,6 +1519,20 @@ class Walkthrough:
                     "the colleague's old password should no longer work", self.phone)
         self.expect(self.phone_log_in("kollega", password) and self.path(self.phone) == "/",
                     "the colleague should log in with the new password", self.phone)
+        # Made an admin, the colleague's next page (the same session) offers the settings; made a user again, not.
+        self.get("/users")
+        self.press("Gör till administratör", within=self.colleague_row())
+        role = lambda: self.colleague_row().find_elements(By.TAG_NAME, "td")[2].text.strip()
+        self.expect(role() == "administratör", f"the colleague should be listed as an admin: {role()!r}")
+        self.get("/settings", self.phone)
+        self.expect(self.path(self.phone) == "/settings" and self.phone.find_elements(By.ID, "f-reminderPercentage"),
+                    "as an admin the colleague should open the settings", self.phone)
+        self.get("/users")
+        self.press("Gör till användare", within=self.colleague_row())
+        self.expect(role() == "användare", f"the colleague should be a user again: {role()!r}")
+        self.screen("users-role-changed")
+        self.get("/settings", self.phone)
+        self.screen("colleague-settings-forbidden-390", self.phone, expect_error="Inte tillåtet")
 
     def api_keys(self):
         self.step("create an API key (shown once), call the API with it, revoke it")
