@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import NIOCore
+import NIOPosix
 import StageSubCore
 import StageSubStore
 
@@ -78,8 +79,13 @@ extension ServerState {
         }
         let session: NewSession
         do {
-            session = try appliance.login(username, password: password, clientAddress: address, userAgent: request.headers[.userAgent])
-        } catch {
+            // Checking a password is tens of milliseconds of Argon2id: done on NIO's pool for blocking work, so
+            // the event loop this request runs on keeps serving its other connections meanwhile.
+            let userAgent = request.headers[.userAgent]
+            session = try await NIOThreadPool.singleton.runIfActive { [appliance] () throws(StoreError) -> NewSession in
+                try appliance.login(username, password: password, clientAddress: address, userAgent: userAgent)
+            }
+        } catch let error as StoreError {
             metrics.recordFailedLogin()
             switch error.code {
             case .unauthorised:

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import StageSubCore
 import StageSubMail
@@ -114,6 +116,15 @@ public final class ServerState: Sendable {
             metrics.recordDelivery(sent: pass.sent, retrying: pass.retrying, failed: pass.givenUp,
                                    webhooksDelivered: pass.webhooksDelivered, webhooksFailed: pass.webhooksFailed)
         }
+    }
+
+    /// Makes Swift concurrency's jobs run on the HTTP server's event loops (NIO's singleton group, which the
+    /// application listens on) instead of a pool of their own. A request is then read, handled and answered on
+    /// one thread, without the two thread hops per request that otherwise cost each page a wake-up of another
+    /// thread (docs/benchmarks.md, "Handlers on the event loops"). Call once, from the main thread, before any
+    /// task starts; returns false where NIO cannot (then nothing changed).
+    public static func runTasksOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// The HTTP application, ready for a `ServiceGroup` (graceful shutdown lets in-flight requests finish).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StageSubServer
 import StageSubStore
 
 /// The `stagesub` command line. `main` only parses and maps errors to exit codes; every subcommand calls
@@ -23,6 +24,9 @@ struct StageSubCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            if command is Serve, ProcessInfo.processInfo.environment["STAGESUB_EXECUTOR"] != "pool" {
+                _ = ServerState.runTasksOnEventLoops()
+            }
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {

@@ -66,6 +66,13 @@ enum LoopbackHTTP {
 
     /// One HTTP/1.1 GET (Connection: close) on 127.0.0.1; the status code and body, or nil when nothing answers.
     static func get(port: Int, path: String, headers: [String: String] = [:]) -> (status: Int, body: String)? {
+        request("GET", port: port, path: path, headers: headers)
+    }
+
+    /// One HTTP/1.1 request (Connection: close) on 127.0.0.1; `sent` runs once the whole request is written.
+    /// The status code and body, or nil when nothing answers.
+    static func request(_ method: String, port: Int, path: String, headers: [String: String] = [:], body: String = "",
+                        sent: () -> Void = {}) -> (status: Int, body: String)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -75,13 +82,15 @@ enum LoopbackHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { return nil }
+        guard connected == 0 else { sent(); return nil }
         // A safety net against a server that never closes; not a measured deadline.
         var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let extra = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\(extra)\r\n".utf8)
+        let length = body.isEmpty ? "" : "Content-Length: \(body.utf8.count)\r\n"
+        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\(extra)\(length)\r\n\(body)".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        sent()
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
