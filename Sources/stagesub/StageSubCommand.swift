@@ -24,6 +24,7 @@ struct StageSubCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // Before any task starts. STAGESUB_EXECUTOR=pool keeps Swift's own pool, to compare (docs/benchmarks.md).
             if command is Serve, ProcessInfo.processInfo.environment["STAGESUB_EXECUTOR"] != "pool" {
                 _ = ServerState.runTasksOnEventLoops()
             }
