@@ -18,9 +18,9 @@
 // Sections below, each with the SQLite behaviour it relies on (docs/storage.md, "What the VFS relies on"):
 // "Unwritten pages" (zeros are never a sealed page), "Checkpoint reuse", "Read cache" (read_cache.c), "Page 1
 // torn in the file" (intact in the WAL, or its old image in a hot rollback journal),
-// "Page size changes", "Side-file names" (format 2: <db>-swal, <db>-sjournal), "Under another shim". Every
-// fault goes to sqlite3_log with the file and offset (sv_fault). The AEAD itself is in aead.c, the read
-// cache's map in read_cache.c, the in-memory files in mem_file.c.
+// "Page size changes", "Frames rewritten in place", "Side-file names" (format 2: <db>-swal, <db>-sjournal),
+// "Under another shim". Every fault goes to sqlite3_log with the file and offset (sv_fault). The AEAD itself
+// is in aead.c, the read cache's map in read_cache.c, the in-memory files in mem_file.c.
 
 #include "sealed_vfs.h"
 #include "aead.h"
@@ -40,7 +40,7 @@
 #define SV_ID_BYTES 16
 #define SV_WAL_HDR 32
 #define SV_FRAME_HDR 24
-#define SV_NONCE_POOL 32
+#define SV_NONCE_POOL 128
 #define SV_MAX_PAGE 65536
 #define SV_MAX_HOLES 64
 
@@ -324,6 +324,12 @@ struct SvFile {
     unsigned char *piece;
     sqlite3_int64 piece_off;       // the image's offset in the log, -1 when nothing is held
     int piece_have;                // bytes of it held, from its start
+    // SV_WAL only: the page number this file last wrote into each frame header, by frame index, during the
+    // connection's current WAL write lock ("Frames rewritten in place").
+    uint32_t *frame_pgno;
+    int frame_pgno_cap;
+    uint32_t frame_pgno_locks;     // the main file's wal_write_locks when they were written
+    uint32_t wal_write_locks;      // SV_MAIN only: times this connection took the WAL write lock
 };
 
 #define SV_ROUND8(n) (((n) + 7) & ~(size_t)7)
@@ -345,10 +351,15 @@ static unsigned char *sv_scratch(SvFile *p, size_t n) {
     return p->scratch;
 }
 
-// A fresh random nonce; the system CSPRNG is asked for 32 at a time to keep system calls off the hot path.
+// A fresh random nonce, drawn 128 at a time to keep system calls off the hot path.
 static const unsigned char *sv_next_nonce(SvFile *p) {
     if (p->nonces_left == 0 || p->nonces_generation != sv_fork_generation) {
-        randombytes_buf(p->nonces, sizeof p->nonces);
+        // One 32-byte seed from the system CSPRNG, expanded by ChaCha20 (libsodium's deterministic
+        // generator): libsodium asks the kernel for at most 256 bytes per call, 10 nonces.
+        unsigned char seed[randombytes_SEEDBYTES];
+        randombytes_buf(seed, sizeof seed);
+        randombytes_buf_deterministic(p->nonces, sizeof p->nonces, seed);
+        sodium_memzero(seed, sizeof seed);
         p->nonces_left = SV_NONCE_POOL;
         p->nonces_generation = sv_fork_generation;
     }
@@ -1150,11 +1161,59 @@ static int sv_wal_write_piece(SvFile *p, const unsigned char *buf, int amt, sqli
     return rc;
 }
 
+// Frames rewritten in place.
+//
+// A transaction that writes a page again which it already put in the log (after a spill, or at its commit)
+// overwrites that frame's image in place, without its header, and fixes the checksums afterwards (wal.c,
+// sqlite3WalFrames, walRewriteChecksums). The image is sealed under the page number in the header on disk.
+// Rather than read those 4 bytes back for each such write, the WAL file remembers the page number it wrote
+// into each frame header while the connection holds the WAL write lock: SQLite rewrites in place only frames
+// of its own current write transaction, whose headers it wrote under that lock (a write lock of another
+// round, or a log restarted from its header, forgets them all). Anything not remembered is read from disk as
+// before. Were a remembered number ever wrong, the page would be sealed under another page number than its
+// header names and fail authentication when read: an error, never another page's content.
+
+// The page number of the frame whose header lies at `hdr_off`, as this file wrote it, or 0 when not known.
+static uint32_t sv_frame_pgno(SvFile *p, sqlite3_int64 hdr_off, int pgsz) {
+    if (p->frame_pgno_locks != p->db->wal_write_locks || hdr_off < SV_WAL_HDR) return 0;
+    sqlite3_int64 i = (hdr_off - SV_WAL_HDR) / (pgsz + SV_FRAME_HDR);
+    if ((hdr_off - SV_WAL_HDR) % (pgsz + SV_FRAME_HDR) != 0 || i >= p->frame_pgno_cap) return 0;
+    return p->frame_pgno[i];
+}
+
+static void sv_frame_pgno_forget(SvFile *p) {
+    if (p->frame_pgno) memset(p->frame_pgno, 0, (size_t)p->frame_pgno_cap * sizeof *p->frame_pgno);
+}
+
+// Remembers `pgno` as written into the frame header at `hdr_off` (best effort: without memory, nothing).
+static void sv_frame_pgno_note(SvFile *p, sqlite3_int64 hdr_off, uint32_t pgno) {
+    int pgsz = sv_wal_page_size(p);
+    if (!pgsz || hdr_off < SV_WAL_HDR || (hdr_off - SV_WAL_HDR) % (pgsz + SV_FRAME_HDR) != 0) return;
+    if (p->frame_pgno_locks != p->db->wal_write_locks) {
+        sv_frame_pgno_forget(p);
+        p->frame_pgno_locks = p->db->wal_write_locks;
+    }
+    sqlite3_int64 i = (hdr_off - SV_WAL_HDR) / (pgsz + SV_FRAME_HDR);
+    if (i >= (1 << 24)) return;
+    if (i >= p->frame_pgno_cap) {
+        int cap = p->frame_pgno_cap ? p->frame_pgno_cap : 1024;
+        while (cap <= i) cap *= 2;
+        uint32_t *n = sqlite3_realloc64(p->frame_pgno, (sqlite3_uint64)cap * sizeof *n);
+        if (!n) return;
+        memset(n + p->frame_pgno_cap, 0, (size_t)(cap - p->frame_pgno_cap) * sizeof *n);
+        p->frame_pgno = n;
+        p->frame_pgno_cap = cap;
+    }
+    p->frame_pgno[i] = pgno;
+}
+
 static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
     if (off >= SV_WAL_HDR && sv_is_page_size(amt) && (off - SV_WAL_HDR) % (amt + SV_FRAME_HDR) == SV_FRAME_HDR) {
         uint32_t pgno;
         if (p->mark_off == off - SV_FRAME_HDR) {
             pgno = p->mark_pgno;
+        } else if (amt == p->page_size && (pgno = sv_frame_pgno(p, off - SV_FRAME_HDR, amt)) != 0) {
+            // Frames rewritten in place: the header this file wrote there under the current write lock.
         } else {
             // A page rewritten in place within a transaction: its header is already on disk.
             unsigned char h[4];
@@ -1174,9 +1233,16 @@ static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_in
     if (amt == SV_FRAME_HDR && off >= SV_WAL_HDR) {
         p->mark_off = off;
         p->mark_pgno = sv_get32(buf);
-        return p->real->pMethods->xWrite(p->real, buf, amt, off);
+        int rc = p->real->pMethods->xWrite(p->real, buf, amt, off);
+        if (rc == SQLITE_OK) {
+            sv_frame_pgno_note(p, off, p->mark_pgno);
+        } else {
+            sv_frame_pgno_forget(p);  // the header on disk is unknown
+        }
+        return rc;
     }
     if (off == 0 && amt == SV_WAL_HDR) {
+        sv_frame_pgno_forget(p);  // a new log: its frames follow
         if (sv_is_page_size(sv_get32(buf + 8))) p->page_size = (int)sv_get32(buf + 8);
         return p->real->pMethods->xWrite(p->real, buf, amt, off);
     }
@@ -1464,6 +1530,9 @@ static int sv_close(sqlite3_file *f) {
     p->wal_page_pgno = 0;
     sqlite3_free(p->tx_written);
     p->tx_written = NULL;
+    sqlite3_free(p->frame_pgno);
+    p->frame_pgno = NULL;
+    p->frame_pgno_cap = 0;
     if (p->kind == SV_MAIN) sv_cache_clear(&p->cache);  // wipes every page held
     if (p->piece) {
         sv_wal_piece_drop(p);
@@ -1485,6 +1554,7 @@ static int sv_truncate(sqlite3_file *f, sqlite3_int64 size) {
     sqlite3_int64 before = 0;
     if (p->kind == SV_MAIN && p->real->pMethods->xFileSize(p->real, &before) != SQLITE_OK) return SQLITE_IOERR_TRUNCATE;
     int rc = p->real->pMethods->xTruncate(p->real, size);
+    if (p->kind == SV_WAL) sv_frame_pgno_forget(p);
     if (rc != SQLITE_OK || p->kind != SV_MAIN) return rc;
     if (size > before) sv_hole_add(p, before, size);  // grown with zeros (a checkpoint does this): Unwritten pages
     if (size > p->size_seen) p->size_seen = size;
@@ -1582,7 +1652,10 @@ static int sv_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volati
 }
 static int sv_shm_lock(sqlite3_file *f, int offset, int n, int flags) {
     SvFile *p = (SvFile *)f;
-    return p->real->pMethods->xShmLock(p->real, offset, n, flags);
+    int rc = p->real->pMethods->xShmLock(p->real, offset, n, flags);
+    // Slot 0 is the WAL write lock (wal.c, WAL_WRITE_LOCK): "Frames rewritten in place" forgets at each one.
+    if (rc == SQLITE_OK && offset == 0 && (flags & SQLITE_SHM_LOCK) && (flags & SQLITE_SHM_EXCLUSIVE)) p->wal_write_locks++;
+    return rc;
 }
 static void sv_shm_barrier(sqlite3_file *f) {
     SvFile *p = (SvFile *)f;
