@@ -162,7 +162,7 @@ void sv_cache_commit(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned
     int i = sv_cache_lookup(c, loc);
     if (i < 0) return;
     SvCacheEntry *e = &c->entries[i];
-    memcpy(e->bytes + c->page_size, plain, (size_t)c->page_size);
+    if (plain) memcpy(e->bytes + c->page_size, plain, (size_t)c->page_size);
     memcpy(e->file_id, file_id, SV_CACHE_ID_BYTES);
     e->pgno = pgno;
     e->valid = 1;
@@ -170,7 +170,45 @@ void sv_cache_commit(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned
 
 void sv_cache_drop(SvReadCache *c, uint64_t loc) {
     int i = sv_cache_lookup(c, loc);
-    if (i >= 0) sv_cache_unlink(c, i);  // its bytes stay allocated for the next entry of the slot
+    if (i < 0) return;
+    // Its bytes stay allocated for the next entry of the slot; an opening that failed may have left
+    // unauthenticated plaintext in them.
+    if (!c->entries[i].valid) sodium_memzero(c->entries[i].bytes + c->page_size, (size_t)c->page_size);
+    sv_cache_unlink(c, i);
+}
+
+const unsigned char *sv_cache_sealing_of(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned char *file_id,
+                                         const unsigned char *plain, int pgsz) {
+    if (pgsz != c->page_size) return NULL;
+    int i = sv_cache_lookup(c, loc);
+    if (i < 0) return NULL;
+    SvCacheEntry *e = &c->entries[i];
+    if (!e->valid || e->pgno != pgno || memcmp(e->file_id, file_id, SV_CACHE_ID_BYTES) != 0 ||
+        memcmp(e->bytes + pgsz, plain, (size_t)pgsz) != 0) {
+        return NULL;
+    }
+    return e->bytes;
+}
+
+int sv_cache_holds(SvReadCache *c, uint64_t loc) {
+    int i = sv_cache_lookup(c, loc);
+    return i >= 0 && c->entries[i].valid;
+}
+
+void sv_cache_move(SvReadCache *c, uint64_t from, uint64_t to) {
+    int i = sv_cache_lookup(c, from);
+    if (i < 0 || from == to) return;
+    sv_cache_drop(c, to);
+    SvCacheEntry *e = &c->entries[i];
+    int valid = e->valid, referenced = e->referenced;
+    sv_cache_unlink(c, i);
+    e->loc = to;
+    int b = sv_cache_bucket(c, to);
+    e->next = c->buckets[b];
+    c->buckets[b] = i;
+    e->linked = 1;
+    e->valid = valid;
+    e->referenced = referenced;
 }
 
 void sv_cache_put(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned char *file_id,
