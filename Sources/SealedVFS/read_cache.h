@@ -22,6 +22,10 @@ typedef struct SvReadCache {
     uint64_t *ghosts;       // locations met once and not held (direct-mapped, loc + 1; 0 = empty)
     int ghost_mask;
     uint64_t hits, misses;  // reads answered; reads that had to open the page (sealed_vfs.c counts them)
+    // The last lookup: one read or write asks about the same location several times in a row.
+    uint64_t memo_loc;
+    int memo_slot;          // the slot holding memo_loc, -1 when none
+    int memo_valid;         // cleared whenever a slot is linked or unlinked
 } SvReadCache;
 
 /// An empty cache that may hold up to `budget` bytes of pages (sealed and opened copies both count).
