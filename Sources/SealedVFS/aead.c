@@ -84,6 +84,25 @@ static int sv_openssl_seal(unsigned char *c, unsigned char *tag, const unsigned 
     return ok;
 }
 
+// Decrypts `c` into `out` and checks the tag: 1 authentic, 0 not (`out` then holds unauthenticated bytes),
+// -1 OpenSSL failed.
+static int sv_openssl_decrypt(SvAeadThread *t, unsigned char *out, const unsigned char *c, size_t clen,
+                              const unsigned char *tag, const unsigned char *ad, size_t adlen,
+                              const unsigned char *nonce, const unsigned char *key) {
+    unsigned char sub[32], n12[12], tg[16];
+    int len = 0, fin = 0;
+    memcpy(tg, tag, sizeof tg);
+    sv_subkey(sub, n12, nonce, key);
+    int rc = -1;
+    if (EVP_DecryptInit_ex(t->dec, NULL, NULL, sub, n12) == 1 && EVP_CIPHER_CTX_ctrl(t->dec, EVP_CTRL_AEAD_SET_TAG, 16, tg) == 1 &&
+        EVP_DecryptUpdate(t->dec, NULL, &len, ad, (int)adlen) == 1 && EVP_DecryptUpdate(t->dec, out, &len, c, (int)clen) == 1 &&
+        (size_t)len == clen) {
+        rc = EVP_DecryptFinal_ex(t->dec, out + len, &fin) == 1 ? 1 : 0;
+    }
+    sodium_memzero(sub, sizeof sub);
+    return rc;
+}
+
 // 1 authentic, 0 not, -1 OpenSSL failed (the caller opens with libsodium).
 static int sv_openssl_open(unsigned char *m, const unsigned char *c, size_t clen, const unsigned char *tag,
                            const unsigned char *ad, size_t adlen, const unsigned char *nonce, const unsigned char *key) {
@@ -99,19 +118,9 @@ static int sv_openssl_open(unsigned char *m, const unsigned char *c, size_t clen
         t->buf = b;
         t->size = clen;
     }
-    unsigned char sub[32], n12[12], tg[16];
-    int len = 0, fin = 0;
-    memcpy(tg, tag, sizeof tg);
-    sv_subkey(sub, n12, nonce, key);
-    int rc = -1;
-    if (EVP_DecryptInit_ex(t->dec, NULL, NULL, sub, n12) == 1 && EVP_CIPHER_CTX_ctrl(t->dec, EVP_CTRL_AEAD_SET_TAG, 16, tg) == 1 &&
-        EVP_DecryptUpdate(t->dec, NULL, &len, ad, (int)adlen) == 1 && EVP_DecryptUpdate(t->dec, t->buf, &len, c, (int)clen) == 1 &&
-        (size_t)len == clen) {
-        rc = EVP_DecryptFinal_ex(t->dec, t->buf + len, &fin) == 1 ? 1 : 0;
-        if (rc == 1) memcpy(m, t->buf, clen);
-    }
+    int rc = sv_openssl_decrypt(t, t->buf, c, clen, tag, ad, adlen, nonce, key);
+    if (rc == 1) memcpy(m, t->buf, clen);
     sodium_memzero(t->buf, clen);
-    sodium_memzero(sub, sizeof sub);
     return rc;
 }
 
@@ -125,6 +134,16 @@ int sv_aead_open(unsigned char *m, const unsigned char *c, size_t clen, const un
                  size_t adlen, const unsigned char *nonce, const unsigned char *key) {
     if (sv_aead_impl == SV_AEAD_OPENSSL) {
         int rc = sv_openssl_open(m, c, clen, tag, ad, adlen, nonce, key);
+        if (rc >= 0) return rc;
+    }
+    return crypto_aead_xchacha20poly1305_ietf_decrypt_detached(m, NULL, c, clen, tag, ad, adlen, nonce, key) == 0;
+}
+
+int sv_aead_open_private(unsigned char *m, const unsigned char *c, size_t clen, const unsigned char *tag,
+                         const unsigned char *ad, size_t adlen, const unsigned char *nonce, const unsigned char *key) {
+    if (sv_aead_impl == SV_AEAD_OPENSSL) {
+        SvAeadThread *t = sv_aead_thread();
+        int rc = t ? sv_openssl_decrypt(t, m, c, clen, tag, ad, adlen, nonce, key) : -1;
         if (rc >= 0) return rc;
     }
     return crypto_aead_xchacha20poly1305_ietf_decrypt_detached(m, NULL, c, clen, tag, ad, adlen, nonce, key) == 0;

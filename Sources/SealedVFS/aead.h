@@ -18,6 +18,12 @@ void sv_aead_seal(unsigned char *c, unsigned char *tag, const unsigned char *m, 
 int sv_aead_open(unsigned char *m, const unsigned char *c, size_t clen, const unsigned char *tag, const unsigned char *ad,
                  size_t adlen, const unsigned char *nonce, const unsigned char *key);
 
+/// sv_aead_open into `m`, memory of the caller's own that nothing else reads (distinct from `c`): OpenSSL
+/// decrypts straight into it, without the copy through a per-thread buffer. Returns 1 when authentic; on 0
+/// `m` may hold unauthenticated bytes, which the caller wipes and never hands on.
+int sv_aead_open_private(unsigned char *m, const unsigned char *c, size_t clen, const unsigned char *tag,
+                         const unsigned char *ad, size_t adlen, const unsigned char *nonce, const unsigned char *key);
+
 /// The name of the implementation in use: "openssl" or "libsodium".
 const char *sv_aead_name(void);
 

@@ -58,12 +58,31 @@ static int sv_cache_setup(SvReadCache *c, int pgsz) {
     return 1;
 }
 
-static int sv_cache_lookup(const SvReadCache *c, uint64_t loc) {
+static int sv_cache_lookup(SvReadCache *c, uint64_t loc) {
     if (!c->entries) return -1;
+    if (c->memo_valid && c->memo_loc == loc) return c->memo_slot;
+    int found = -1;
     for (int i = c->buckets[sv_cache_bucket(c, loc)]; i >= 0; i = c->entries[i].next) {
-        if (c->entries[i].loc == loc) return i;
+        if (c->entries[i].loc == loc) {
+            found = i;
+            break;
+        }
     }
-    return -1;
+    c->memo_loc = loc;
+    c->memo_slot = found;
+    c->memo_valid = 1;
+    return found;
+}
+
+// Links `slot` under `loc` (not linked anywhere before).
+static void sv_cache_link(SvReadCache *c, int slot, uint64_t loc) {
+    SvCacheEntry *e = &c->entries[slot];
+    e->loc = loc;
+    int b = sv_cache_bucket(c, loc);
+    e->next = c->buckets[b];
+    c->buckets[b] = slot;
+    e->linked = 1;
+    c->memo_valid = 0;
 }
 
 static void sv_cache_unlink(SvReadCache *c, int slot) {
@@ -74,6 +93,7 @@ static void sv_cache_unlink(SvReadCache *c, int slot) {
     *pp = e->next;
     e->linked = 0;
     e->valid = 0;
+    c->memo_valid = 0;
 }
 
 const unsigned char *sv_cache_find(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned char *file_id,
@@ -145,11 +165,7 @@ unsigned char *sv_cache_reserve(SvReadCache *c, uint64_t loc, int pgsz) {
             e->bytes = sqlite3_malloc64(2 * (sqlite3_uint64)pgsz);
             if (!e->bytes) return NULL;
         }
-        e->loc = loc;
-        int b = sv_cache_bucket(c, loc);
-        e->next = c->buckets[b];
-        c->buckets[b] = slot;
-        e->linked = 1;
+        sv_cache_link(c, slot, loc);
     }
     SvCacheEntry *e = &c->entries[slot];
     e->valid = 0;
@@ -162,7 +178,7 @@ void sv_cache_commit(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned
     int i = sv_cache_lookup(c, loc);
     if (i < 0) return;
     SvCacheEntry *e = &c->entries[i];
-    memcpy(e->bytes + c->page_size, plain, (size_t)c->page_size);
+    if (plain) memcpy(e->bytes + c->page_size, plain, (size_t)c->page_size);
     memcpy(e->file_id, file_id, SV_CACHE_ID_BYTES);
     e->pgno = pgno;
     e->valid = 1;
@@ -170,7 +186,41 @@ void sv_cache_commit(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned
 
 void sv_cache_drop(SvReadCache *c, uint64_t loc) {
     int i = sv_cache_lookup(c, loc);
-    if (i >= 0) sv_cache_unlink(c, i);  // its bytes stay allocated for the next entry of the slot
+    if (i < 0) return;
+    // Its bytes stay allocated for the next entry of the slot; an opening that failed may have left
+    // unauthenticated plaintext in them.
+    if (!c->entries[i].valid) sodium_memzero(c->entries[i].bytes + c->page_size, (size_t)c->page_size);
+    sv_cache_unlink(c, i);
+}
+
+const unsigned char *sv_cache_sealing_of(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned char *file_id,
+                                         const unsigned char *plain, int pgsz) {
+    if (pgsz != c->page_size) return NULL;
+    int i = sv_cache_lookup(c, loc);
+    if (i < 0) return NULL;
+    SvCacheEntry *e = &c->entries[i];
+    if (!e->valid || e->pgno != pgno || memcmp(e->file_id, file_id, SV_CACHE_ID_BYTES) != 0 ||
+        memcmp(e->bytes + pgsz, plain, (size_t)pgsz) != 0) {
+        return NULL;
+    }
+    return e->bytes;
+}
+
+int sv_cache_holds(SvReadCache *c, uint64_t loc) {
+    int i = sv_cache_lookup(c, loc);
+    return i >= 0 && c->entries[i].valid;
+}
+
+void sv_cache_move(SvReadCache *c, uint64_t from, uint64_t to) {
+    int i = sv_cache_lookup(c, from);
+    if (i < 0 || from == to) return;
+    sv_cache_drop(c, to);
+    SvCacheEntry *e = &c->entries[i];
+    int valid = e->valid, referenced = e->referenced;
+    sv_cache_unlink(c, i);
+    sv_cache_link(c, i, to);
+    e->valid = valid;
+    e->referenced = referenced;
 }
 
 void sv_cache_put(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned char *file_id,

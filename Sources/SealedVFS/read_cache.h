@@ -22,6 +22,10 @@ typedef struct SvReadCache {
     uint64_t *ghosts;       // locations met once and not held (direct-mapped, loc + 1; 0 = empty)
     int ghost_mask;
     uint64_t hits, misses;  // reads answered; reads that had to open the page (sealed_vfs.c counts them)
+    // The last lookup: one read or write asks about the same location several times in a row.
+    uint64_t memo_loc;
+    int memo_slot;          // the slot holding memo_loc, -1 when none
+    int memo_valid;         // cleared whenever a slot is linked or unlinked
 } SvReadCache;
 
 /// An empty cache that may hold up to `budget` bytes of pages (sealed and opened copies both count).
@@ -42,12 +46,26 @@ void sv_cache_put(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned ch
 /// otherwise.
 int sv_cache_admit(SvReadCache *c, uint64_t loc);
 
-/// A slot for `loc` whose sealed half the caller fills before opening the page in place; NULL when none.
-/// Then sv_cache_commit (authentic: `plain` is copied in) or sv_cache_drop (not authentic).
+/// A slot for `loc`: `pgsz` bytes for the sealed page, then `pgsz` for its opening; NULL when none. The
+/// caller fills the sealed half and opens it into the other (private memory: unauthenticated bytes may land
+/// there), then sv_cache_commit (authentic: `plain` is copied in, or NULL when the opening is in place) or
+/// sv_cache_drop (not authentic: the slot is wiped).
 unsigned char *sv_cache_reserve(SvReadCache *c, uint64_t loc, int pgsz);
 void sv_cache_commit(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned char *file_id,
                      const unsigned char *plain);
 void sv_cache_drop(SvReadCache *c, uint64_t loc);
+
+/// The sealed bytes held for `loc` when they are a sealing of exactly `plain` (`pgsz` bytes) as page `pgno`
+/// under `file_id`: an authentic pair whose opened half equals `plain`. Else NULL.
+const unsigned char *sv_cache_sealing_of(SvReadCache *c, uint64_t loc, uint32_t pgno, const unsigned char *file_id,
+                                         const unsigned char *plain, int pgsz);
+
+/// Whether `loc` holds an authentic pair.
+int sv_cache_holds(SvReadCache *c, uint64_t loc);
+
+/// Re-files the pair held for `from` under `to` (replacing what `to` held), without copying it: the same
+/// sealed bytes now lie at `to` as well. Nothing when `from` holds none.
+void sv_cache_move(SvReadCache *c, uint64_t from, uint64_t to);
 
 /// Wipes every page (sodium_memzero) and frees the memory; the cache is empty and keeps its budget.
 void sv_cache_clear(SvReadCache *c);

@@ -18,9 +18,9 @@
 // Sections below, each with the SQLite behaviour it relies on (docs/storage.md, "What the VFS relies on"):
 // "Unwritten pages" (zeros are never a sealed page), "Checkpoint reuse", "Read cache" (read_cache.c), "Page 1
 // torn in the file" (intact in the WAL, or its old image in a hot rollback journal),
-// "Page size changes", "Side-file names" (format 2: <db>-swal, <db>-sjournal), "Under another shim". Every
-// fault goes to sqlite3_log with the file and offset (sv_fault). The AEAD itself is in aead.c, the read
-// cache's map in read_cache.c, the in-memory files in mem_file.c.
+// "Page size changes", "Frames rewritten in place", "Side-file names" (format 2: <db>-swal, <db>-sjournal),
+// "Under another shim". Every fault goes to sqlite3_log with the file and offset (sv_fault). The AEAD itself
+// is in aead.c, the read cache's map in read_cache.c, the in-memory files in mem_file.c.
 
 #include "sealed_vfs.h"
 #include "aead.h"
@@ -40,7 +40,7 @@
 #define SV_ID_BYTES 16
 #define SV_WAL_HDR 32
 #define SV_FRAME_HDR 24
-#define SV_NONCE_POOL 32
+#define SV_NONCE_POOL 128
 #define SV_MAX_PAGE 65536
 #define SV_MAX_HOLES 64
 
@@ -226,9 +226,11 @@ static void sv_seal(const unsigned char *key, const unsigned char *file_id, cons
 
 // Opens the sealed page `src` into `dst` (may be the same buffer). For page 1 the file id is taken from the
 // page itself and must equal `*file_id` when `*has_id`; otherwise it is adopted. Returns 1 when authentic.
-// On success the reserved bytes of `dst` are zero and page 1 carries SQLite's magic string again.
+// On success the reserved bytes of `dst` are zero and page 1 carries SQLite's magic string again. On failure
+// `dst` is untouched, unless `private_dst` (memory only the VFS reads, distinct from `src`): then it may hold
+// unauthenticated bytes, which the caller wipes.
 static int sv_open(const unsigned char *key, unsigned char *file_id, int *has_id, const unsigned char *src,
-                   unsigned char *dst, int pgsz, uint32_t pgno) {
+                   unsigned char *dst, int pgsz, uint32_t pgno, int private_dst) {
     unsigned char aad[32];
     size_t skip = 0, aadlen;
     unsigned char id[SV_ID_BYTES];
@@ -245,9 +247,10 @@ static int sv_open(const unsigned char *key, unsigned char *file_id, int *has_id
     unsigned char nt[SEALEDVFS_RESERVE_BYTES];
     memcpy(nt, src + pgsz - SEALEDVFS_RESERVE_BYTES, SEALEDVFS_RESERVE_BYTES);
     __atomic_add_fetch(&sv_aead_ops[1], 1, __ATOMIC_RELAXED);
-    if (!sv_aead_open(dst + skip, src + skip, (size_t)(pgsz - SEALEDVFS_RESERVE_BYTES) - skip, nt + SV_NONCE_BYTES, aad,
-                      aadlen, nt, key)) {
-        return 0;  // `dst` untouched
+    size_t clen = (size_t)(pgsz - SEALEDVFS_RESERVE_BYTES) - skip;
+    if (!(private_dst ? sv_aead_open_private(dst + skip, src + skip, clen, nt + SV_NONCE_BYTES, aad, aadlen, nt, key)
+                      : sv_aead_open(dst + skip, src + skip, clen, nt + SV_NONCE_BYTES, aad, aadlen, nt, key))) {
+        return 0;  // `dst` untouched unless private
     }
     if (pgno == 1) {
         if (dst != src) memcpy(dst + 16, src + 16, 8);
@@ -299,6 +302,7 @@ struct SvFile {
     unsigned char *wal_page;
     int wal_page_size;             // the size wal_page was allocated for (0: not allocated)
     uint32_t wal_page_pgno;        // 0: nothing held
+    uint64_t wal_page_loc;         // nonzero: the page is the read cache's pair at this WAL location, not wal_page
     unsigned char wal_page_id[SV_ID_BYTES];  // the file id the sealed bytes were authenticated under
     const char *path;              // the file's name on disk, for fault messages (SQLite's or side_name)
     SvFile *next_main;             // SV_MAIN only: the list of open main files (Under another shim)
@@ -324,6 +328,12 @@ struct SvFile {
     unsigned char *piece;
     sqlite3_int64 piece_off;       // the image's offset in the log, -1 when nothing is held
     int piece_have;                // bytes of it held, from its start
+    // SV_WAL only: the page number this file last wrote into each frame header, by frame index, during the
+    // connection's current WAL write lock ("Frames rewritten in place").
+    uint32_t *frame_pgno;
+    int frame_pgno_cap;
+    uint32_t frame_pgno_locks;     // the main file's wal_write_locks when they were written
+    uint32_t wal_write_locks;      // SV_MAIN only: times this connection took the WAL write lock
 };
 
 #define SV_ROUND8(n) (((n) + 7) & ~(size_t)7)
@@ -333,7 +343,10 @@ static void sv_mains_remove(SvFile *p);
 static int sv_read_relaid(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off, int layout);
 static void sv_cache_written(SvFile *p, const unsigned char *sealed, const unsigned char *plain, int pgsz,
                              uint32_t pgno, sqlite3_int64 off);
+static unsigned char *sv_cache_for_write(SvFile *p, const unsigned char *plain, int pgsz, uint32_t pgno,
+                                         sqlite3_int64 off);
 static char *sv_side_name(const char *name);
+static uint64_t sv_cache_loc(int wal, sqlite3_int64 off);
 
 static unsigned char *sv_scratch(SvFile *p, size_t n) {
     if (p->scratch_size < n) {
@@ -345,10 +358,15 @@ static unsigned char *sv_scratch(SvFile *p, size_t n) {
     return p->scratch;
 }
 
-// A fresh random nonce; the system CSPRNG is asked for 32 at a time to keep system calls off the hot path.
+// A fresh random nonce, drawn 128 at a time to keep system calls off the hot path.
 static const unsigned char *sv_next_nonce(SvFile *p) {
     if (p->nonces_left == 0 || p->nonces_generation != sv_fork_generation) {
-        randombytes_buf(p->nonces, sizeof p->nonces);
+        // One 32-byte seed from the system CSPRNG, expanded by ChaCha20 (libsodium's deterministic
+        // generator): libsodium asks the kernel for at most 256 bytes per call, 10 nonces.
+        unsigned char seed[randombytes_SEEDBYTES];
+        randombytes_buf(seed, sizeof seed);
+        randombytes_buf_deterministic(p->nonces, sizeof p->nonces, seed);
+        sodium_memzero(seed, sizeof seed);
         p->nonces_left = SV_NONCE_POOL;
         p->nonces_generation = sv_fork_generation;
     }
@@ -522,8 +540,14 @@ static void sv_keep_wal_page(SvFile *db, const unsigned char *sealed, const unsi
     db->wal_page_pgno = pgno;
 }
 
-// The kept sealed bytes when they are a sealing of exactly `src` as page `pgno` of `db`, else NULL.
+// The kept sealed bytes when they are a sealing of exactly `src` as page `pgno` of `db`, else NULL. When the
+// read cache holds the page (wal_page_loc), its pair is the one kept: the same check, no copy.
 static const unsigned char *sv_kept_wal_page(SvFile *db, const unsigned char *src, int pgsz, uint32_t pgno) {
+    if (db->wal_page_loc) {
+        if (db->wal_page_pgno != pgno || !db->has_file_id) return NULL;
+        db->wal_page_pgno = 0;
+        return sv_cache_sealing_of(&db->cache, db->wal_page_loc, pgno, db->file_id, src, pgsz);
+    }
     if (db->wal_page_pgno != pgno || db->wal_page_size != pgsz || !db->has_file_id ||
         memcmp(db->wal_page_id, db->file_id, SV_ID_BYTES) != 0 || memcmp(db->wal_page + pgsz, src, (size_t)pgsz) != 0) {
         return NULL;
@@ -560,24 +584,34 @@ static int sv_write_sealed(SvFile *p, const unsigned char *src, int pgsz, uint32
         }
     }
     if (p->kind == SV_MAIN && db->wal_page_pgno) {
+        uint64_t from = db->wal_page_loc;
         const unsigned char *kept = sv_kept_wal_page(db, src, pgsz, pgno);
         if (kept) {
             __atomic_add_fetch(&sv_pages_reused, 1, __ATOMIC_RELAXED);
             int rc = p->real->pMethods->xWrite(p->real, kept, pgsz, off);
-            if (rc == SQLITE_OK) sv_cache_written(p, kept, src, pgsz, pgno, off);
+            if (rc == SQLITE_OK) {
+                // The same pair now lies in the database too, where SQLite reads the page after the checkpoint.
+                if (from) sv_cache_move(&db->cache, from, sv_cache_loc(0, off));
+                else sv_cache_written(p, kept, src, pgsz, pgno, off);
+            }
             return rc;
         }
     }
-    unsigned char *out = sv_scratch(p, (size_t)pgsz);
+    // Sealed straight into the read cache's slot when the page is to be held, else into scratch memory.
+    unsigned char *slot = sv_cache_for_write(p, src, pgsz, pgno, off);
+    unsigned char *out = slot ? slot : sv_scratch(p, (size_t)pgsz);
     if (!out) return SQLITE_IOERR_NOMEM;
     sv_seal(db->key, db->file_id, sv_next_nonce(p), src, out, pgsz, pgno);
     int rc = p->real->pMethods->xWrite(p->real, out, pgsz, off);
-    if (rc == SQLITE_OK) sv_cache_written(p, out, src, pgsz, pgno, off);
+    if (slot && rc == SQLITE_OK) sv_cache_commit(&db->cache, sv_cache_loc(p->kind == SV_WAL, off), pgno, db->file_id, src);
+    if (slot && rc != SQLITE_OK) sv_cache_drop(&db->cache, sv_cache_loc(p->kind == SV_WAL, off));
     return rc;
 }
 
-// Opens page `pgno` held in `src` into `dst`, recording what page 1 teaches about the database.
-static int sv_open_page(SvFile *p, const unsigned char *src, unsigned char *dst, int pgsz, uint32_t pgno) {
+// Opens page `pgno` held in `src` into `dst`, recording what page 1 teaches about the database. `private_dst`
+// as for sv_open.
+static int sv_open_page_into(SvFile *p, const unsigned char *src, unsigned char *dst, int pgsz, uint32_t pgno,
+                             int private_dst) {
     SvFile *db = p->db;
     if (pgno == 1 && sv_header_page_size(src) != pgsz) return 0;
     if (pgno != 1 && !db->has_file_id) {
@@ -587,12 +621,16 @@ static int sv_open_page(SvFile *p, const unsigned char *src, unsigned char *dst,
         memcpy(db->file_id, h, SV_ID_BYTES);
         db->has_file_id = 1;
     }
-    if (!sv_open(db->key, db->file_id, &db->has_file_id, src, dst, pgsz, pgno)) return 0;
+    if (!sv_open(db->key, db->file_id, &db->has_file_id, src, dst, pgsz, pgno, private_dst)) return 0;
     if (pgno == 1) {
         db->header_ok = 1;
         db->page_size = pgsz;
     }
     return 1;
+}
+
+static int sv_open_page(SvFile *p, const unsigned char *src, unsigned char *dst, int pgsz, uint32_t pgno) {
+    return sv_open_page_into(p, src, dst, pgsz, pgno, 0);
 }
 
 // Read cache.
@@ -619,6 +657,12 @@ static int sv_open_page(SvFile *p, const unsigned char *src, unsigned char *dst,
 //   bounded, per connection (SQLite never uses one connection's files from two threads at once, so no
 //   lock), and wiped with sodium_memzero when the connection closes.
 // - Zeros, short reads and missing pages never reach it (Unwritten pages decides those first).
+// - A page to be held is opened from the slot's copy of its sealed bytes into the slot's other half, which
+//   only the VFS reads: unauthenticated bytes OpenSSL may leave there on a failure are wiped (sv_cache_drop)
+//   and never reach SQLite's buffer, which stays untouched.
+// - WAL frames this connection writes are held from the first write (the checkpoint reads them back); the
+//   checkpoint's database write then moves the entry to the page's place in the database file, where the
+//   same sealed bytes now lie.
 
 static uint64_t sv_cache_loc(int wal, sqlite3_int64 off) { return ((uint64_t)off << 1) | (wal ? 1 : 0); }
 
@@ -640,29 +684,49 @@ static int sv_open_page_cached(SvFile *p, uint64_t loc, const unsigned char *src
     }
     db->cache.misses++;
     unsigned char *slot = sv_cache_admit(&db->cache, loc) ? sv_cache_reserve(&db->cache, loc, pgsz) : NULL;
-    if (slot) memcpy(slot, src, (size_t)pgsz);  // before `src` is opened in place
-    if (!sv_open_page(p, src, dst, pgsz, pgno)) {
-        if (slot) sv_cache_drop(&db->cache, loc);
+    if (!slot) return sv_open_page(p, src, dst, pgsz, pgno);
+    // Opened from the slot's copy of the sealed bytes into its other half (the VFS's own memory, so the AEAD
+    // may decrypt straight into it), then handed to SQLite: one copy fewer than opening in place and caching.
+    memcpy(slot, src, (size_t)pgsz);
+    if (!sv_open_page_into(p, slot, slot + pgsz, pgsz, pgno, 1)) {
+        sv_cache_drop(&db->cache, loc);  // wipes what the failed opening left; `dst` untouched
         return 0;
     }
-    if (slot) sv_cache_commit(&db->cache, loc, pgno, db->file_id, dst);
+    memcpy(dst, slot + pgsz, (size_t)pgsz);
+    sv_cache_commit(&db->cache, loc, pgno, db->file_id, NULL);
     return 1;
 }
 
-// After `sealed` was written as page `pgno` at `off` of `p` (the database or its WAL): the read cache holds
-// the pair, when `plain` is exactly what opening `sealed` gives (reserved bytes zero; page 1 with SQLite's
-// magic string, as SQLite always writes it).
-static void sv_cache_written(SvFile *p, const unsigned char *sealed, const unsigned char *plain, int pgsz,
-                             uint32_t pgno, sqlite3_int64 off) {
+// Whether the read cache may hold `plain` (written as page `pgno` at `off` of `p`, the database or its WAL)
+// beside its sealing: when it is exactly what opening the sealing gives (reserved bytes zero; page 1 with
+// SQLite's magic string, as SQLite always writes it) and the place is one to hold. Drops what was held there
+// otherwise.
+static int sv_cache_takes_write(SvFile *p, const unsigned char *plain, int pgsz, uint32_t pgno, uint64_t loc) {
     static const unsigned char zeros[SEALEDVFS_RESERVE_BYTES];
-    if (p->kind == SV_JOURNAL || !p->db->has_file_id) return;
+    if (p->kind == SV_JOURNAL || !p->db->has_file_id) return 0;
     if (memcmp(plain + pgsz - SEALEDVFS_RESERVE_BYTES, zeros, SEALEDVFS_RESERVE_BYTES) != 0 ||
         (pgno == 1 && memcmp(plain, sv_sqlite_magic, SV_ID_BYTES) != 0)) {
-        sv_cache_drop(&p->db->cache, sv_cache_loc(p->kind == SV_WAL, off));
-        return;
+        sv_cache_drop(&p->db->cache, loc);
+        return 0;
     }
+    // A WAL frame is held from its first write: the checkpoint that follows (this connection runs it, at
+    // the autocheckpoint) reads it back, and so does the checksum pass over frames rewritten in place.
+    return p->kind == SV_WAL || sv_cache_admit(&p->db->cache, loc);
+}
+
+// After `sealed` was written as page `pgno` at `off` of `p`: the read cache holds the pair when it may.
+static void sv_cache_written(SvFile *p, const unsigned char *sealed, const unsigned char *plain, int pgsz,
+                             uint32_t pgno, sqlite3_int64 off) {
     uint64_t loc = sv_cache_loc(p->kind == SV_WAL, off);
-    if (sv_cache_admit(&p->db->cache, loc)) sv_cache_put(&p->db->cache, loc, pgno, p->db->file_id, sealed, plain, pgsz);
+    if (sv_cache_takes_write(p, plain, pgsz, pgno, loc)) sv_cache_put(&p->db->cache, loc, pgno, p->db->file_id, sealed, plain, pgsz);
+}
+
+// Before `plain` is sealed and written as page `pgno` at `off` of `p`: the read cache's slot to seal it into
+// when the cache may hold it (then sv_cache_commit after the write, or sv_cache_drop if it fails), else NULL.
+static unsigned char *sv_cache_for_write(SvFile *p, const unsigned char *plain, int pgsz, uint32_t pgno,
+                                         sqlite3_int64 off) {
+    uint64_t loc = sv_cache_loc(p->kind == SV_WAL, off);
+    return sv_cache_takes_write(p, plain, pgsz, pgno, loc) ? sv_cache_reserve(&p->db->cache, loc, pgsz) : NULL;
 }
 
 // A read that found no page, or only part of one, at `off`: zeros where this connection knows no sealed page
@@ -692,7 +756,7 @@ static int sv_page1_fault(SvFile *p, const unsigned char *h) {
             int has_id = 1;
             memcpy(id, h, SV_ID_BYTES);
             int rc = p->real->pMethods->xRead(p->real, page, pgsz, pgsz);
-            int ok = rc == SQLITE_OK && sv_open(db->key, id, &has_id, page, page, pgsz, 2);
+            int ok = rc == SQLITE_OK && sv_open(db->key, id, &has_id, page, page, pgsz, 2, 0);
             sodium_memzero(page, (size_t)pgsz);
             sqlite3_free(page);
             if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;  // cannot tell: the I/O error it is
@@ -763,7 +827,7 @@ static int sv_page1_from_wal(SvFile *p, unsigned char *out, int *out_pgsz) {
             if (sv_get32(frame) != 1) continue;
             unsigned char id[SV_ID_BYTES];
             int has_id = 0;
-            if (sv_open(db->key, id, &has_id, frame + SV_FRAME_HDR, frame + SV_FRAME_HDR, pgsz, 1)) {
+            if (sv_open(db->key, id, &has_id, frame + SV_FRAME_HDR, frame + SV_FRAME_HDR, pgsz, 1, 0)) {
                 memcpy(out, frame + SV_FRAME_HDR, (size_t)pgsz);
                 memcpy(db->file_id, id, SV_ID_BYTES);
                 db->has_file_id = 1;
@@ -855,7 +919,7 @@ static int sv_page1_from_journal(SvFile *p, const unsigned char *id, unsigned ch
                 int has_id = id != NULL;
                 if (id) memcpy(rid, id, SV_ID_BYTES);
                 found = jf->pMethods->xRead(jf, page, (int)pgsz, rec + 4) == SQLITE_OK && sv_header_page_size(page) == (int)pgsz &&
-                        sv_open(db->key, rid, &has_id, page, page, (int)pgsz, 1);
+                        sv_open(db->key, rid, &has_id, page, page, (int)pgsz, 1, 0);
                 if (found) {
                     memcpy(out, page, (size_t)amt);
                     memcpy(db->file_id, rid, SV_ID_BYTES);
@@ -1081,7 +1145,14 @@ static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off
             sv_fault(p, SQLITE_IOERR_DATA, off, "a WAL frame does not authenticate");
             return SQLITE_IOERR_DATA;
         }
-        sv_keep_wal_page(p->db, frame + SV_FRAME_HDR, buf, amt, pgno);
+        uint64_t loc = sv_cache_loc(1, off);
+        if (sv_cache_holds(&p->db->cache, loc)) {
+            p->db->wal_page_loc = loc;  // Checkpoint reuse takes the read cache's pair
+            p->db->wal_page_pgno = pgno;
+        } else {
+            p->db->wal_page_loc = 0;
+            sv_keep_wal_page(p->db, frame + SV_FRAME_HDR, buf, amt, pgno);
+        }
         return SQLITE_OK;
     }
     if (off >= SV_WAL_HDR && sv_is_page_size(amt - SV_FRAME_HDR) && (off - SV_WAL_HDR) % amt == 0) {
@@ -1093,7 +1164,8 @@ static int sv_wal_read(SvFile *p, unsigned char *buf, int amt, sqlite3_int64 off
         int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
         if (rc != SQLITE_OK) return rc;
         int pgsz = amt - SV_FRAME_HDR;
-        if (!sv_open_page(p, buf + SV_FRAME_HDR, buf + SV_FRAME_HDR, pgsz, sv_get32(buf))) {
+        if (!sv_open_page_cached(p, sv_cache_loc(1, off + SV_FRAME_HDR), buf + SV_FRAME_HDR, buf + SV_FRAME_HDR, pgsz,
+                                 sv_get32(buf))) {
             memset(buf + SV_FRAME_HDR, 0, (size_t)pgsz);
             buf[8] ^= 0xff;  // salt-1: never the header's
             sv_fault(p, SQLITE_IOERR_DATA, off, "a WAL frame does not authenticate; the log ends before it");
@@ -1150,11 +1222,59 @@ static int sv_wal_write_piece(SvFile *p, const unsigned char *buf, int amt, sqli
     return rc;
 }
 
+// Frames rewritten in place.
+//
+// A transaction that writes a page again which it already put in the log (after a spill, or at its commit)
+// overwrites that frame's image in place, without its header, and fixes the checksums afterwards (wal.c,
+// sqlite3WalFrames, walRewriteChecksums). The image is sealed under the page number in the header on disk.
+// Rather than read those 4 bytes back for each such write, the WAL file remembers the page number it wrote
+// into each frame header while the connection holds the WAL write lock: SQLite rewrites in place only frames
+// of its own current write transaction, whose headers it wrote under that lock (a write lock of another
+// round, or a log restarted from its header, forgets them all). Anything not remembered is read from disk as
+// before. Were a remembered number ever wrong, the page would be sealed under another page number than its
+// header names and fail authentication when read: an error, never another page's content.
+
+// The page number of the frame whose header lies at `hdr_off`, as this file wrote it, or 0 when not known.
+static uint32_t sv_frame_pgno(SvFile *p, sqlite3_int64 hdr_off, int pgsz) {
+    if (p->frame_pgno_locks != p->db->wal_write_locks || hdr_off < SV_WAL_HDR) return 0;
+    sqlite3_int64 i = (hdr_off - SV_WAL_HDR) / (pgsz + SV_FRAME_HDR);
+    if ((hdr_off - SV_WAL_HDR) % (pgsz + SV_FRAME_HDR) != 0 || i >= p->frame_pgno_cap) return 0;
+    return p->frame_pgno[i];
+}
+
+static void sv_frame_pgno_forget(SvFile *p) {
+    if (p->frame_pgno) memset(p->frame_pgno, 0, (size_t)p->frame_pgno_cap * sizeof *p->frame_pgno);
+}
+
+// Remembers `pgno` as written into the frame header at `hdr_off` (best effort: without memory, nothing).
+static void sv_frame_pgno_note(SvFile *p, sqlite3_int64 hdr_off, uint32_t pgno) {
+    int pgsz = sv_wal_page_size(p);
+    if (!pgsz || hdr_off < SV_WAL_HDR || (hdr_off - SV_WAL_HDR) % (pgsz + SV_FRAME_HDR) != 0) return;
+    if (p->frame_pgno_locks != p->db->wal_write_locks) {
+        sv_frame_pgno_forget(p);
+        p->frame_pgno_locks = p->db->wal_write_locks;
+    }
+    sqlite3_int64 i = (hdr_off - SV_WAL_HDR) / (pgsz + SV_FRAME_HDR);
+    if (i >= (1 << 24)) return;
+    if (i >= p->frame_pgno_cap) {
+        int cap = p->frame_pgno_cap ? p->frame_pgno_cap : 1024;
+        while (cap <= i) cap *= 2;
+        uint32_t *n = sqlite3_realloc64(p->frame_pgno, (sqlite3_uint64)cap * sizeof *n);
+        if (!n) return;
+        memset(n + p->frame_pgno_cap, 0, (size_t)(cap - p->frame_pgno_cap) * sizeof *n);
+        p->frame_pgno = n;
+        p->frame_pgno_cap = cap;
+    }
+    p->frame_pgno[i] = pgno;
+}
+
 static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_int64 off) {
     if (off >= SV_WAL_HDR && sv_is_page_size(amt) && (off - SV_WAL_HDR) % (amt + SV_FRAME_HDR) == SV_FRAME_HDR) {
         uint32_t pgno;
         if (p->mark_off == off - SV_FRAME_HDR) {
             pgno = p->mark_pgno;
+        } else if (amt == p->page_size && (pgno = sv_frame_pgno(p, off - SV_FRAME_HDR, amt)) != 0) {
+            // Frames rewritten in place: the header this file wrote there under the current write lock.
         } else {
             // A page rewritten in place within a transaction: its header is already on disk.
             unsigned char h[4];
@@ -1174,9 +1294,16 @@ static int sv_wal_write(SvFile *p, const unsigned char *buf, int amt, sqlite3_in
     if (amt == SV_FRAME_HDR && off >= SV_WAL_HDR) {
         p->mark_off = off;
         p->mark_pgno = sv_get32(buf);
-        return p->real->pMethods->xWrite(p->real, buf, amt, off);
+        int rc = p->real->pMethods->xWrite(p->real, buf, amt, off);
+        if (rc == SQLITE_OK) {
+            sv_frame_pgno_note(p, off, p->mark_pgno);
+        } else {
+            sv_frame_pgno_forget(p);  // the header on disk is unknown
+        }
+        return rc;
     }
     if (off == 0 && amt == SV_WAL_HDR) {
+        sv_frame_pgno_forget(p);  // a new log: its frames follow
         if (sv_is_page_size(sv_get32(buf + 8))) p->page_size = (int)sv_get32(buf + 8);
         return p->real->pMethods->xWrite(p->real, buf, amt, off);
     }
@@ -1464,6 +1591,9 @@ static int sv_close(sqlite3_file *f) {
     p->wal_page_pgno = 0;
     sqlite3_free(p->tx_written);
     p->tx_written = NULL;
+    sqlite3_free(p->frame_pgno);
+    p->frame_pgno = NULL;
+    p->frame_pgno_cap = 0;
     if (p->kind == SV_MAIN) sv_cache_clear(&p->cache);  // wipes every page held
     if (p->piece) {
         sv_wal_piece_drop(p);
@@ -1485,6 +1615,7 @@ static int sv_truncate(sqlite3_file *f, sqlite3_int64 size) {
     sqlite3_int64 before = 0;
     if (p->kind == SV_MAIN && p->real->pMethods->xFileSize(p->real, &before) != SQLITE_OK) return SQLITE_IOERR_TRUNCATE;
     int rc = p->real->pMethods->xTruncate(p->real, size);
+    if (p->kind == SV_WAL) sv_frame_pgno_forget(p);
     if (rc != SQLITE_OK || p->kind != SV_MAIN) return rc;
     if (size > before) sv_hole_add(p, before, size);  // grown with zeros (a checkpoint does this): Unwritten pages
     if (size > p->size_seen) p->size_seen = size;
@@ -1582,7 +1713,10 @@ static int sv_shm_map(sqlite3_file *f, int pg, int pgsz, int extend, void volati
 }
 static int sv_shm_lock(sqlite3_file *f, int offset, int n, int flags) {
     SvFile *p = (SvFile *)f;
-    return p->real->pMethods->xShmLock(p->real, offset, n, flags);
+    int rc = p->real->pMethods->xShmLock(p->real, offset, n, flags);
+    // Slot 0 is the WAL write lock (wal.c, WAL_WRITE_LOCK): "Frames rewritten in place" forgets at each one.
+    if (rc == SQLITE_OK && offset == 0 && (flags & SQLITE_SHM_LOCK) && (flags & SQLITE_SHM_EXCLUSIVE)) p->wal_write_locks++;
+    return rc;
 }
 static void sv_shm_barrier(sqlite3_file *f) {
     SvFile *p = (SvFile *)f;
@@ -1929,7 +2063,7 @@ int sealedvfs_verify_file(const char *path, const uint8_t key[SEALEDVFS_KEY_BYTE
     while ((got = fread(page, 1, (size_t)pgsz, fp)) > 0) {
         pgno++;
         // A trailing partial page cannot be authenticated: it is damage.
-        if (got != (size_t)pgsz || !sv_open(key, file_id, &has_id, page, page, pgsz, pgno)) {
+        if (got != (size_t)pgsz || !sv_open(key, file_id, &has_id, page, page, pgsz, pgno, 0)) {
             report->bad_pages++;
             if (!report->first_bad_page) report->first_bad_page = pgno;
         }

@@ -107,6 +107,55 @@ struct ReadCacheTests {
         #expect(Self.info(db).entries <= 1, "at most page 1, which SQLite reads at every transaction")
     }
 
+    /// A new WAL database at `name` (automatic checkpoints off) with 800 rows committed in one transaction,
+    /// all of them still in the WAL. Returns the path and the open connection that wrote them.
+    static func uncheckpointed(_ name: String) throws -> (path: String, db: OpaquePointer?) {
+        let path = try V.folder().appendingPathComponent(name).path
+        let db = V.makeWAL(at: path)
+        var sql = "BEGIN;"
+        for id in 0..<800 { sql += "INSERT INTO t VALUES (\(id), '\(V.value(id, round: 0))');" }
+        #expect(V.exec(db, sql + "COMMIT") == SQLITE_OK, "\(V.message(db))")
+        return (path, db)
+    }
+
+    @Test("a checkpoint copies the frames this connection wrote without a decryption, and the pages are then read from the cache")
+    func checkpointOfOwnFramesOpensNothing() throws {
+        let (path, db) = try Self.uncheckpointed("checkpoint.db")
+        defer { sqlite3_close(db) }
+        let before = Self.info(db)
+        #expect(V.exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK, "\(V.message(db))")
+        let after = Self.info(db)
+        #expect(after.misses == before.misses, "every frame the checkpoint read was answered by the cache")
+        #expect(after.hits - before.hits > 40, "the checkpoint read the frames back")
+
+        // SQLite's own cache cut to 10 pages: the scan reads the pages from the database file now.
+        #expect(V.exec(db, "PRAGMA cache_size=10") == SQLITE_OK)
+        let scanned = Self.info(db)
+        #expect(V.text(db, Self.scan) != nil)
+        #expect(Self.info(db).misses - scanned.misses < 3, "the pages the checkpoint wrote are held where they now lie")
+        #expect(V.text(db, "PRAGMA integrity_check") == "ok")
+        #expect(V.verify(path).rc == 0)
+    }
+
+    @Test("a WAL frame altered on disk after this connection wrote it stops the checkpoint with an error, never reaches the database")
+    func alteredFrameIsNeverCheckpointed() throws {
+        let (path, db) = try Self.uncheckpointed("altered-frame.db")
+        defer { sqlite3_close(db) }
+        let pageSize = try #require(V.text(db, "PRAGMA page_size").flatMap { UInt64($0) })
+        // One bit of the third frame's page image: the cache still holds the frame as written.
+        let offset = 32 + 2 * (24 + pageSize) + 24 + 1000
+        try C.flip(path + SEALEDVFS_WAL_SUFFIX, at: offset)
+        #expect(V.exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != SQLITE_OK)
+        #expect(sqlite3_extended_errcode(db) == SQLITE_IOERR | (32 << 8))  // SQLITE_IOERR_DATA
+
+        // Put back, the frame authenticates again and the checkpoint completes.
+        try C.flip(path + SEALEDVFS_WAL_SUFFIX, at: offset)
+        #expect(V.exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK, "\(V.message(db))")
+        #expect(V.text(db, "SELECT count(*) FROM t") == "800")
+        #expect(V.text(db, "PRAGMA integrity_check") == "ok")
+        #expect(V.verify(path).rc == 0)
+    }
+
     @Test("pages a connection wrote and read back are held, and every page still authenticates")
     func writtenPagesAreHeld() throws {
         let (path, db, _) = try Self.scanned("written.db")
