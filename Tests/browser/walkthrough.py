@@ -515,6 +515,10 @@ class Walkthrough:
             "r.querySelector('a[href^=\"/needs/\"]')).map(r => Array.from(r.cells).map(c => c.innerText.trim()));")
         return {row[0]: (row[1], row[2], row[5]) for row in rows}
 
+    def pending_count(self):
+        """How many of the need page's requests wait for an answer."""
+        return len([row for row in self.requests_table() if row[1] == "väntar på svar"])
+
     def request_status(self, musician, d=None):
         for row in self.requests_table(d):
             if canon(row[0]) == musician:
@@ -1367,20 +1371,19 @@ class Walkthrough:
             self.press("Skicka alla förfrågningar")
             for need in (viola, cello):
                 self.get(need)
-                pending = [row for row in self.requests_table() if row[1] == "väntar på svar"]
-                self.expect(pending, f"sending the whole project should ask for every need: {self.requests_table()}")
+                self.expect(self.pending_count(), f"sending the whole project should ask for every need: {self.requests_table()}")
             self.get(viola)
-            self.expect(len([r for r in self.requests_table() if r[1] == "väntar på svar"]) == 1,
+            self.expect(self.pending_count() == 1,
                         f"a sequential need asks one violist at a time: {self.requests_table()}")
             # A parallel need keeps as many requests out as musicians are still wanted: raised to two, it asks one more.
             self.get(cello)
-            self.expect(len([r for r in self.requests_table() if r[1] == "väntar på svar"]) == 1,
+            self.expect(self.pending_count() == 1,
                         f"a parallel need for one asks one cellist: {self.requests_table()}")
             self.fill("quantity", "2")
             self.press("Spara", within=self.section("change"))
             self.get(cello)
             self.expect_text("0 / 2")
-            self.wait(self.desk, lambda x: len([r for r in self.requests_table() if r[1] == "väntar på svar"]) == 2,
+            self.wait(self.desk, lambda x: self.pending_count() == 2,
                       "a second cellist asked once two are wanted")
             self.screen("need-quantity-raised")
         finally:
