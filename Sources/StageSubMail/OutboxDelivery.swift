@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import StageSubCore
 import StageSubStore
@@ -60,10 +61,13 @@ public struct OutboxDeliveryService: Service {
     /// One pass over every active orchestra.
     public func deliverAll() async -> Pass {
         var pass = Pass()
-        for (orchestra, opened) in pool.activeOrchestras(answerBaseURL: answerBaseURL) {
+        let pool = pool, base = answerBaseURL
+        // Opening an orchestra may migrate it (seconds): like every database step of the pass, off the loops.
+        guard let orchestras = try? await OffLoop.run({ pool.activeOrchestras(answerBaseURL: base) }) else { return pass }
+        for (orchestra, opened) in orchestras {
             do {
                 let gateway = try opened.get()
-                let settings = try gateway.settings()
+                let settings = try await OffLoop.run { try gateway.settings() }
                 for channel in MessageChannel.allCases {
                     do {
                         try await deliver(channel, gateway, settings: settings, orchestra: orchestra, into: &pass)
@@ -142,7 +146,8 @@ public struct OutboxDeliveryService: Service {
     func deliver(_ channel: MessageChannel, _ gateway: OrchestraGateway, settings: OrchestraSettings, orchestra: Orchestra,
                  into pass: inout Pass) async throws {
         guard let transport = try transport(for: channel, settings: settings, slug: orchestra.slug) else { return }
-        let due = try gateway.dueMessages(channel: channel.rawValue, now: clock.now())
+        let now = clock.now()
+        let due = try await OffLoop.run { try gateway.dueMessages(channel: channel.rawValue, now: now) }
         guard !due.isEmpty else { return }
         let session: any TransportSession
         do {
@@ -150,7 +155,7 @@ public struct OutboxDeliveryService: Service {
         } catch {
             // The server is unreachable or refuses us: every due message waits; the first counts an attempt,
             // so its lastError tells people why.
-            try record(error, of: due[0], in: gateway, into: &pass)
+            try await record(error, of: due[0], in: gateway, into: &pass)
             throw error
         }
         do {
@@ -167,7 +172,8 @@ public struct OutboxDeliveryService: Service {
         for message in due {
             let outgoing: OutgoingMessage
             do {
-                outgoing = try self.outgoing(message, gateway: gateway, settings: settings, orchestraName: orchestra.name)
+                let name = orchestra.name
+                outgoing = try await OffLoop.run { try self.outgoing(message, gateway: gateway, settings: settings, orchestraName: name) }
             } catch {
                 // The message cannot be put together (its database said no): it waits for the next pass.
                 logger.error("message not built", metadata: ["orchestra": "\(orchestra.slug)", "message": "\(message.id!)", "error": "\(error)"])
@@ -175,18 +181,21 @@ public struct OutboxDeliveryService: Service {
             }
             do {
                 let receipt = try await session.send(outgoing)
-                try gateway.markDelivered(message.id!, at: clock.now(), providerMessageId: receipt.providerMessageId, detail: receipt.detail)
+                let at = clock.now()
+                try await OffLoop.run { try gateway.markDelivered(message.id!, at: at, providerMessageId: receipt.providerMessageId, detail: receipt.detail) }
                 pass.sent += 1
             } catch let error as DeliveryError {
-                try record(error, of: message, in: gateway, into: &pass)
+                try await record(error, of: message, in: gateway, into: &pass)
                 if error.stopsBatch { throw error }
             }
         }
     }
 
     /// Records a failed attempt on the message and counts it as retrying or given up.
-    private func record(_ error: DeliveryError, of message: OutboxMessage, in gateway: OrchestraGateway, into pass: inout Pass) throws {
-        if try gateway.markAttemptFailed(message.id!, error: error.message, permanent: error.permanent, retryAfter: error.retryAfter, at: clock.now()) {
+    private func record(_ error: DeliveryError, of message: OutboxMessage, in gateway: OrchestraGateway, into pass: inout Pass) async throws {
+        let at = clock.now()
+        if try await OffLoop.run({ try gateway.markAttemptFailed(message.id!, error: error.message, permanent: error.permanent,
+                                                                 retryAfter: error.retryAfter, at: at) }) {
             pass.givenUp += 1
         } else {
             pass.retrying += 1
@@ -212,5 +221,14 @@ public struct OutboxDeliveryService: Service {
         return OutgoingEmail(from: settings.emailFrom, fromName: name, to: message.recipient, replyTo: replyTo,
                              subject: message.subject, body: message.body, attachments: files, date: message.createdAt,
                              messageId: "\(message.id!).\(UUID().uuidString.lowercased())@\(gateway.tokenPrefix)stagesub")
+    }
+}
+
+/// The delivery pass's database steps (reads of due messages, a commit per message sent) run on NIO's pool
+/// for blocking work: the pass is a task like any other, and under `stagesub serve` tasks run on the event
+/// loops, where each commit's fsync would make the requests of that loop wait.
+enum OffLoop {
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
     }
 }

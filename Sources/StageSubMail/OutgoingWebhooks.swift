@@ -49,7 +49,7 @@ public struct WebhookSender {
     func deliverDue(_ gateway: OrchestraGateway, now: Date) async throws -> Outcome {
         var outcome = Outcome()
         var unreachable: Set<Int64> = []
-        for (delivery, url) in try gateway.dueWebhookDeliveries(now: now) where !unreachable.contains(delivery.endpointId) {
+        for (delivery, url) in try await OffLoop.run({ try gateway.dueWebhookDeliveries(now: now) }) where !unreachable.contains(delivery.endpointId) {
             if try await !deliver(delivery, to: url, gateway: gateway, now: now, into: &outcome) { unreachable.insert(delivery.endpointId) }
         }
         return outcome
@@ -59,13 +59,13 @@ public struct WebhookSender {
     @discardableResult
     func deliver(_ delivery: WebhookDelivery, to url: String, gateway: OrchestraGateway, now: Date, into outcome: inout Outcome) async throws -> Bool {
         if let problem = policy.problem(with: url) {
-            try gateway.markWebhookAttemptFailed(delivery.id, statusCode: nil, error: problem, permanent: true, retryAfter: nil, at: now)
+            try await OffLoop.run { try gateway.markWebhookAttemptFailed(delivery.id, statusCode: nil, error: problem, permanent: true, retryAfter: nil, at: now) }
             outcome.failed += 1
             return true
         }
         let body = Data(delivery.payload.utf8)
         let signature = WebhookSignature.stageSub(timestamp: Int(now.timeIntervalSince1970), body: body,
-                                                  secret: try gateway.webhookSecret(endpoint: delivery.endpointId))
+                                                  secret: try await OffLoop.run { try gateway.webhookSecret(endpoint: delivery.endpointId) })
         let headers = [("Content-Type", "application/json"), ("X-StageSub-Event", delivery.eventType.rawValue),
                        ("X-StageSub-Delivery", String(delivery.id)), ("X-StageSub-Signature", signature)]
         let answer: ProviderCall.Answer
@@ -75,15 +75,15 @@ public struct WebhookSender {
             // Repeating is safe either way: X-StageSub-Delivery stays the same, so a receiver can ignore a repeat.
             switch error {
             case .notSent(let why), .unanswered(let why):
-                try record(delivery, status: nil, error: why, retryAfter: nil, in: gateway, now: now, into: &outcome)
+                try await record(delivery, status: nil, error: why, retryAfter: nil, in: gateway, now: now, into: &outcome)
             }
             return false
         }
         if (200..<300).contains(answer.status) {
-            try gateway.markWebhookDelivered(delivery.id, statusCode: answer.status, at: now)
+            try await OffLoop.run { try gateway.markWebhookDelivered(delivery.id, statusCode: answer.status, at: now) }
             outcome.delivered += 1
         } else {
-            try record(delivery, status: answer.status, error: "the endpoint answered \(answer.status)", retryAfter: answer.retryAfter,
+            try await record(delivery, status: answer.status, error: "the endpoint answered \(answer.status)", retryAfter: answer.retryAfter,
                        in: gateway, now: now, into: &outcome)
         }
         return true
@@ -100,8 +100,8 @@ public struct WebhookSender {
     }
 
     private func record(_ delivery: WebhookDelivery, status: Int?, error: String, retryAfter: Double?, in gateway: OrchestraGateway,
-                        now: Date, into outcome: inout Outcome) throws {
-        try gateway.markWebhookAttemptFailed(delivery.id, statusCode: status, error: error, permanent: false, retryAfter: retryAfter, at: now)
+                        now: Date, into outcome: inout Outcome) async throws {
+        try await OffLoop.run { try gateway.markWebhookAttemptFailed(delivery.id, statusCode: status, error: error, permanent: false, retryAfter: retryAfter, at: now) }
         if delivery.attempts + 1 >= DeliveryPolicy.maximumAttempts { outcome.failed += 1 } else { outcome.retrying += 1 }
     }
 }

@@ -53,7 +53,7 @@ extension ServerState {
                 guard (1...DemoClockRoutes.maximumHours).contains(hours) else {
                     throw APIError.badField("advanceHours", "must be from 1 to \(DemoClockRoutes.maximumHours)")
                 }
-                try scope.state.advanceDemoClock(hours: hours)
+                try await scope.state.advanceDemoClock(hours: hours)
                 scope.log("moved the demo clock forward \(hours) h")
                 return DemoClockRoutes.view(scope.state)
             },
@@ -61,11 +61,12 @@ extension ServerState {
     }
 
     /// Moves the demo clock, stores the offset, and runs the due-work pass at once.
-    func advanceDemoClock(hours: Int) throws {
+    func advanceDemoClock(hours: Int) async throws {
         guard let demoClock else { throw APIError.notFound }
         let offset = demoClock.advance(by: TimeInterval(hours) * 3600)
         try appliance.directory.writeDemoClockOffset(offset)
-        let pass = dueWorkService().processAll()
+        // A pass over every orchestra (reminders, timeouts, the next in line): off the event loop.
+        let pass = try await Blocking.run { self.dueWorkService().processAll() }
         metrics.recordDueWorkPass(at: clock.now(), failures: pass.failures.count)
     }
 }

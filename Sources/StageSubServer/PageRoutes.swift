@@ -32,7 +32,8 @@ extension ServerState {
                      errors: [401], produces: "text/plain") { request, _, scope in
                 let state = scope.state
                 try state.checkMetricsToken(request)
-                let orchestras = state.sampleOrchestras()  // opens each orchestra, so count the open ones after
+                // Opens each orchestra for its gauges (off the event loop), so count the open ones after.
+                let orchestras = try await Blocking.run { state.sampleOrchestras() }
                 let text = state.metrics.render(now: scope.now, openDatabases: state.pool.openSlugs.count,
                                                 orchestras: orchestras, appliance: state.sampleAppliance())
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -82,7 +83,7 @@ extension ServerState {
             // Checking a password is tens of milliseconds of Argon2id: done on NIO's pool for blocking work, so
             // the event loop this request runs on keeps serving its other connections meanwhile.
             let userAgent = request.headers[.userAgent]
-            session = try await NIOThreadPool.singleton.runIfActive { [appliance] () throws(StoreError) -> NewSession in
+            session = try await Blocking.run { [appliance] in
                 try appliance.login(username, password: password, clientAddress: address, userAgent: userAgent)
             }
         } catch let error as StoreError {

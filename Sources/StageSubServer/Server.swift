@@ -124,8 +124,16 @@ public final class ServerState: Sendable {
     /// thread (docs/benchmarks.md, "Handlers on the event loops"). Call once, from the main thread, before any
     /// task starts; returns false where NIO cannot (then nothing changed).
     public static func runTasksOnEventLoops() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        let installed = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if installed { tasksOnEventLoops.store(true, ordering: .relaxed) }
+        return installed
     }
+
+    private static let tasksOnEventLoops = Atomic<Bool>(false)
+
+    /// Where this process runs its tasks, for the start-up log: a benchmark or test of the server can then
+    /// tell which executor it measured.
+    public static var executorName: String { tasksOnEventLoops.load(ordering: .relaxed) ? "event loops" : "Swift's pool" }
 
     /// The HTTP application, ready for a `ServiceGroup` (graceful shutdown lets in-flight requests finish).
     /// `onListening` runs once the port accepts connections.
@@ -161,9 +169,30 @@ final class MaintenanceGate: Sendable {
 
     func isBlocked(_ slug: String) -> Bool { blocked.withLock { $0.contains(slug) } }
 
-    func during<T>(_ slug: String, _ body: () throws -> T) throws -> T {
+    /// Runs `body` (a restore, a re-encryption, a deletion: seconds of disk work) off the event loops, with
+    /// the orchestra's requests held at 503 until it is done.
+    func during<T: Sendable>(_ slug: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         blocked.withLock { _ = $0.insert(slug) }
         defer { blocked.withLock { _ = $0.remove(slug) } }
-        return try body()
+        return try await Blocking.run(body)
+    }
+}
+
+/// Work a request waits for that holds a thread for longer than a page takes: a backup, a restore, a
+/// password hash (Argon2id, tens of milliseconds), a check or a pass over every orchestra, an import. On an
+/// event loop it would stall every other connection of that loop meanwhile, `/healthz` and the systemd
+/// watchdog's ping among them; on NIO's pool for blocking work the loop goes on serving.
+enum Blocking {
+    /// The answer when the pool refuses the work: the request was cancelled or the server is stopping.
+    static let stopping = APIError(.serviceUnavailable, "the server is stopping; try again in a moment", headers: [.retryAfter: "5"])
+
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await NIOThreadPool.singleton.runIfActive(work)
+        } catch is CancellationError {
+            throw stopping
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
+            throw stopping
+        }
     }
 }

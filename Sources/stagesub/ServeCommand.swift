@@ -96,6 +96,7 @@ extension StageSubCommand {
                 }
             }
             let state = ServerState(appliance: app, configuration: configuration, logger: logger)
+            logger.info("starting", metadata: ["version": "\(StageSubVersion.current)", "tasks": "\(ServerState.executorName)"])
             say("StageSub \(StageSubVersion.current) on \(configuration.baseURLForLinks)  (data: \(directory.root.path))")
             if let superadminPassword { say("Superadmin:  admin / \(superadminPassword)   (shown once)") }
             if let demoPassword {

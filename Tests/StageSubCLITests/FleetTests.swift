@@ -15,9 +15,18 @@ final class RunningAppliance {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = process.standardOutput
+        self.log = log
         try process.run()
-        guard listener.wait(for: "READY=1").found else { throw CocoaError(.fileReadUnknown) }
+        guard listener.wait(for: "READY=1").found else {
+            // Never left running behind a failed test.
+            stop()
+            throw CocoaError(.fileReadUnknown)
+        }
     }
+
+    let log: URL
+    /// What the server wrote to its standard output and error so far.
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     func stop() {
         process.terminate()

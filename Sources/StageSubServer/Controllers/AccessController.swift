@@ -107,7 +107,9 @@ struct AccessController {
             },
             APIRoute(method: .post, path: "/api/v1/session/password", summary: "Change your password; every session of yours ends, log in again.",
                      access: .authenticated, input: PasswordInput.self) { input, _, _, scope in
-                try scope.state.appliance.changePassword(try scope.principal.unwrap(), current: input.currentPassword, new: input.newPassword)
+                let appliance = scope.state.appliance, principal = try scope.principal.unwrap()
+                // Argon2id, twice: off the event loop.
+                try await Blocking.run { try appliance.changePassword(principal, current: input.currentPassword, new: input.newPassword) }
                 return Response(status: .noContent, headers: [.setCookie: Authentication.cookie("", expires: nil, secure: scope.state.configuration.secureCookies)])
             },
             // The orchestra's users and API keys: admins only.
@@ -121,8 +123,10 @@ struct AccessController {
                      errors: [409]) { input, _, _, scope in
                 guard input.role != .superadmin else { throw APIError.badField("role", "must be admin or user") }
                 let slug = try scope.slug
-                let (user, generated) = try scope.state.appliance.createUser(username: input.username, email: input.email, role: input.role,
-                                                                             orchestra: slug, password: input.password)
+                let appliance = scope.state.appliance
+                let (user, generated) = try await Blocking.run {
+                    try appliance.createUser(username: input.username, email: input.email, role: input.role, orchestra: slug, password: input.password)
+                }
                 scope.log("created user \(user.username)")
                 return CreatedUser(user: UserView(user, orchestra: slug), generatedPassword: generated)
             },

@@ -74,8 +74,8 @@ struct ProjectController {
             },
             APIRoute(method: .post, path: "/api/v1/projects/{id}/send", summary: "Send every open need of the project: exactly what preview shows.",
                      access: user, output: [SentView].self) { _, _, scope in
-                let gateway = try scope.gateway, id = try scope.id()
-                let done = try gateway.sendProject(project: id, now: scope.now)
+                let gateway = try scope.gateway, id = try scope.id(), now = scope.now
+                let done = try await Blocking.run { try gateway.sendProject(project: id, now: now) }
                 scope.log("sent project \(id): \(done.reduce(0) { $0 + $1.result.sent.count }) requests")
                 return done.map { SentView(needId: $0.needId, $0.result) }
             },
@@ -86,8 +86,10 @@ struct ProjectController {
             },
             APIRoute(method: .post, path: "/api/v1/projects/{id}/group-email", summary: "Write to every musician booked for the project (or one need).",
                      access: user, input: GroupEmailInput.self, status: .created, output: GroupEmail.self, errors: [409]) { input, _, _, scope in
-                let gateway = try scope.gateway, id = try scope.id()
-                return try gateway.sendGroupEmail(project: id, need: input.needId, subject: input.subject, message: input.message, now: scope.now)
+                let gateway = try scope.gateway, id = try scope.id(), now = scope.now
+                return try await Blocking.run {
+                    try gateway.sendGroupEmail(project: id, need: input.needId, subject: input.subject, message: input.message, now: now)
+                }
             },
             APIRoute(method: .get, path: "/api/v1/projects/{id}/files", summary: "Files of the project (without their bytes).", access: user,
                      output: [StoredFile].self) { _, _, scope in

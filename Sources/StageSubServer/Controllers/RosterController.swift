@@ -97,7 +97,8 @@ struct RosterController {
                 let dryRun = try Query(request: request).bool("dryRun")
                 try HTTPMediaType.require(request, "text/csv", hint: "CSV")
                 let data = try await JSON.body(request, limit: 5 << 20)
-                let report = try scope.gateway.importMusicians(data, dryRun: dryRun, now: scope.now)
+                let gateway = try scope.gateway, now = scope.now
+                let report = try await Blocking.run { try gateway.importMusicians(data, dryRun: dryRun, now: now) }
                 let body = ImportReportView(musicians: report.musicians, committed: report.committed,
                                             issues: report.issues.map { .init(line: $0.line, message: $0.message) }, ignoredColumns: report.ignoredColumns)
                 if report.committed { scope.log("imported \(report.musicians) musicians") }

@@ -64,8 +64,11 @@ struct SuperadminController {
             APIRoute(method: .get, path: "/api/v1/admin/orchestras", summary: "Every orchestra with schema version, size and user count.",
                      access: admin, output: [OrchestraView].self) { _, _, scope in
                 let appliance = scope.state.appliance
-                let summaries = Dictionary(uniqueKeysWithValues: try appliance.orchestraSummaries().map { ($0.slug, $0) })
-                return try appliance.registry.orchestras().map { OrchestraView($0, summary: summaries[$0.slug]) }
+                // Summaries open every orchestra's file for its schema and size: off the event loop.
+                return try await Blocking.run {
+                    let summaries = Dictionary(uniqueKeysWithValues: try appliance.orchestraSummaries().map { ($0.slug, $0) })
+                    return try appliance.registry.orchestras().map { OrchestraView($0, summary: summaries[$0.slug]) }
+                }
             },
             APIRoute(method: .post, path: "/api/v1/admin/orchestras", summary: "Create an orchestra with its first admin (slug, name, adminEmail required).",
                      access: admin, input: OrchestraInput.self, status: .created, output: CreatedOrchestra.self, errors: [409]) { input, _, _, scope in
@@ -73,8 +76,10 @@ struct SuperadminController {
                     throw APIError(.badRequest, "slug, name and adminEmail are required")
                 }
                 let appliance = scope.state.appliance
-                let created = try appliance.createOrchestra(slug: slug, name: name, adminEmail: email, adminUsername: input.adminUsername,
-                                                            adminPassword: input.adminPassword)
+                let created = try await Blocking.run {
+                    try appliance.createOrchestra(slug: slug, name: name, adminEmail: email, adminUsername: input.adminUsername,
+                                                  adminPassword: input.adminPassword)
+                }
                 let orchestra = try appliance.updateOrchestra(slug, plan: input.plan, maxMusicians: input.maxMusicians, maxProjects: input.maxProjects,
                                                               contactName: input.contactName, contactEmail: input.contactEmail)
                 scope.log("created orchestra \(slug)")
@@ -85,7 +90,8 @@ struct SuperadminController {
                      output: OrchestraView.self) { _, _, scope in
                 let slug = try scope.string("slug")
                 let appliance = scope.state.appliance
-                return OrchestraView(try appliance.orchestra(slug), summary: try appliance.orchestraSummaries().first { $0.slug == slug })
+                let orchestra = try appliance.orchestra(slug)
+                return OrchestraView(orchestra, summary: try await Blocking.run { try appliance.orchestraSummaries().first { $0.slug == slug } })
             },
             APIRoute(method: .patch, path: "/api/v1/admin/orchestras/{slug}", summary: "Change name, plan, limits or contact.", access: admin,
                      input: OrchestraInput.self, output: OrchestraView.self) { input, _, _, scope in
@@ -123,9 +129,12 @@ struct SuperadminController {
             APIRoute(method: .get, path: "/api/v1/admin/statistics", summary: "Statistics of every active orchestra, and their sum.", access: admin,
                      output: StatisticsTotals.self) { _, _, scope in
                 let state = scope.state
-                var each: [String: OrchestraStatistics] = [:]
-                for orchestra in try state.appliance.registry.orchestras() where orchestra.status == .active {
-                    each[orchestra.slug] = try state.gateway(orchestra).statistics()
+                let each = try await Blocking.run {
+                    var each: [String: OrchestraStatistics] = [:]
+                    for orchestra in try state.appliance.registry.orchestras() where orchestra.status == .active {
+                        each[orchestra.slug] = try state.gateway(orchestra).statistics()
+                    }
+                    return each
                 }
                 return StatisticsTotals(orchestras: each, needsOpen: each.values.reduce(0) { $0 + $1.needsOpen },
                                         needsFilled: each.values.reduce(0) { $0 + $1.needsFilled },
@@ -134,47 +143,56 @@ struct SuperadminController {
             APIRoute(method: .get, path: "/api/v1/admin/health", summary: "Each orchestra database: opens, quick check, schema, size, last backup.",
                      access: admin, output: [HealthView].self) { _, _, scope in
                 let state = scope.state, appliance = state.appliance
-                let summaries = Dictionary(uniqueKeysWithValues: try appliance.orchestraSummaries().map { ($0.slug, $0) })
-                let backups = try appliance.lastBackups()
-                var views: [HealthView] = []
-                for orchestra in try appliance.registry.orchestras() {
-                    let (opens, check) = state.pool.quickCheck(orchestra.slug)
-                    let summary = summaries[orchestra.slug]
-                    views.append(HealthView(orchestra: orchestra.slug, status: orchestra.status, opens: opens, quickCheck: check,
-                                            schemaVersion: summary?.schemaVersion, sizeBytes: summary?.sizeBytes ?? 0, lastBackup: backups[orchestra.slug]))
+                // A quick check reads every page of every orchestra: seconds on a big appliance, off the loop.
+                return try await Blocking.run {
+                    let summaries = Dictionary(uniqueKeysWithValues: try appliance.orchestraSummaries().map { ($0.slug, $0) })
+                    let backups = try appliance.lastBackups()
+                    var views: [HealthView] = []
+                    for orchestra in try appliance.registry.orchestras() {
+                        let (opens, check) = state.pool.quickCheck(orchestra.slug)
+                        let summary = summaries[orchestra.slug]
+                        views.append(HealthView(orchestra: orchestra.slug, status: orchestra.status, opens: opens, quickCheck: check,
+                                                schemaVersion: summary?.schemaVersion, sizeBytes: summary?.sizeBytes ?? 0,
+                                                lastBackup: backups[orchestra.slug]))
+                    }
+                    return views
                 }
-                return views
             },
             APIRoute(method: .get, path: "/api/v1/admin/backups", summary: "Backups in the appliance's backup folders.", access: admin,
                      output: [BackupView].self) { _, _, scope in
                 let appliance = scope.state.appliance
-                var views: [BackupView] = []
-                for orchestra in try appliance.registry.orchestras() {
-                    for file in appliance.backupFiles(orchestra.slug).reversed() { views.append(Self.backupView(orchestra.slug, file)) }
+                return try await Blocking.run {
+                    var views: [BackupView] = []
+                    for orchestra in try appliance.registry.orchestras() {
+                        for file in appliance.backupFiles(orchestra.slug).reversed() { views.append(Self.backupView(orchestra.slug, file)) }
+                    }
+                    return views
                 }
-                return views
             },
             APIRoute(method: .post, path: "/api/v1/admin/orchestras/{slug}/backups", summary: "Back up an orchestra now (while it keeps working).",
                      access: admin, status: .created, output: BackupView.self, errors: [409, 503]) { _, _, scope in
                 let slug = try scope.string("slug")
-                let result = try scope.state.appliance.backup(slug, reason: "api")
+                let appliance = scope.state.appliance
+                let result = try await Blocking.run { try appliance.backup(slug, reason: "api") }
                 scope.log("backed up \(slug)")
                 return Self.backupView(slug, result.file)
             },
             APIRoute(method: .get, path: "/api/v1/admin/backups/{slug}/{file}", summary: "Download a backup file.", access: admin,
-                     produces: "application/octet-stream") { _, _, scope in
+                     produces: "application/octet-stream") { _, context, scope in
                 let file = try Self.backupFile(scope)
-                guard let data = FileManager.default.contents(atPath: file.path) else { throw APIError.notFound }
+                // Streamed from disk in chunks on NIO's pool for blocking work: a backup of hundreds of megabytes
+                // never sits whole in memory, nor holds the event loop while it is read.
+                let body = try await FileIO().loadFile(path: file.path, context: context)
                 return Response(status: .ok, headers: [.contentType: "application/octet-stream",
                                                        .contentDisposition: "attachment; filename=\"\(file.lastPathComponent)\""],
-                                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                                body: body)
             },
             APIRoute(method: .post, path: "/api/v1/admin/backups/{slug}/{file}/restore",
                      summary: "Restore this backup over its orchestra (verified first; the current one is kept until the swap succeeds).",
                      access: admin, output: RestoreView.self, errors: [409, 503]) { _, _, scope in
                 let slug = try scope.string("slug"), file = try Self.backupFile(scope)
                 let state = scope.state
-                let result = try state.maintenance.during(slug) {
+                let result = try await state.maintenance.during(slug) {
                     state.pool.release(slug)
                     defer { state.pool.release(slug) }
                     return try state.appliance.restore(file, as: slug)

@@ -12,9 +12,14 @@ struct AdminPages {
     var pages: [PageRoute] {
         let admin = Access.superadmin
         return [
-            PageRoute(.get, "/admin", admin) { page in try Self.orchestras(page, errors: FieldErrors(), formError: nil, created: nil) },
-            PageRoute(.post, "/admin/orchestras", admin) { page in try Self.create(page) },
-            PageRoute(.get, "/admin/orchestras/{slug}", admin) { page in try Self.orchestra(page, errors: FieldErrors(), formError: nil) },
+            // The list checks every orchestra's file, and creating one hashes its admin's password: both off the loop.
+            PageRoute(.get, "/admin", admin) { page in
+                try await Blocking.run { try Self.orchestras(page, errors: FieldErrors(), formError: nil, created: nil) }
+            },
+            PageRoute(.post, "/admin/orchestras", admin) { page in try await Blocking.run { try Self.create(page) } },
+            PageRoute(.get, "/admin/orchestras/{slug}", admin) { page in
+                try await Blocking.run { try Self.orchestra(page, errors: FieldErrors(), formError: nil) }
+            },
             PageRoute(.post, "/admin/orchestras/{slug}/edit", admin) { page in
                 let slug = try page.scope.string("slug"), form = page.form
                 var check = FormCheck(words: page.words)
@@ -44,7 +49,8 @@ struct AdminPages {
             },
             PageRoute(.post, "/admin/orchestras/{slug}/backup", admin) { page in
                 let slug = try page.scope.string("slug")
-                _ = try page.state.appliance.backup(slug, reason: "console")
+                let appliance = page.state.appliance
+                _ = try await Blocking.run { try appliance.backup(slug, reason: "console") }
                 page.scope.log("backed up \(slug)")
                 return page.redirect("/admin/orchestras/\(slug)#backups", notice: .doneBackup)
             },
@@ -54,7 +60,7 @@ struct AdminPages {
                 guard let file = page.state.appliance.backupFiles(slug).first(where: { $0.lastPathComponent == page.form["file"] }) else {
                     throw APIError(.notFound, page.words[.errorNotFound])
                 }
-                try Self.restore(page, slug: slug, file: file, passphrase: nil)
+                try await Self.restore(page, slug: slug, file: file, passphrase: nil)
                 return page.redirect("/admin/orchestras/\(slug)", notice: .doneRestoredBackup)
             },
             PageRoute(.post, "/admin/orchestras/{slug}/restore-upload", admin) { page in
@@ -65,7 +71,7 @@ struct AdminPages {
                 try upload.data.write(to: temporary, options: [.atomic])
                 defer { try? FileManager.default.removeItem(at: temporary) }
                 do {
-                    try Self.restore(page, slug: slug, file: temporary, passphrase: page.form["passphrase"].flatMap { $0.isEmpty ? nil : $0 })
+                    try await Self.restore(page, slug: slug, file: temporary, passphrase: page.form["passphrase"].flatMap { $0.isEmpty ? nil : $0 })
                 } catch let error as StoreError where [.invalidInput, .damaged, .wrongKey, .conflict, .notSealed].contains(error.code) {
                     return try Self.orchestra(page, errors: FieldErrors(), formError: page.words[.restoreRefused] + " " + page.words.explain(error))
                 }
@@ -75,7 +81,7 @@ struct AdminPages {
                 let slug = try page.scope.string("slug"), state = page.state
                 guard page.form.text("confirm") == slug else { return try Self.orchestra(page, errors: FieldErrors(), formError: page.words[.errorTypeSlug]) }
                 // The orchestra answers 503 for the seconds of the swap, as during a restore.
-                try state.maintenance.during(slug) {
+                try await state.maintenance.during(slug) {
                     state.pool.release(slug)
                     defer { state.pool.release(slug) }
                     try state.appliance.rekeyOrchestra(slug)
@@ -86,21 +92,21 @@ struct AdminPages {
             PageRoute(.post, "/admin/orchestras/{slug}/delete", admin) { page in
                 let slug = try page.scope.string("slug"), state = page.state
                 guard page.form.text("confirm") == slug else { return try Self.orchestra(page, errors: FieldErrors(), formError: page.words[.errorTypeSlug]) }
-                let backup = try state.maintenance.during(slug) {
+                let backup = try await state.maintenance.during(slug) {
                     state.pool.release(slug)
                     return try state.appliance.deleteOrchestra(slug, confirmed: true)
                 }
                 page.scope.log("deleted orchestra \(slug); final backup \(backup.file.lastPathComponent)")
                 return page.redirect("/admin", notice: .doneOrchestraDeleted)
             },
-            PageRoute(.get, "/admin/backups", admin) { page in try Self.backups(page) },
+            PageRoute(.get, "/admin/backups", admin) { page in try await Blocking.run { try Self.backups(page) } },
             PageRoute(.get, "/admin/system", admin) { page in try Self.system(page) },
         ]
     }
 
-    static func restore(_ page: WebPage, slug: String, file: URL, passphrase: String?) throws {
+    static func restore(_ page: WebPage, slug: String, file: URL, passphrase: String?) async throws {
         let state = page.state
-        let result = try state.maintenance.during(slug) {
+        let result = try await state.maintenance.during(slug) {
             state.pool.release(slug)
             defer { state.pool.release(slug) }
             return try state.appliance.restore(file, as: slug, passphrase: passphrase)
@@ -122,7 +128,7 @@ struct AdminPages {
     static func health(_ page: WebPage, _ slug: String) -> (String, String) {
         let (opens, check) = page.state.pool.quickCheck(slug)
         guard opens else { return (page.words[.healthUnreadable], "s-bad") }
-        return check == "ok" ? (page.words[.healthOK], "s-ok") : (page.words[.healthDamaged] + " (\(check ?? "?"))", "s-bad")
+        return check == "ok" ? (page.words[.healthOK], "s-ok") : (page.words[.healthDamaged] + " (\(check))", "s-bad")
     }
 
     static func orchestras(_ page: WebPage, errors: FieldErrors, formError: String?, created: (name: String, admin: String, password: String)?) throws -> Response {

@@ -16,7 +16,8 @@ struct MusicianPages {
             PageRoute(.get, "/musicians/new", user) { page in try Self.form(page, musician: nil, errors: FieldErrors(), formError: nil) },
             PageRoute(.post, "/musicians/new", user) { page in try Self.save(page, existing: nil) },
             PageRoute(.get, "/musicians/import", user) { page in Self.importPage(page, report: nil, csv: nil, formError: nil, status: .ok) },
-            PageRoute(.post, "/musicians/import", user) { page in try Self.runImport(page) },
+            // An import writes hundreds of musicians in one transaction: off the event loop.
+            PageRoute(.post, "/musicians/import", user) { page in try await Blocking.run { try Self.runImport(page) } },
             PageRoute(.get, "/musicians/{id}", user) { page in try Self.profile(page, eraseError: nil) },
             PageRoute(.post, "/musicians/{id}/erase", .orchestra(.admin)) { page in
                 let id = try page.id()

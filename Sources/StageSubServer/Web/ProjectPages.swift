@@ -34,8 +34,9 @@ struct ProjectPages {
             PageRoute(.post, "/projects/{id}/needs", user) { page in try Self.addNeed(page) },
             PageRoute(.get, "/projects/{id}/preview", user) { page in try Self.projectPreview(page) },
             PageRoute(.post, "/projects/{id}/send", user) { page in
-                let id = try page.id()
-                let sent = try page.gateway.sendProject(project: id, now: page.now).reduce(0) { $0 + $1.result.sent.count }
+                let id = try page.id(), gateway = try page.gateway, now = page.now
+                // Every open need's plan and its messages, in one go: off the event loop.
+                let sent = try await Blocking.run { try gateway.sendProject(project: id, now: now).reduce(0) { $0 + $1.result.sent.count } }
                 page.scope.log("sent project \(id): \(sent) requests")
                 return page.redirect("/projects/\(id)", notice: sent > 0 ? .doneSent : .doneNothingToSend)
             },
@@ -91,9 +92,10 @@ struct ProjectPages {
                 return page.redirect("/custom-lists/\(id)", notice: .doneAdded)
             },
             PageRoute(.post, "/projects/{id}/group-email", user) { page in
-                let id = try page.id()
-                let sent = try page.gateway.sendGroupEmail(project: id, subject: page.form["subject"] ?? "", message: page.form["message"] ?? "",
-                                                           now: page.now)
+                let id = try page.id(), gateway = try page.gateway, now = page.now
+                let subject = page.form["subject"] ?? "", message = page.form["message"] ?? ""
+                // One message per booked musician, each rendered in their language: off the event loop.
+                let sent = try await Blocking.run { try gateway.sendGroupEmail(project: id, subject: subject, message: message, now: now) }
                 page.scope.log("group email for project \(id) to \(sent.recipientCount)")
                 return page.redirect("/projects/\(id)#group-email", notice: .doneGroupEmail)
             },

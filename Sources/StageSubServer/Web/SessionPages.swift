@@ -33,7 +33,7 @@ struct SessionPages {
                 guard let hours = page.form["hours"].flatMap(Int.init), (1...DemoClockRoutes.maximumHours).contains(hours) else {
                     throw APIError(.badRequest, page.words[.demoBadHours])
                 }
-                try page.state.advanceDemoClock(hours: hours)
+                try await page.state.advanceDemoClock(hours: hours)
                 page.scope.log("moved the demo clock forward \(hours) h")
                 return page.redirect(Self.localPath(page.form["back"]) ?? "/", notice: .doneClockMoved)
             },

@@ -22,7 +22,8 @@ struct SettingsPages {
                 return page.redirect("/outbox/\(id)", notice: .doneTestEmail)
             },
             PageRoute(.get, "/users", admin) { page in try Self.users(page, errors: FieldErrors(), formError: nil, secret: nil) },
-            PageRoute(.post, "/users", admin) { page in try Self.addUser(page) },
+            // Adding a user, resetting or changing a password hash it with Argon2id: off the event loop.
+            PageRoute(.post, "/users", admin) { page in try await Blocking.run { try Self.addUser(page) } },
             PageRoute(.post, "/users/{id}/role", admin) { page in
                 let user = try Self.orchestraUser(page)
                 try page.state.appliance.setRole(page.form["role"] == "admin" ? .admin : .user, of: user.username)
@@ -39,8 +40,8 @@ struct SettingsPages {
                 return page.redirect("/users", notice: .doneSaved)
             },
             PageRoute(.post, "/users/{id}/password", admin) { page in
-                let user = try Self.orchestraUser(page)
-                let secret = try page.state.appliance.setPassword(of: user.username, to: nil)
+                let user = try Self.orchestraUser(page), appliance = page.state.appliance
+                let secret = try await Blocking.run { try appliance.setPassword(of: user.username, to: nil) }
                 return try Self.users(page, errors: FieldErrors(), formError: nil, secret: secret.map { (page.words[.newPasswordFor] + " " + user.username, $0) })
             },
             PageRoute(.get, "/api-keys", admin) { page in try Self.apiKeys(page, secret: nil, formError: nil) },
@@ -91,7 +92,7 @@ struct SettingsPages {
                 try page.state.appliance.setPreferredLanguage(page.form["preferredLanguage"] == "en" ? "en" : "sv", user: id)
                 return page.redirect("/account", notice: .doneSaved)
             },
-            PageRoute(.post, "/account/password", .authenticated) { page in try Self.changePassword(page) },
+            PageRoute(.post, "/account/password", .authenticated) { page in try await Blocking.run { try Self.changePassword(page) } },
             PageRoute(.post, "/account/sessions/end", .authenticated) { page in
                 guard let principal = page.scope.principal else { throw APIError(.forbidden, page.words[.errorForbiddenAdvice]) }
                 _ = try page.state.appliance.endOtherSessions(principal)

@@ -15,6 +15,10 @@ public final class OrchestraPool: @unchecked Sendable {
     private let lock = NSLock()
     /// Most recently used last.
     private var open: [(slug: String, pool: DatabasePool)] = []
+    /// One lock per orchestra, held while it is opened (and migrated, which backs it up first: seconds) or let
+    /// go of. `lock` itself is held only to look up or change `open`, so one orchestra's slow first open never
+    /// keeps the others' requests waiting.
+    private var openingLocks: [String: NSLock] = [:]
 
     public init(appliance: Appliance, maximumOpen: Int = 64, options: SealedDatabase.Options = .init()) {
         precondition(maximumOpen >= 1)
@@ -27,20 +31,39 @@ public final class OrchestraPool: @unchecked Sendable {
 
     /// The database of orchestra `slug`, opening (and if need be migrating) it.
     public func database(_ slug: String) throws(StoreError) -> DatabasePool {
-        lock.lock()
-        defer { lock.unlock() }
-        if let index = open.firstIndex(where: { $0.slug == slug }) {
-            let entry = open.remove(at: index)
-            open.append(entry)
-            return entry.pool
-        }
+        if let pool = held(slug) { return pool }
+        let opening = openingLock(slug)
+        opening.lock()
+        defer { opening.unlock() }
+        if let pool = held(slug) { return pool }  // opened by another request while this one waited
         if try appliance.schemaVersion(of: slug) < OrchestraMigrations.currentVersion {
             try appliance.migrateOrchestra(slug)
         }
         let pool = try appliance.openOrchestraDatabase(slug, options: options)
-        open.append((slug, pool))
-        while open.count > maximumOpen { open.removeFirst() }
+        lock.withLock {
+            open.append((slug, pool))
+            while open.count > maximumOpen { open.removeFirst() }
+        }
         return pool
+    }
+
+    /// The open database of `slug`, marked as the most recently used, if it is held.
+    private func held(_ slug: String) -> DatabasePool? {
+        lock.withLock {
+            guard let index = open.firstIndex(where: { $0.slug == slug }) else { return nil }
+            let entry = open.remove(at: index)
+            open.append(entry)
+            return entry.pool
+        }
+    }
+
+    private func openingLock(_ slug: String) -> NSLock {
+        lock.withLock {
+            if let existing = openingLocks[slug] { return existing }
+            let made = NSLock()
+            openingLocks[slug] = made
+            return made
+        }
     }
 
     /// The gateway of an orchestra whose registry record the caller already has.
@@ -53,8 +76,12 @@ public final class OrchestraPool: @unchecked Sendable {
     public var openSlugs: [String] { lock.withLock { open.map(\.slug) } }
 
     /// Lets go of one orchestra (before a restore or delete replaces its files).
+    /// Waits for an open of it that is under way, so that no database of the old files comes back after.
     public func release(_ slug: String) {
-        lock.withLock { open.removeAll { $0.slug == slug } }
+        let opening = openingLock(slug)
+        opening.withLock {
+            lock.withLock { open.removeAll { $0.slug == slug } }
+        }
     }
 
     /// Closes every database cleanly (at shutdown, when no request is running).
