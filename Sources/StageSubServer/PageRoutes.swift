@@ -45,9 +45,7 @@ extension ServerState {
             },
             APIRoute(method: .head, path: "/r/{token}", summary: "Like GET, without the page (changes nothing).", access: .anonymous,
                      errors: [403, 404], produces: html) { request, _, scope in
-                var response = try AnswerPages.show(request, scope)
-                response.body = .init()
-                return response
+                try AnswerPages.show(request, scope).headResponse
             },
             APIRoute(method: .post, path: "/r/{token}", summary: "Accept or decline (form: answer=accept|decline).", access: .anonymous,
                      requestContentType: "application/x-www-form-urlencoded", errors: [400, 403, 404, 409, 410], produces: html) { request, _, scope in

@@ -191,10 +191,7 @@ struct APIRoute: Sendable {
         if method == .get && !state.activeRoutes.contains(where: { $0.method == .head && $0.path == path }) {
             router.on(RouterPath(hummingbirdPath), method: .head) { request, context in
                 let scope = try await Authentication.scope(for: route, request: request, context: context, state: state)
-                var response = try await route.handler(request, context, scope)
-                if let length = response.body.contentLength { response.headers[.contentLength] = String(length) }
-                response.body = .init()
-                return response
+                return try await route.handler(request, context, scope).headResponse
             }
         }
     }
@@ -264,4 +261,16 @@ extension ServerState {
 
     /// The routes this server answers: every route, and on a demo appliance its clock.
     var activeRoutes: [APIRoute] { Self.routes + (demoClock == nil ? [] : Self.demoRoutes()) }
+}
+
+extension Response {
+    /// This response as the answer to a HEAD: the same status and headers, no body, and the length the body
+    /// would have had (RFC 9110, 9.3.2). Set after the body, whose setter writes the length of what it holds.
+    var headResponse: Response {
+        var response = self
+        let length = body.contentLength
+        response.body = .init()
+        if let length { response.headers[.contentLength] = String(length) }
+        return response
+    }
 }

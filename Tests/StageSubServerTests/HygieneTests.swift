@@ -51,6 +51,8 @@ struct HygieneTests {
                 let head = try await client.call(.head, path, as: user)
                 #expect(head.status == get.status && head.text.isEmpty, "\(path): \(head.status)")
                 #expect(head.headers[.contentType] == get.headers[.contentType], "\(path)")
+                // A length, where given, is the page's (not the empty body's).
+                if let length = head.headers[.contentLength] { #expect(length == String(get.text.utf8.count), "\(path): \(length)") }
             }
             let requests = try await client.call(.get, "/api/v1/needs/\(fixture.alpha.need)/requests", as: user)
             #expect((requests.objects ?? []).allSatisfy { $0["status"] as? String == "pending" })

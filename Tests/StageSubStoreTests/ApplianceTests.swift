@@ -158,6 +158,30 @@ struct ApplianceTests {
         #expect((#expect(throws: StoreError.self) { try app.suspendOrchestra("nobody") })?.code == .notFound)
     }
 
+    @Test("an answer link's orchestra lookup sees this process's suspension at once, another process's within a second")
+    func orchestraLookupFollowsChanges() throws {
+        let fixture = try ApplianceFixture()
+        let app = fixture.appliance
+        _ = try app.createOrchestra(slug: "gso", name: "GSO", adminEmail: "kansli@gso.se")
+        #expect(try app.registry.orchestra(slug: "gso")?.status == .active)
+
+        // Given the lookup was just made; when this process suspends the orchestra, it is seen at once.
+        try app.suspendOrchestra("gso")
+        #expect(try app.registry.orchestra(slug: "gso")?.status == .suspended)
+        try app.resumeOrchestra("gso")
+        #expect(try app.registry.orchestra(slug: "gso")?.status == .active)
+
+        // When another process (here: a second handle on the same files, as `stagesub orchestra` has) suspends it,
+        // then after the cache's lifetime the lookup says suspended too.
+        let other = try Appliance.open(fixture.directory)
+        try other.suspendOrchestra("gso")
+        try other.close()
+        Thread.sleep(forTimeInterval: Double(Registry.cacheLifetime.components.seconds) + 0.3)
+        #expect(try app.registry.orchestra(slug: "gso")?.status == .suspended)
+        // A slug that is no orchestra is never remembered as one.
+        #expect(try app.registry.orchestra(slug: "nobody") == nil)
+    }
+
     @Test("users: create, list per orchestra, change password, disable; the last superadmin stays")
     func users() throws {
         let fixture = try ApplianceFixture()

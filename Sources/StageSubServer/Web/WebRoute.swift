@@ -38,10 +38,7 @@ struct PageRoute: Sendable {
         // HEAD answers as GET would, without the body.
         if method == .get {
             router.on(routerPath, method: .head) { request, context in
-                var response = try await route.answer(request, context, state: state)
-                if let length = response.body.contentLength { response.headers[.contentLength] = String(length) }
-                response.body = .init()
-                return response
+                try await route.answer(request, context, state: state).headResponse
             }
         }
     }

@@ -204,28 +204,37 @@ extension OrchestraGateway {
 
     /// What the answer page of a token shows, or nil for a token this orchestra never issued.
     public func answerView(token: String) throws(StoreError) -> AnswerView? {
-        try read { db in try answerView(hash: Self.hash(token), in: db) }
+        try read { db in try Self.answerRow(hash: Self.hash(token), in: db).map(answerView) }
     }
 
-    /// The answer page and its files in one read (a page a whole section may open within minutes of a send).
+    /// The answer page and its files in one read (a page a whole section may open within minutes of a send):
+    /// two statements, the request with all it shows, then its files. They need no common snapshot: a file
+    /// added between them is one the page may as well list.
     public func answerPage(token: String) throws(StoreError) -> (view: AnswerView, files: [StoredFile])? {
-        try read { db in
-            let hash = Self.hash(token)
-            guard let view = try answerView(hash: hash, in: db) else { return nil }
-            return (view, try answerFiles(hash: hash, in: db))
+        try readUnisolated { db in
+            guard let row = try Self.answerRow(hash: Self.hash(token), in: db) else { return nil }
+            return (try answerView(row), try Self.files(of: row, in: db))
         }
     }
 
-    func answerView(hash: String, in db: Database) throws -> AnswerView? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+    /// The request a token names (first or reminder link), with its need, project, musician, position and
+    /// the orchestra's time zone.
+    static func answerRow(hash: String, in db: Database) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT r.id, r.status, r.deadlineAt, r.respondedAt IS NOT NULL AS answered, n.status AS needStatus, m.firstName || ' ' || m.lastName AS musicianName,
                    m.preferredLanguage, p.name AS projectName, p.startDate, p.endDate, p.weekNumber, p.rehearsalSchedule,
-                   p.concertInfo, pos.name AS positionSv, pos.nameEn AS positionEn, i.name AS instrumentSv, i.nameEn AS instrumentEn
+                   p.concertInfo, pos.name AS positionSv, pos.nameEn AS positionEn, i.name AS instrumentSv, i.nameEn AS instrumentEn,
+                   n.id AS needId, n.projectId, (SELECT value FROM setting WHERE key = 'timeZone') AS timeZone
             FROM request r JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
             JOIN musician m ON m.id = r.musicianId JOIN position pos ON pos.id = n.positionId JOIN instrument i ON i.id = pos.instrumentId
             WHERE r.tokenHash = ?1 OR r.reminderTokenHash = ?1
-            """), arguments: [hash]) else { return nil }
+            """), arguments: [hash])
+    }
+
+    func answerView(_ row: Row) throws -> AnswerView {
         let english = (row["preferredLanguage"] as String) == "en"
+        // The time zone as the settings read it (defaulted and checked there); the page needs nothing else of them.
+        let timeZone = OrchestraSettings(stored: (row["timeZone"] as String?).map { ["timeZone": $0] } ?? [:]).timeZone
         return AnswerView(
             orchestraName: orchestraName, language: english ? "en" : "sv", musicianName: row["musicianName"],
             projectName: row["projectName"], startDate: row["startDate"], endDate: row["endDate"], weekNumber: row["weekNumber"],
@@ -233,14 +242,8 @@ extension OrchestraGateway {
             positionName: english ? row["positionEn"] : row["positionSv"], instrumentName: english ? row["instrumentEn"] : row["instrumentSv"],
             deadlineAt: try StoredDate.required(row, "deadlineAt"), status: RequestStatus(rawValue: row["status"]) ?? .cancelled,
             needStatus: NeedStatus(rawValue: row["needStatus"]) ?? .cancelled,
-            timeZone: try timeZone(in: db), requestId: row["id"],
+            timeZone: timeZone, requestId: row["id"],
             bookingCancelled: row["status"] == RequestStatus.cancelled.rawValue && row["answered"] as Bool)
-    }
-
-    /// The orchestra's time zone alone, as the settings read it (the answer page needs nothing else of them).
-    func timeZone(in db: Database) throws -> String {
-        let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE key = 'timeZone'"))
-        return OrchestraSettings(stored: stored.map { ["timeZone": $0] } ?? [:]).timeZone
     }
 }
 
@@ -287,14 +290,11 @@ extension OrchestraGateway {
     /// The files a musician may open from their answer link: those sent with the request, and once they
     /// have accepted, those sent with the confirmation. Empty for an unknown token.
     public func answerFiles(token: String) throws(StoreError) -> [StoredFile] {
-        try read { db in try answerFiles(hash: Self.hash(token), in: db) }
+        try read { db in try Self.answerRow(hash: Self.hash(token), in: db).map { try Self.files(of: $0, in: db) } ?? [] }
     }
 
-    func answerFiles(hash: String, in db: Database) throws -> [StoredFile] {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT r.status, n.id AS needId, n.projectId FROM request r JOIN projectNeed n ON n.id = r.needId
-            WHERE r.tokenHash = ?1 OR r.reminderTokenHash = ?1
-            """), arguments: [hash]) else { return [] }
+    /// The files of the request in `row` (an `answerRow`).
+    static func files(of row: Row, in db: Database) throws -> [StoredFile] {
         let sheets = (row["status"] as String) == RequestStatus.accepted.rawValue ? ["request", "confirmation"] : ["request"]
         return try StoredFile.fetchAll(db.cachedStatement(sql: """
             SELECT \(StoredFile.columns) FROM fileStorage WHERE sendWith IN (SELECT value FROM json_each(?))

@@ -1,10 +1,25 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The central registry of an appliance: orchestras, users, sessions, system log, backups. One sealed
 /// database; every query lives here, named for what it does.
 public final class Registry: Sendable {
     let pool: DatabasePool
+    /// Orchestras by slug as `orchestra(slug:)` last read them, each for `cacheLifetime`. A musician's answer
+    /// link names its orchestra, and that lookup was a fifth of an answer page's cost (docs/benchmarks.md).
+    /// Every write through this registry empties the cache, so this process's own changes (a suspension in
+    /// the console, a rename) count at once; another process's (the `stagesub orchestra` command while the
+    /// server runs) within `cacheLifetime`.
+    private let cachedOrchestras = Mutex(OrchestraCache())
+    struct OrchestraCache {
+        var entries: [String: (orchestra: Orchestra, until: ContinuousClock.Instant)] = [:]
+        /// Counts the writes: a record read before a write is not kept after it.
+        var generation = 0
+    }
+    static let cacheLifetime: Duration = .seconds(1)
+    /// More than an appliance has orchestras; a cache this full is emptied rather than grown.
+    static let cacheCapacity = 4096
 
     init(pool: DatabasePool) throws(StoreError) {
         self.pool = pool
@@ -27,6 +42,7 @@ public final class Registry: Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        defer { cachedOrchestras.withLock { $0.entries.removeAll(); $0.generation += 1 } }
         do { return try pool.write(body) } catch { throw Registry.translate(error, pool.path) }
     }
 
@@ -40,7 +56,19 @@ public final class Registry: Sendable {
     // MARK: Orchestras
 
     public func orchestra(slug: String) throws(StoreError) -> Orchestra? {
-        try read { db in try Orchestra.fetchOne(db.cachedStatement(sql: "SELECT * FROM orchestra WHERE slug = ?"), arguments: [slug]) }
+        let now = ContinuousClock.now
+        let (cached, generation) = cachedOrchestras.withLock { ($0.entries[slug], $0.generation) }
+        if let cached, cached.until > now { return cached.orchestra }
+        let found = try read { db in try Orchestra.fetchOne(db.cachedStatement(sql: "SELECT * FROM orchestra WHERE slug = ?"), arguments: [slug]) }
+        // Only orchestras that exist: made-up slugs in forged links cannot fill the memory.
+        if let found {
+            cachedOrchestras.withLock { cache in
+                guard cache.generation == generation else { return }
+                if cache.entries.count >= Self.cacheCapacity { cache.entries.removeAll() }
+                cache.entries[slug] = (found, now + Self.cacheLifetime)
+            }
+        }
+        return found
     }
 
     public func orchestra(id: Int64) throws(StoreError) -> Orchestra? {
