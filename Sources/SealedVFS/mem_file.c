@@ -9,11 +9,11 @@
 static int sv_mem_close(sqlite3_file *f) {
     SvMemFile *m = (SvMemFile *)f;
     if (m->data) {
-        sodium_memzero(m->data, (size_t)m->cap);
+        sodium_memzero(m->data, (size_t)m->high);  // past `high` nothing was ever written
         sqlite3_free(m->data);
     }
     m->data = NULL;
-    m->size = m->cap = 0;
+    m->size = m->cap = m->high = 0;
     return SQLITE_OK;
 }
 static int sv_mem_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
@@ -38,12 +38,16 @@ static int sv_mem_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64
         while (cap < end) cap *= 2;
         unsigned char *d = sqlite3_realloc64(m->data, (sqlite3_uint64)cap);
         if (!d) return SQLITE_IOERR_NOMEM;
-        memset(d + m->cap, 0, (size_t)(cap - m->cap));
         m->data = d;
         m->cap = cap;
     }
+    // Only a hole this write leaves is zeroed (it reads as zeros, as in a file); the rest of the room is
+    // written before it is ever read, since reads stop at `size`. Zeroing all new room on growth, and wiping
+    // all of it at close, cost two passes over up to twice the file (18 MiB each on speedtest1).
+    if (off > m->size) memset(m->data + m->size, 0, (size_t)(off - m->size));
     memcpy(m->data + off, buf, (size_t)amt);
     if (end > m->size) m->size = end;
+    if (m->size > m->high) m->high = m->size;
     return SQLITE_OK;
 }
 static int sv_mem_truncate(sqlite3_file *f, sqlite3_int64 size) {

@@ -5,12 +5,13 @@
 
 #include <sqlite3.h>
 
-/// A file held in memory, grown by doubling; its bytes are wiped when it closes.
+/// A file held in memory, grown by doubling; the bytes it was given are wiped when it closes.
 typedef struct SvMemFile {
     sqlite3_file base;
     unsigned char *data;
     sqlite3_int64 size;
     sqlite3_int64 cap;
+    sqlite3_int64 high;  // the largest size it has had: bytes past it were never written (nothing to wipe)
 } SvMemFile;
 
 /// Makes `f` (at least sizeof(SvMemFile) bytes, as SQLite allocates szOsFile) an empty file in memory.

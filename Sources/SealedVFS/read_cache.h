@@ -67,7 +67,8 @@ int sv_cache_holds(SvReadCache *c, uint64_t loc);
 /// sealed bytes now lie at `to` as well. Nothing when `from` holds none.
 void sv_cache_move(SvReadCache *c, uint64_t from, uint64_t to);
 
-/// Wipes every page (sodium_memzero) and frees the memory; the cache is empty and keeps its budget.
+/// Wipes every opened page (sodium_memzero; the sealed halves are public) and frees the memory; the cache is
+/// empty and keeps its budget.
 void sv_cache_clear(SvReadCache *c);
 
 #endif

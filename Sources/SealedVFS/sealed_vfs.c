@@ -655,7 +655,7 @@ static int sv_open_page(SvFile *p, const unsigned char *src, unsigned char *dst,
 //   docs/storage.md), and opening it would give the same plaintext.
 // - Memory then holds plaintext pages, as SQLite's own page cache does in the same process; the cache is
 //   bounded, per connection (SQLite never uses one connection's files from two threads at once, so no
-//   lock), and wiped with sodium_memzero when the connection closes.
+//   lock), and its plaintext halves are wiped with sodium_memzero when the connection closes.
 // - Zeros, short reads and missing pages never reach it (Unwritten pages decides those first).
 // - A page to be held is opened from the slot's copy of its sealed bytes into the slot's other half, which
 //   only the VFS reads: unauthenticated bytes OpenSSL may leave there on a failure are wiped (sv_cache_drop)

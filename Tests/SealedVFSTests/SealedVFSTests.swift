@@ -345,6 +345,60 @@ struct SealedVFSTests {
         #expect(refused.status != 0)
         #expect(refused.err.contains("temp storage stays in memory"))
     }
+
+    @Test("temp tables and sorts, kept in memory by the VFS, read back what was written through spills, rollbacks and truncations")
+    func memoryFilesReadBackWhatWasWritten() throws {
+        let dir = try Self.folder()
+        let path = dir.appendingPathComponent("temp.db").path
+        try Self.makeSealed(at: path)
+        let (rc, db) = Self.open(path)
+        #expect(rc == SQLITE_OK)
+        defer { sqlite3_close(db) }
+        let filesBefore = sealedvfs_memory_files_opened()
+        // A 5-page cache for the temp database: its pages spill to its file (in memory) out of order, and
+        // savepoints that roll back read the statement journal (in memory too) back.
+        #expect(Self.exec(db, "PRAGMA temp_store=FILE; PRAGMA temp.cache_size=5; PRAGMA cache_size=5; "
+                             + "CREATE TEMP TABLE m(id INTEGER PRIMARY KEY, v TEXT)") == SQLITE_OK, "\(Self.message(db))")
+        var expected: [Int: String] = [:]
+        for round in 0..<6 {
+            var sql = "BEGIN;"
+            for id in (round * 300)..<(round * 300 + 300) {
+                expected[id] = Self.value(id, round: round)
+                sql += "INSERT INTO m VALUES (\(id), '\(expected[id]!)');"
+            }
+            for id in expected.keys.shuffled().prefix(100) {
+                expected[id] = Self.value(id, round: round + 100)
+                sql += "UPDATE m SET v = '\(expected[id]!)' WHERE id = \(id);"
+            }
+            for id in expected.keys.shuffled().prefix(40) {
+                expected[id] = nil
+                sql += "DELETE FROM m WHERE id = \(id);"
+            }
+            // Changes inside a savepoint that rolls back must leave nothing behind.
+            sql += "SAVEPOINT s; UPDATE m SET v = 'rolled back'; DELETE FROM m WHERE id % 3 = 0; ROLLBACK TO s; RELEASE s;"
+            #expect(Self.exec(db, sql + "COMMIT") == SQLITE_OK, "round \(round): \(Self.message(db))")
+        }
+        #expect(sealedvfs_memory_files_opened() > filesBefore, "the temp database and its journals were opened in memory")
+        #expect(Self.text(db, "PRAGMA temp.integrity_check") == "ok")
+        var stmt: OpaquePointer?
+        #expect(sqlite3_prepare_v2(db, "SELECT id, v FROM m ORDER BY v, id", -1, &stmt, nil) == SQLITE_OK)  // a sort
+        var read: [Int: String] = [:]
+        var previous = ""
+        while sqlite3_step(stmt) == SQLITE_ROW {
+            let v = String(cString: sqlite3_column_text(stmt, 1))
+            #expect(v >= previous, "sorted")
+            previous = v
+            read[Int(sqlite3_column_int64(stmt, 0))] = v
+        }
+        sqlite3_finalize(stmt)
+        #expect(read == expected)
+        // Emptied and filled again: the file is truncated, then written past what it held.
+        #expect(Self.exec(db, "DELETE FROM m; VACUUM temp; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                             + "INSERT INTO m SELECT i, 'x' || i FROM n") == SQLITE_OK,
+                "\(Self.message(db))")
+        #expect(Self.text(db, "SELECT count(*) || ' ' || sum(length(v)) FROM m") == "2000 8893")
+        #expect(Self.text(db, "PRAGMA temp.integrity_check") == "ok")
+    }
 }
 
 /// Messages gathered from several threads.
