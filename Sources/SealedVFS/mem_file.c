@@ -9,7 +9,7 @@
 static int sv_mem_close(sqlite3_file *f) {
     SvMemFile *m = (SvMemFile *)f;
     if (m->data) {
-        sodium_memzero(m->data, (size_t)m->high);  // past `high` nothing was ever written
+        sodium_memzero(m->data, (size_t)m->high);  // past `high` nothing was ever written in this block
         sqlite3_free(m->data);
     }
     m->data = NULL;
@@ -36,10 +36,18 @@ static int sv_mem_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64
     if (end > m->cap) {
         sqlite3_int64 cap = m->cap ? m->cap : 65536;
         while (cap < end) cap *= 2;
-        unsigned char *d = sqlite3_realloc64(m->data, (sqlite3_uint64)cap);
+        // A new block, the file copied into it and the old one wiped before it is freed: realloc would leave the
+        // plaintext of a block it moves in freed heap memory. Growth doubles, so this is one more copy per doubling.
+        unsigned char *d = sqlite3_malloc64((sqlite3_uint64)cap);
         if (!d) return SQLITE_IOERR_NOMEM;
+        if (m->data) {
+            memcpy(d, m->data, (size_t)m->size);
+            sodium_memzero(m->data, (size_t)m->high);
+            sqlite3_free(m->data);
+        }
         m->data = d;
         m->cap = cap;
+        m->high = m->size;  // the new block holds only what is below `size`
     }
     // Only a hole this write leaves is zeroed (it reads as zeros, as in a file); the rest of the room is
     // written before it is ever read, since reads stop at `size`. Zeroing all new room on growth, and wiping

@@ -5,7 +5,8 @@
 
 #include <sqlite3.h>
 
-/// A file held in memory, grown by doubling; the bytes it was given are wiped when it closes.
+/// A file held in memory, grown by doubling (each old block wiped before it is freed); the bytes it was given are
+/// wiped when it closes.
 typedef struct SvMemFile {
     sqlite3_file base;
     unsigned char *data;
