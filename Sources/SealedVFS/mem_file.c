@@ -60,10 +60,9 @@ static int sv_mem_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64
 }
 static int sv_mem_truncate(sqlite3_file *f, sqlite3_int64 size) {
     SvMemFile *m = (SvMemFile *)f;
-    if (size < m->size) {
-        memset(m->data + size, 0, (size_t)(m->size - size));
-        m->size = size;
-    }
+    // What lies past the new size stays until a write covers it or a write past it zeroes the hole between
+    // (sv_mem_write), since reads stop at `size`; it is wiped with the rest at close or growth.
+    if (size < m->size) m->size = size;
     return SQLITE_OK;
 }
 static int sv_mem_sync(sqlite3_file *f, int flags) { return SQLITE_OK; }

@@ -12,7 +12,7 @@ typedef struct SvMemFile {
     unsigned char *data;
     sqlite3_int64 size;
     sqlite3_int64 cap;
-    sqlite3_int64 high;  // the largest size it has had: bytes past it were never written (nothing to wipe)
+    sqlite3_int64 high;  // the largest size it has had in this block: bytes past it were never written (nothing to wipe)
 } SvMemFile;
 
 /// Makes `f` (at least sizeof(SvMemFile) bytes, as SQLite allocates szOsFile) an empty file in memory.
