@@ -431,6 +431,15 @@ struct WebPagesTests {
         #expect(Language.sv.words.auditSentence("POST /admin/orchestras/{slug}/suspend") == "Stängde av orkester")
     }
 
+    @Test("Strings and integers render as their text, and an empty string or a zero still opens a section, as Mustache has it")
+    func valuesRenderAsText() throws {
+        let template = try MustacheTemplate(string: "[{{s}}|{{n}}|{{m}}|{{#s}}s{{/s}}{{^s}}no s{{/s}}|{{#n}}n{{/n}}{{^n}}no n{{/n}}|{{#missing}}x{{/missing}}{{^missing}}none{{/missing}}]")
+        #expect(template.render(["s": "Åsa & <Bo>", "n": 12, "m": Int64(-9_000_000_000)] as [String: Any]) == "[Åsa &amp; &lt;Bo&gt;|12|-9000000000|s|n|none]")
+        #expect(template.render(["s": "", "n": 0, "m": Int64(0)] as [String: Any]) == "[|0|0|s|n|none]")
+        let rows = try MustacheTemplate(string: "{{#rows}}<li>{{name}} {{rank}}{{#last}}.{{/last}}</li>{{/rows}}")
+        #expect(rows.render(["rows": [["name": "Ek", "rank": 1, "last": false], ["name": "Öst", "rank": 2, "last": true]]]) == "<li>Ek 1</li><li>Öst 2.</li>")
+    }
+
     @Test("The pages escape every value exactly as swift-mustache's own HTML escaping does, and a name with markup shows as text")
     func escaping() async throws {
         let engine = try MustacheTemplate(string: "{{value}}")  // no pragma: the library's own HTML escaping

@@ -78,11 +78,11 @@ struct CommunicationPages {
         let musician = page.query("musician").flatMap { Int64($0) }
         let offset = max(0, page.query("offset").flatMap { Int($0) } ?? 0)
         let found = try gateway.outbox(type: type, status: status, musician: musician, project: project, limit: pageSize, offset: offset)
-        let projects = try gateway.projects(includeArchived: false, limit: 200, offset: 0).items
+        let projects = try gateway.projectNames()
         let view: [String: Any] = [
             "types": MessageType.allCases.map { ["value": $0.rawValue, "label": typeLabel($0.rawValue, words), "selected": $0.rawValue == type] as [String: Any] },
             "statuses": MessageStatus.allCases.map { ["value": $0.rawValue, "label": statusLabel($0, words).0, "selected": $0.rawValue == status] as [String: Any] },
-            "projects": projects.map { ["value": String($0.id ?? 0), "label": $0.name, "selected": $0.id == project] as [String: Any] },
+            "projects": projects.map { ["value": String($0.id), "label": $0.name, "selected": $0.id == project] as [String: Any] },
             "musicianId": musician.map { $0 as Any } ?? false,
             "messages": found.items.map { message -> [String: Any] in
                 let (label, css) = statusLabel(message.status, words)

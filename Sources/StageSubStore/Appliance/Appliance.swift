@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StageSubCore
+import Synchronization
 
 /// One appliance: a data directory, its master key and its registry. Everything the operator does from
 /// the command line, and the server does at start, goes through here.
@@ -11,6 +12,8 @@ public final class Appliance: Sendable {
     let now: @Sendable () -> Date
     /// Test hook: called with the name of each step of a delicate operation; throwing simulates a failure there.
     let checkpoint: @Sendable (String) throws -> Void
+    /// The sessions whose idle lifetime a request is extending right now (their token hashes).
+    let sessionTouches = Mutex<Set<String>>([])
 
     init(directory: DataDirectory, masterKey: DatabaseKey, registry: Registry, now: @escaping @Sendable () -> Date,
          checkpoint: @escaping @Sendable (String) throws -> Void) {

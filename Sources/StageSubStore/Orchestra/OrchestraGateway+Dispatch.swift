@@ -294,31 +294,46 @@ extension OrchestraGateway {
         }
         let needs = try ProjectNeed.filter(sql: "projectId = ?", arguments: [project.id]).fetchAll(db)
         let planned = try needs.map { try plannerNeed($0, in: db) }
-        let everyone = Set(planned.flatMap(\.list))
+        let everyone = Self.jsonArray(Set(planned.flatMap(\.list)))
+        // Every row below is read from a cursor by column index: no copy of each row and no lookup of a column
+        // by name (a need page reads a few thousand of them; by name, they were a quarter of its time,
+        // docs/benchmarks.md). `decode(atIndex:)` throws on a stored value that does not convert.
         var musicians: [Int64: PlannerMusician] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, isActive, isArchived, localResidence FROM musician WHERE id IN (SELECT value FROM json_each(?))"),
-                                    arguments: [Self.jsonArray(everyone)]) {
-            let musicianId: Int64 = row["id"]
-            musicians[musicianId] = PlannerMusician(id: musicianId, isActive: row["isActive"], isArchived: row["isArchived"],
-                                                    localResidence: row["localResidence"], qualifiedPositions: [])
+        let musicianRows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, isActive, isArchived, localResidence FROM musician WHERE id IN (SELECT value FROM json_each(?))
+            """), arguments: [everyone])
+        while let row = try musicianRows.next() {
+            let musicianId: Int64 = try row.decode(atIndex: 0)
+            musicians[musicianId] = PlannerMusician(id: musicianId, isActive: try row.decode(atIndex: 1), isArchived: try row.decode(atIndex: 2),
+                                                    localResidence: try row.decode(atIndex: 3), qualifiedPositions: [])
         }
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT musicianId, positionId FROM qualification WHERE musicianId IN (SELECT value FROM json_each(?))"),
-                                    arguments: [Self.jsonArray(everyone)]) {
-            musicians[row["musicianId"]]?.qualifiedPositions.insert(row["positionId"])
+        // The planner asks only about the positions of this project's needs (its own and its rivals').
+        let qualificationRows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT musicianId, positionId FROM qualification
+            WHERE musicianId IN (SELECT value FROM json_each(?1)) AND positionId IN (SELECT value FROM json_each(?2))
+            """), arguments: [everyone, Self.jsonArray(Set(planned.map(\.positionId)))])
+        while let row = try qualificationRows.next() {
+            musicians[try row.decode(Int64.self, atIndex: 0)]?.qualifiedPositions.insert(try row.decode(atIndex: 1))
         }
-        let projectRequests = try Row.fetchAll(db.cachedStatement(sql: """
+        var projectRequests: [PlannerRequest] = []
+        let requestRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT r.needId, r.musicianId, r.status FROM request r JOIN projectNeed n ON n.id = r.needId
             WHERE n.projectId = ? ORDER BY r.id
-            """), arguments: [project.id]).map { PlannerRequest(needId: $0["needId"], musicianId: $0["musicianId"], status: $0["status"]) }
+            """), arguments: [project.id])
+        while let row = try requestRows.next() {
+            projectRequests.append(PlannerRequest(needId: try row.decode(atIndex: 0), musicianId: try row.decode(atIndex: 1),
+                                                  status: try row.decode(atIndex: 2)))
+        }
         var busy: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
+        let busyRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT r.musicianId, p.id AS projectId, p.startDate, p.endDate FROM request r
             JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
             WHERE r.status IN ('pending', 'accepted') AND p.id <> ? AND r.musicianId IN (SELECT value FROM json_each(?))
-            """), arguments: [project.id, Self.jsonArray(Set(planned.first { $0.id == id }?.list ?? []))]) {
-            guard let start = CalendarDay(iso: row["startDate"]) else { continue }
-            let other = ProjectPeriod(start: start, end: (row["endDate"] as String?).flatMap(CalendarDay.init(iso:)))
-            if other.overlaps(period) { busy[row["musicianId"]] = row["projectId"] }
+            """), arguments: [project.id, Self.jsonArray(Set(planned.first { $0.id == id }?.list ?? []))])
+        while let row = try busyRows.next() {
+            guard let start = CalendarDay(iso: try row.decode(atIndex: 2)) else { continue }
+            let other = ProjectPeriod(start: start, end: (try row.decode(String?.self, atIndex: 3)).flatMap(CalendarDay.init(iso:)))
+            if other.overlaps(period) { busy[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1) }
         }
         let settings = try settings(in: db)
         var own = planned.first { $0.id == id }!

@@ -32,6 +32,29 @@ public struct RequestView: Sendable, Codable, Equatable, FetchableRecord {
     public var withdrawnAt: Date?
     /// Booked by staff without a request being sent (the musician was not asked through the engine).
     public var bookedDirectly: Bool
+
+    /// What every query of request views selects, in the order `init(row:)` reads it.
+    static let columns = """
+        r.id, r.needId, r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.sentAt, \
+        r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt, r.bookedDirectly
+        """
+
+    /// By column index (`columns`): a need's page reads a hundred of them, and `Decodable` looked each column up
+    /// by name. A stored value that does not convert is an error for this read.
+    public init(row: Row) throws {
+        id = try row.decode(atIndex: 0)
+        needId = try row.decode(atIndex: 1)
+        musicianId = try row.decode(atIndex: 2)
+        musicianName = try row.decode(atIndex: 3)
+        status = try row.decode(atIndex: 4)
+        sentAt = try StoredDate.required(row, 5)
+        reminderSentAt = try StoredDate.decode(row, 6)
+        deadlineAt = try StoredDate.required(row, 7)
+        respondedAt = try StoredDate.decode(row, 8)
+        conflictProjectId = try row.decode(atIndex: 9)
+        withdrawnAt = try StoredDate.decode(row, 10)
+        bookedDirectly = try row.decode(atIndex: 11)
+    }
 }
 
 /// A ranking list with its musicians in rank order.
@@ -143,6 +166,17 @@ extension OrchestraGateway {
         }
     }
 
+    /// The names of the projects that are not archived, the latest start first, for a filter's choices:
+    /// only the two columns, so a page that lists them does not decode 200 whole projects.
+    public func projectNames(limit: Int = 200) throws(StoreError) -> [(id: Int64, name: String)] {
+        try read { db in
+            var names: [(id: Int64, name: String)] = []
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, name FROM project WHERE archivedAt IS NULL ORDER BY startDate DESC, id DESC LIMIT ?"), arguments: [limit])
+            while let row = try rows.next() { names.append((try row.decode(atIndex: 0), try row.decode(atIndex: 1))) }
+            return names
+        }
+    }
+
     public func project(_ id: Int64) throws(StoreError) -> Project {
         guard let project = try read({ db in try Project.fetchOne(db, key: id) }) else { throw StoreError(.notFound, "no project \(id)") }
         return project
@@ -154,22 +188,23 @@ extension OrchestraGateway {
         try read { db in
             if let project, try !Project.exists(db, key: project) { throw StoreError(.notFound, "no project \(project)") }
             if let need, try !ProjectNeed.exists(db, key: need) { throw StoreError(.notFound, "no need \(need)") }
-            return try RequestView.fetchAll(db, sql: """
-                SELECT r.id, r.needId, r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.sentAt,
-                       r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt, r.bookedDirectly
+            // Only the conditions asked for, so that SQLite walks the need's or the project's requests by their
+            // index; `?1 IS NULL OR …` made it scan every request of the orchestra.
+            var conditions: [String] = [], arguments: StatementArguments = []
+            if let project { conditions.append("n.projectId = ?"); arguments += [project] }
+            if let need { conditions.append("r.needId = ?"); arguments += [need] }
+            return try RequestView.fetchAll(db.cachedStatement(sql: """
+                SELECT \(RequestView.columns)
                 FROM request r JOIN musician m ON m.id = r.musicianId JOIN projectNeed n ON n.id = r.needId
-                WHERE (?1 IS NULL OR n.projectId = ?1) AND (?2 IS NULL OR r.needId = ?2)
-                ORDER BY r.id DESC
-                """, arguments: [project, need])
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY r.id DESC
+                """), arguments: arguments)
         }
     }
 
     public func request(_ id: Int64) throws(StoreError) -> RequestView {
         let found = try read { db in
             try RequestView.fetchOne(db, sql: """
-                SELECT r.id, r.needId, r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.sentAt,
-                       r.reminderSentAt, r.deadlineAt, r.respondedAt, r.conflictProjectId, r.withdrawnAt, r.bookedDirectly
-                FROM request r JOIN musician m ON m.id = r.musicianId WHERE r.id = ?
+                SELECT \(RequestView.columns) FROM request r JOIN musician m ON m.id = r.musicianId WHERE r.id = ?
                 """, arguments: [id])
         }
         guard let found else { throw StoreError(.notFound, "no request \(id)") }
@@ -269,7 +304,7 @@ extension OrchestraGateway {
             let total = try Int.fetchOne(db, sql: "SELECT count(*) " + filter, arguments: args) ?? 0
             let rows = try Row.fetchAll(db, sql: "SELECT m.id, m.lastName || ', ' || m.firstName AS name " + filter
                 + " ORDER BY m.lastName COLLATE NOCASE, m.firstName COLLATE NOCASE, m.id LIMIT \(max(0, limit))", arguments: args)
-            return (try rows.map { (id: try $0.decode(Int64.self, forColumn: "id"), name: try $0.decode(String.self, forColumn: "name")) }, total)
+            return (try rows.map { (id: try $0.decode(Int64.self, atIndex: 0), name: try $0.decode(String.self, atIndex: 1)) }, total)
         }
     }
 

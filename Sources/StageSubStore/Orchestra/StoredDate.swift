@@ -12,6 +12,12 @@ enum StoredDate {
         return date
     }
 
+    /// The same by column index, for reads that know their statement's columns.
+    static func required(_ row: Row, _ index: Int) throws -> Date {
+        guard let date = try decode(row, index) else { throw StoreError(.damaged, "a stored date (column \(index)) is missing") }
+        return date
+    }
+
     static func optional(_ row: Row, _ column: String) throws -> Date? {
         guard let index = index(of: column, in: row) else { throw StoreError(.damaged, "no column \(column)") }
         return try decode(row, index)
