@@ -182,7 +182,10 @@ extension OrchestraGateway {
     }
 
     func loadNeed(_ id: Int64, in db: Database) throws -> ProjectNeed {
-        guard let need = try ProjectNeed.fetchOne(db, key: id) else { throw StoreError(.notFound, "no need \(id)") }
+        // A prepared statement of its own: every preview and send of a need starts here.
+        guard let need = try ProjectNeed.fetchOne(db.cachedStatement(sql: "SELECT * FROM projectNeed WHERE id = ?"), arguments: [id]) else {
+            throw StoreError(.notFound, "no need \(id)")
+        }
         return need
     }
 
@@ -288,11 +291,27 @@ extension OrchestraGateway {
     /// Every preview and send of every need runs these reads, a project's preview once per need: their
     /// statements are prepared once per connection (`cachedStatement`), not on every call.
     func dispatchInput(need id: Int64, now: Date, in db: Database) throws -> DispatchInput {
-        let need = try loadNeed(id, in: db)
-        guard let project = try Project.fetchOne(db, key: need.projectId), let period = project.period else {
-            throw StoreError(.notFound, "no project \(need.projectId)")
+        try dispatchInput(need: id, now: now, shared: projectDispatchReads(project: try loadNeed(id, in: db).projectId, in: db), in: db)
+    }
+
+    /// What the planner's inputs for every need of one project have in common: read once for a project's
+    /// preview or send of all its needs, instead of once per need (on a project of three needs it was three
+    /// quarters of the preview page's database work, docs/benchmarks.md).
+    struct ProjectDispatchReads {
+        var project: Project
+        var period: ProjectPeriod
+        var planned: [PlannerNeed]
+        var musicians: [Int64: PlannerMusician]
+        var projectRequests: [PlannerRequest]
+        var settings: OrchestraSettings
+    }
+
+    func projectDispatchReads(project id: Int64, in db: Database) throws -> ProjectDispatchReads {
+        guard let project = try Project.fetchOne(db.cachedStatement(sql: "SELECT * FROM project WHERE id = ?"), arguments: [id]),
+              let period = project.period else {
+            throw StoreError(.notFound, "no project \(id)")
         }
-        let needs = try ProjectNeed.filter(sql: "projectId = ?", arguments: [project.id]).fetchAll(db)
+        let needs = try ProjectNeed.fetchAll(db.cachedStatement(sql: "SELECT * FROM projectNeed WHERE projectId = ? ORDER BY id"), arguments: [id])
         let planned = try needs.map { try plannerNeed($0, in: db) }
         let everyone = Self.jsonArray(Set(planned.flatMap(\.list)))
         // Every row below is read from a cursor by column index: no copy of each row and no lookup of a column
@@ -319,30 +338,38 @@ extension OrchestraGateway {
         let requestRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT r.needId, r.musicianId, r.status FROM request r JOIN projectNeed n ON n.id = r.needId
             WHERE n.projectId = ? ORDER BY r.id
-            """), arguments: [project.id])
+            """), arguments: [id])
         while let row = try requestRows.next() {
             projectRequests.append(PlannerRequest(needId: try row.decode(atIndex: 0), musicianId: try row.decode(atIndex: 1),
                                                   status: try row.decode(atIndex: 2)))
         }
+        return ProjectDispatchReads(project: project, period: period, planned: planned, musicians: musicians,
+                                    projectRequests: projectRequests, settings: try settings(in: db))
+    }
+
+    /// One need's planner input from its project's shared reads, plus what is its own: its list's musicians
+    /// busy in another project at the same time, their blackouts, and where an escalating need stands.
+    func dispatchInput(need id: Int64, now: Date, shared: ProjectDispatchReads, in db: Database) throws -> DispatchInput {
+        guard var own = shared.planned.first(where: { $0.id == id }) else { throw StoreError(.notFound, "no need \(id)") }
+        let period = shared.period
         var busy: [Int64: Int64] = [:]
         let busyRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT r.musicianId, p.id AS projectId, p.startDate, p.endDate FROM request r
             JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId
             WHERE r.status IN ('pending', 'accepted') AND p.id <> ? AND r.musicianId IN (SELECT value FROM json_each(?))
-            """), arguments: [project.id, Self.jsonArray(Set(planned.first { $0.id == id }?.list ?? []))])
+            """), arguments: [shared.project.id, Self.jsonArray(Set(own.list))])
         while let row = try busyRows.next() {
             guard let start = CalendarDay(iso: try row.decode(atIndex: 2)) else { continue }
             let other = ProjectPeriod(start: start, end: (try row.decode(String?.self, atIndex: 3)).flatMap(CalendarDay.init(iso:)))
             if other.overlaps(period) { busy[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1) }
         }
-        let settings = try settings(in: db)
-        var own = planned.first { $0.id == id }!
+        let settings = shared.settings
         if own.strategy == .escalating {
             own.escalation = settings.escalationSteps.position(at: now, firstRehearsal: period.start, zone: settings.zone)
         }
         return DispatchInput(
-            need: own, otherNeeds: planned.filter { $0.id != id }, musicians: musicians,
-            projectRequests: projectRequests, busyElsewhere: busy,
+            need: own, otherNeeds: shared.planned.filter { $0.id != id }, musicians: shared.musicians,
+            projectRequests: shared.projectRequests, busyElsewhere: busy,
             listConflictMode: settings.listConflictMode, conflictPolicy: settings.conflictPolicy,
             period: period, blackouts: try Self.blackouts(of: Set(own.list), overlapping: period, in: db))
     }

@@ -71,7 +71,9 @@ extension OrchestraGateway {
             WHERE n.projectId = ? AND n.status = 'active' AND (? OR n.sendingStartedAt IS NOT NULL)
             ORDER BY i.displayOrder, p.hierarchyLevel, n.id
             """, arguments: [id, !onlySent])
-        return DispatchPlanner.planProject(try open.map { try dispatchInput(need: $0, now: now, in: db) })
+        guard !open.isEmpty else { return [] }
+        let shared = try projectDispatchReads(project: id, in: db)
+        return DispatchPlanner.planProject(try open.map { try dispatchInput(need: $0, now: now, shared: shared, in: db) })
     }
 
     /// A project's needs (one `?` argument) in score order.

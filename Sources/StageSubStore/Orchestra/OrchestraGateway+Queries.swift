@@ -131,10 +131,10 @@ extension OrchestraGateway {
     /// The A/B/C lists of a position.
     public func rankingLists(position id: Int64) throws(StoreError) -> [RankingListView] {
         try read { db in
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM position WHERE id = ?", arguments: [id]) == 1 else {
+            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM position WHERE id = ?"), arguments: [id]) == 1 else {
                 throw StoreError(.notFound, "no position \(id)")
             }
-            return try Row.fetchAll(db, sql: "SELECT id, positionId, listType, description FROM rankingList WHERE positionId = ? ORDER BY listType",
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT id, positionId, listType, description FROM rankingList WHERE positionId = ? ORDER BY listType"),
                                     arguments: [id]).map { row in
                 let listId: Int64 = row["id"]
                 return RankingListView(id: listId, positionId: row["positionId"], listType: row["listType"], description: row["description"],
@@ -146,7 +146,7 @@ extension OrchestraGateway {
 
     /// One ranking list, or not found.
     public func rankingList(_ id: Int64) throws(StoreError) -> RankingListView {
-        let position = try read { db in try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [id]) }
+        let position = try read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT positionId FROM rankingList WHERE id = ?"), arguments: [id]) }
         guard let position, let list = try rankingLists(position: position).first(where: { $0.id == id }) else {
             throw StoreError(.notFound, "no ranking list \(id)")
         }
@@ -300,11 +300,13 @@ extension OrchestraGateway {
                 let pattern = "%" + Self.likeEscaped(search) + "%"
                 arguments += [pattern, pattern]
             }
-            let args = StatementArguments(arguments)
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) " + filter, arguments: args) ?? 0
-            let rows = try Row.fetchAll(db, sql: "SELECT m.id, m.lastName || ', ' || m.firstName AS name " + filter
-                + " ORDER BY m.lastName COLLATE NOCASE, m.firstName COLLATE NOCASE, m.id LIMIT \(max(0, limit))", arguments: args)
-            return (try rows.map { (id: try $0.decode(Int64.self, atIndex: 0), name: try $0.decode(String.self, atIndex: 1)) }, total)
+            // Two texts of each statement (with and without a search), prepared once per connection; rows by index.
+            let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) " + filter), arguments: StatementArguments(arguments)) ?? 0
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT m.id, m.lastName || ', ' || m.firstName AS name " + filter
+                + " ORDER BY m.lastName COLLATE NOCASE, m.firstName COLLATE NOCASE, m.id LIMIT ?"), arguments: StatementArguments(arguments + [max(0, limit)]))
+            var musicians: [(id: Int64, name: String)] = []
+            while let row = try rows.next() { musicians.append((id: try row.decode(atIndex: 0), name: try row.decode(atIndex: 1))) }
+            return (musicians, total)
         }
     }
 
@@ -312,10 +314,10 @@ extension OrchestraGateway {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             var names: [Int64: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, firstName || ' ' || lastName AS name FROM musician WHERE id IN (SELECT value FROM json_each(?))",
-                                        arguments: [Self.jsonArray(Set(ids))]) {
-                names[row["id"]] = row["name"]
-            }
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, firstName || ' ' || lastName AS name FROM musician WHERE id IN (SELECT value FROM json_each(?))
+                """), arguments: [Self.jsonArray(Set(ids))])
+            while let row = try rows.next() { names[try row.decode(atIndex: 0)] = try row.decode(String.self, atIndex: 1) }
             return names
         }
     }
