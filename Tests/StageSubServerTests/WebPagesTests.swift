@@ -387,6 +387,21 @@ struct WebPagesTests {
         }
     }
 
+    @Test("A musician's profile says what they play, by instrument, and follows a change of their positions")
+    func profileSaysWhatTheyPlay() async throws {
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            let user = try await client.login("alpha-user")
+            let id = fixture.alpha.musician
+            #expect(try await client.call(.get, "/musicians/\(id)", as: user).text.contains("<dd>Cello: Tutti</dd>"))
+            let gateway = try fixture.appliance.gateway("alpha", database: try fixture.state.pool.database("alpha"), answerBaseURL: "http://x")
+            let solo = try gateway.positionId(instrument: "Cello", position: "Solocellist")
+            try gateway.setQualifications(musician: id, positions: [fixture.alpha.position, solo])
+            let page = try await client.call(.get, "/musicians/\(id)", as: user).text
+            #expect(page.contains("<dd>Cello: Solocellist, Tutti</dd>"), "both, under one instrument, in the score's order")
+        }
+    }
+
     @Test("An admin exports a musician as a readable page and erases them after typing the word; a user may do neither")
     func privacy() async throws {
         let fixture = try Fixture()

@@ -88,8 +88,7 @@ struct MusicianPages {
         let gateway = try page.gateway, words = page.words, language = page.language, zone = page.timeZone
         let id = try page.id()
         let musician = try gateway.musician(id)
-        let row = try gateway.musicianRows(search: musician.email, instrument: nil, position: nil, status: "all", localOnly: false,
-                                           sort: "last", limit: 5, offset: 0).items.first { $0.musician.id == id }
+        let row = try gateway.musicianRow(id)
         let figures = try gateway.statistics(musician: id)
         let percent = { (value: Double?) in value.map { Format.percent(Int(($0 * 100).rounded()), language: language) } ?? "–" }
         let view: [String: Any] = [

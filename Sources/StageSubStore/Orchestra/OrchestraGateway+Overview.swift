@@ -188,58 +188,58 @@ extension OrchestraGateway {
             // The dashboard shows the first 25 of each; the projects page has the rest.
             // Each list is its own query with its own limit: only the rows shown are read and decoded.
             func open(_ condition: String) throws -> [NeedSummary] {
-                try Row.fetchAll(db, sql: Self.needSummarySQL + """
+                try Row.fetchAll(db.cachedStatement(sql: Self.needSummarySQL + """
                      WHERE n.status IN ('active', 'paused') AND coalesce(p.endDate, p.startDate) >= ? AND p.archivedAt IS NULL AND \(condition)
                      ORDER BY p.startDate, i.displayOrder, pos.hierarchyLevel LIMIT 25
-                    """, arguments: [today]).map(Self.needSummary)
+                    """), arguments: [today]).map(Self.needSummary)
             }
             let waiting = try open("EXISTS (SELECT 1 FROM request r WHERE r.needId = n.id AND r.status = 'pending')")
             let unfilled = try open("(SELECT count(*) FROM request r WHERE r.needId = n.id AND r.status = 'accepted') < n.quantity")
-            let upcoming = try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.projectSummarySQL)) AS p "
-                + "WHERE coalesce(p.endDate, p.startDate) >= ? AND p.archivedAt IS NULL ORDER BY p.startDate LIMIT 8",
+            let upcoming = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM (\(Self.projectSummarySQL)) AS p "
+                + "WHERE coalesce(p.endDate, p.startDate) >= ? AND p.archivedAt IS NULL ORDER BY p.startDate LIMIT 8"),
                                             arguments: [today]).map(Self.projectSummary)
-            let activity = try Row.fetchAll(db, sql: """
+            let activity = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT r.musicianId, m.firstName || ' ' || m.lastName AS musicianName, r.status, r.respondedAt,
                        pos.name AS positionName, pos.nameEn AS positionNameEn, i.name AS instrumentName, i.nameEn AS instrumentNameEn,
                        p.id AS projectId, p.name AS projectName
                 FROM request r JOIN musician m ON m.id = r.musicianId JOIN projectNeed n ON n.id = r.needId
                 JOIN project p ON p.id = n.projectId JOIN position pos ON pos.id = n.positionId JOIN instrument i ON i.id = pos.instrumentId
                 WHERE r.respondedAt IS NOT NULL AND r.bookedDirectly = 0 ORDER BY r.respondedAt DESC, r.id DESC LIMIT 10
-                """).compactMap { row -> ActivityItem? in
+                """)).compactMap { row -> ActivityItem? in
                 guard let at = try? StoredDate.required(row, "respondedAt"), let status = RequestStatus(rawValue: row["status"]) else { return nil }
                 return ActivityItem(musicianId: row["musicianId"], musicianName: row["musicianName"], status: status, at: at,
                                     positionName: row["positionName"], positionNameEn: row["positionNameEn"], instrumentName: row["instrumentName"],
                                     instrumentNameEn: row["instrumentNameEn"], projectId: row["projectId"], projectName: row["projectName"])
             }
             let weekAgo = now.addingTimeInterval(-7 * 86_400), monthAgo = now.addingTimeInterval(-30 * 86_400)
-            let answered = try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE respondedAt >= ? AND bookedDirectly = 0",
+            let answered = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM request WHERE respondedAt >= ? AND bookedDirectly = 0"),
                                             arguments: [weekAgo]) ?? 0
             // Of the requests sent in 30 days that musicians could answer and are settled: answered ÷ (answered + no
             // answer in time). Pending ones, and ones the orchestra withdrew before an answer, count for neither.
-            let sent30 = try Int.fetchOne(db, sql: """
+            let sent30 = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FROM request WHERE sentAt >= ? AND bookedDirectly = 0 AND status IN ('accepted', 'declined', 'withdrawn', 'timed_out')
-                """, arguments: [monthAgo]) ?? 0
-            let answered30 = try Int.fetchOne(db, sql: """
+                """), arguments: [monthAgo]) ?? 0
+            let answered30 = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FROM request WHERE sentAt >= ? AND bookedDirectly = 0 AND status IN ('accepted', 'declined', 'withdrawn')
-                """, arguments: [monthAgo]) ?? 0
+                """), arguments: [monthAgo]) ?? 0
             return DashboardData(
                 waiting: waiting, unfilled: unfilled,
                 upcoming: upcoming, activity: activity, answeredLastWeek: answered,
                 responseRate30Days: sent30 == 0 ? nil : Double(answered30) / Double(sent30),
-                activeMusicians: try Int.fetchOne(db, sql: "SELECT count(*) FROM musician WHERE isArchived = 0 AND isActive = 1") ?? 0,
-                pendingRequests: try Int.fetchOne(db, sql: "SELECT count(*) FROM request WHERE status = 'pending'") ?? 0,
+                activeMusicians: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM musician WHERE isArchived = 0 AND isActive = 1")) ?? 0,
+                pendingRequests: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM request WHERE status = 'pending'")) ?? 0,
                 onboarding: try Self.onboarding(in: db))
         }
     }
 
     static func onboarding(in db: Database) throws -> OnboardingState {
-        let row = try Row.fetchOne(db, sql: """
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT (SELECT count(*) FROM position WHERE isArchived = 0) AS positions,
                    (SELECT count(*) FROM musician WHERE isArchived = 0) AS musicians,
                    (SELECT count(DISTINCT musicianId) FROM ranking) AS ranked,
                    (SELECT count(*) FROM project) AS projects, (SELECT count(*) FROM projectNeed) AS needs,
                    (SELECT count(*) FROM request) AS requests
-            """)!
+            """))!
         return OnboardingState(positions: row["positions"], musicians: row["musicians"], rankedMusicians: row["ranked"],
                                projects: row["projects"], needs: row["needs"], requests: row["requests"])
     }
@@ -278,31 +278,46 @@ extension OrchestraGateway {
             default: order = "m.lastName COLLATE NOCASE, m.firstName COLLATE NOCASE, m.id"
             }
             let args = StatementArguments(arguments) ?? []
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM musician m" + filter, arguments: args) ?? 0
-            let musicians = try Musician.fetchAll(db, sql: "SELECT m.* FROM musician m\(filter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)",
-                                                  arguments: args)
-            var plays: [Int64: [(String, String, String, String)]] = [:]
-            if !musicians.isEmpty {
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT q.musicianId, i.name AS i, i.nameEn AS ie, pos.name AS p, pos.nameEn AS pe FROM qualification q
-                    JOIN position pos ON pos.id = q.positionId JOIN instrument i ON i.id = pos.instrumentId
-                    WHERE q.musicianId IN (SELECT value FROM json_each(?)) ORDER BY i.displayOrder, pos.hierarchyLevel
-                    """, arguments: [Self.jsonArray(Set(musicians.compactMap(\.id)))]) {
-                    plays[row["musicianId"], default: []].append((row["i"], row["ie"], row["p"], row["pe"]))
-                }
-            }
-            func describe(_ items: [(String, String)]) -> String {
-                var grouped: [(String, [String])] = []
-                for (instrument, position) in items {
-                    if let last = grouped.indices.last, grouped[last].0 == instrument { grouped[last].1.append(position) } else { grouped.append((instrument, [position])) }
-                }
-                return grouped.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
-            }
-            let rows = musicians.map { musician in
-                let items = plays[musician.id ?? 0] ?? []
-                return MusicianRow(musician: musician, playsSv: describe(items.map { ($0.0, $0.2) }), playsEn: describe(items.map { ($0.1, $0.3) }))
-            }
+            // Prepared once per connection for each combination of filters in use (a few dozen at most).
+            let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM musician m" + filter), arguments: args) ?? 0
+            let musicians = try Musician.fetchAll(db.cachedStatement(sql: "SELECT m.* FROM musician m\(filter) ORDER BY \(order) LIMIT ? OFFSET ?"),
+                                                  arguments: args + [limit, offset])
+            let rows = try Self.musicianRows(musicians, in: db)
             return Page(items: rows, total: total, limit: limit, offset: offset)
+        }
+    }
+
+    /// One musician as the musicians page lists them (what they play, in both languages), or nil: the profile's
+    /// line, without searching the roster for it.
+    public func musicianRow(_ id: Int64) throws(StoreError) -> MusicianRow? {
+        try read { db in
+            guard let musician = try Musician.fetchOne(db.cachedStatement(sql: "SELECT * FROM musician WHERE id = ?"), arguments: [id]) else { return nil }
+            return try Self.musicianRows([musician], in: db).first
+        }
+    }
+
+    /// These musicians' rows: each with the positions they play, grouped by instrument in score order.
+    static func musicianRows(_ musicians: [Musician], in db: Database) throws -> [MusicianRow] {
+        var plays: [Int64: [(String, String, String, String)]] = [:]
+        if !musicians.isEmpty {
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT q.musicianId, i.name AS i, i.nameEn AS ie, pos.name AS p, pos.nameEn AS pe FROM qualification q
+                JOIN position pos ON pos.id = q.positionId JOIN instrument i ON i.id = pos.instrumentId
+                WHERE q.musicianId IN (SELECT value FROM json_each(?)) ORDER BY i.displayOrder, pos.hierarchyLevel
+                """), arguments: [Self.jsonArray(Set(musicians.compactMap(\.id)))]) {
+                plays[row["musicianId"], default: []].append((row["i"], row["ie"], row["p"], row["pe"]))
+            }
+        }
+        func describe(_ items: [(String, String)]) -> String {
+            var grouped: [(String, [String])] = []
+            for (instrument, position) in items {
+                if let last = grouped.indices.last, grouped[last].0 == instrument { grouped[last].1.append(position) } else { grouped.append((instrument, [position])) }
+            }
+            return grouped.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
+        }
+        return musicians.map { musician in
+            let items = plays[musician.id ?? 0] ?? []
+            return MusicianRow(musician: musician, playsSv: describe(items.map { ($0.0, $0.2) }), playsEn: describe(items.map { ($0.1, $0.3) }))
         }
     }
 
@@ -310,12 +325,12 @@ extension OrchestraGateway {
     public func musicianRequests(_ id: Int64) throws(StoreError) -> [MusicianHistoryItem] {
         try read { db in
             guard try Musician.exists(db, key: id) else { throw StoreError(.notFound, "no musician \(id)") }
-            return try Row.fetchAll(db, sql: """
+            return try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT r.id, r.status, r.sentAt, r.respondedAt, p.id AS projectId, p.name AS projectName, p.startDate,
                        pos.name AS positionName, pos.nameEn AS positionNameEn
                 FROM request r JOIN projectNeed n ON n.id = r.needId JOIN project p ON p.id = n.projectId JOIN position pos ON pos.id = n.positionId
                 WHERE r.musicianId = ? ORDER BY r.sentAt DESC, r.id DESC LIMIT 500
-                """, arguments: [id]).compactMap { row -> MusicianHistoryItem? in
+                """), arguments: [id]).compactMap { row -> MusicianHistoryItem? in
                 guard let status = RequestStatus(rawValue: row["status"]),
                       let dates = try? (StoredDate.required(row, "sentAt"), StoredDate.optional(row, "respondedAt")) else { return nil }
                 return MusicianHistoryItem(requestId: row["id"], status: status, sentAt: dates.0, respondedAt: dates.1,
