@@ -36,7 +36,7 @@ extension OrchestraGateway {
     /// A musician's blackouts, earliest first.
     public func blackouts(musician id: Int64) throws(StoreError) -> [MusicianBlackout] {
         try read { db in
-            guard try Musician.exists(db, key: id) else { throw StoreError(.notFound, "no musician \(id)") }
+            guard try Musician.exists(db, id: id) else { throw StoreError(.notFound, "no musician \(id)") }
             return try MusicianBlackout.filter(sql: "musicianId = ?", arguments: [id]).order(sql: "startDate, id").fetchAll(db)
         }
     }

@@ -62,7 +62,7 @@ extension OrchestraGateway {
             let projectId: Int64, needId: Int64?
             switch owner {
             case .project(let id):
-                guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
+                guard try Project.exists(db, id: id) else { throw StoreError(.notFound, "no project \(id)") }
                 (projectId, needId) = (id, nil)
             case .need(let id):
                 guard let need = try ProjectNeed.fetchOne(db, key: id) else { throw StoreError(.notFound, "no need \(id)") }
@@ -80,7 +80,7 @@ extension OrchestraGateway {
     /// A project's files, its own and its needs', oldest first (without their bytes).
     public func files(project id: Int64) throws(StoreError) -> [StoredFile] {
         try read { db in
-            guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
+            guard try Project.exists(db, id: id) else { throw StoreError(.notFound, "no project \(id)") }
             return try StoredFile.fetchAll(db, sql: "SELECT \(StoredFile.columns) FROM fileStorage WHERE projectId = ? ORDER BY id", arguments: [id])
         }
     }

@@ -90,7 +90,7 @@ extension OrchestraGateway {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw StoreError(.invalidInput, .customListName) }
         return try write { db in
-            guard try Project.exists(db, key: project) else { throw StoreError(.notFound, "no project \(project)") }
+            guard try Project.exists(db, id: project) else { throw StoreError(.notFound, "no project \(project)") }
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM position WHERE id = ?)", arguments: [position]) == true else {
                 throw StoreError(.invalidInput, "positionId: there is no position \(position)")
             }

@@ -73,7 +73,7 @@ extension OrchestraGateway {
     /// Staff revoke every link of a musician; returns how many worked until now.
     public func revokeLinks(musician id: Int64, now: Date) throws(StoreError) -> Int {
         try write { db in
-            guard try Musician.exists(db, key: id) else { throw StoreError(.notFound, "no musician \(id)") }
+            guard try Musician.exists(db, id: id) else { throw StoreError(.notFound, "no musician \(id)") }
             try db.execute(sql: "UPDATE musicianLink SET revokedAt = ? WHERE musicianId = ? AND revokedAt IS NULL", arguments: [now, id])
             return db.changesCount
         }
@@ -82,7 +82,7 @@ extension OrchestraGateway {
     /// A musician's links, newest first (never their tokens: only hashes are kept).
     public func links(musician id: Int64) throws(StoreError) -> [MusicianLink] {
         try read { db in
-            guard try Musician.exists(db, key: id) else { throw StoreError(.notFound, "no musician \(id)") }
+            guard try Musician.exists(db, id: id) else { throw StoreError(.notFound, "no musician \(id)") }
             return try MusicianLink.filter(sql: "musicianId = ?", arguments: [id]).order(sql: "id DESC").fetchAll(db)
         }
     }

@@ -65,7 +65,7 @@ extension OrchestraGateway {
     /// The plans of a project's active needs in score order; `onlySent` leaves out the needs nobody has
     /// sent yet (they neither ask nor hold anyone back).
     func projectPlans(project id: Int64, onlySent: Bool = false, now: Date, in db: Database) throws -> [NeedPlan] {
-        guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
+        guard try Project.exists(db, id: id) else { throw StoreError(.notFound, "no project \(id)") }
         let open = try Int64.fetchAll(db, sql: """
             SELECT n.id FROM projectNeed n JOIN position p ON p.id = n.positionId JOIN instrument i ON i.id = p.instrumentId
             WHERE n.projectId = ? AND n.status = 'active' AND (? OR n.sendingStartedAt IS NOT NULL)
@@ -85,7 +85,7 @@ extension OrchestraGateway {
     /// Refuses a need whose project is unknown, whose position is archived, or whose list belongs to
     /// another position or project.
     static func checkPlacement(of need: ProjectNeed, in db: Database) throws {
-        guard try Project.exists(db, key: need.projectId) else { throw StoreError(.notFound, "no project \(need.projectId)") }
+        guard try Project.exists(db, id: need.projectId) else { throw StoreError(.notFound, "no project \(need.projectId)") }
         try refuseArchivedPosition(need.positionId, in: db)
         let listPosition = need.rankingListId != nil
             ? try Int64.fetchOne(db, sql: "SELECT positionId FROM rankingList WHERE id = ?", arguments: [need.rankingListId])

@@ -121,7 +121,7 @@ extension OrchestraGateway {
     /// The needs of a project in score order, with names and counts.
     public func needSummaries(project id: Int64) throws(StoreError) -> [NeedSummary] {
         try read { db in
-            guard try Project.exists(db, key: id) else { throw StoreError(.notFound, "no project \(id)") }
+            guard try Project.exists(db, id: id) else { throw StoreError(.notFound, "no project \(id)") }
             return try Row.fetchAll(db.cachedStatement(sql: Self.needSummarySQL + " WHERE n.projectId = ? ORDER BY i.displayOrder, pos.hierarchyLevel, n.id"),
                                     arguments: [id]).map(Self.needSummary)
         }
@@ -324,7 +324,7 @@ extension OrchestraGateway {
     /// Every request a musician was sent, newest first, with the project and position.
     public func musicianRequests(_ id: Int64) throws(StoreError) -> [MusicianHistoryItem] {
         try read { db in
-            guard try Musician.exists(db, key: id) else { throw StoreError(.notFound, "no musician \(id)") }
+            guard try Musician.exists(db, id: id) else { throw StoreError(.notFound, "no musician \(id)") }
             return try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT r.id, r.status, r.sentAt, r.respondedAt, p.id AS projectId, p.name AS projectName, p.startDate,
                        pos.name AS positionName, pos.nameEn AS positionNameEn

@@ -186,8 +186,8 @@ extension OrchestraGateway {
     /// An unknown project or need is not found (not an empty list).
     public func requestViews(project: Int64? = nil, need: Int64? = nil) throws(StoreError) -> [RequestView] {
         try read { db in
-            if let project, try !Project.exists(db, key: project) { throw StoreError(.notFound, "no project \(project)") }
-            if let need, try !ProjectNeed.exists(db, key: need) { throw StoreError(.notFound, "no need \(need)") }
+            if let project, try !Project.exists(db, id: project) { throw StoreError(.notFound, "no project \(project)") }
+            if let need, try !ProjectNeed.exists(db, id: need) { throw StoreError(.notFound, "no need \(need)") }
             // Only the conditions asked for, so that SQLite walks the need's or the project's requests by their
             // index; `?1 IS NULL OR …` made it scan every request of the orchestra.
             var conditions: [String] = [], arguments: StatementArguments = []
@@ -203,9 +203,9 @@ extension OrchestraGateway {
 
     public func request(_ id: Int64) throws(StoreError) -> RequestView {
         let found = try read { db in
-            try RequestView.fetchOne(db, sql: """
+            try RequestView.fetchOne(db.cachedStatement(sql: """
                 SELECT \(RequestView.columns) FROM request r JOIN musician m ON m.id = r.musicianId WHERE r.id = ?
-                """, arguments: [id])
+                """), arguments: [id])
         }
         guard let found else { throw StoreError(.notFound, "no request \(id)") }
         return found

@@ -82,7 +82,7 @@ public final class OrchestraGateway: Sendable {
         try Self.validate(musician)
         musician.updatedAt = now
         try write { db in
-            guard try Musician.exists(db, key: musician.id) else { throw StoreError(.notFound, "no musician \(musician.id ?? 0)") }
+            guard try Musician.exists(db, id: musician.id) else { throw StoreError(.notFound, "no musician \(musician.id ?? 0)") }
             try Self.refuseDuplicates(musician, in: db)
             try musician.update(db)
             if let positions { try Self.writeQualifications(musician: musician.id!, positions, in: db) }
@@ -113,7 +113,7 @@ public final class OrchestraGateway: Sendable {
     /// Replaces a musician's qualifications.
     public func setQualifications(musician id: Int64, positions: Set<Int64>) throws(StoreError) {
         try write { db in
-            guard try Musician.exists(db, key: id) else { throw StoreError(.notFound, "no musician \(id)") }
+            guard try Musician.exists(db, id: id) else { throw StoreError(.notFound, "no musician \(id)") }
             try Self.writeQualifications(musician: id, positions, in: db)
         }
     }
