@@ -52,6 +52,14 @@ public enum OrchestraMigrations {
         migrator.registerMigration("v8: blackout dates, escalation, musician links, erasure") { db in
             try OrchestraSchema.migrateToV8(db)
         }
+        migrator.registerMigration("v9: the roster in name order from an index") { db in
+            // The roster's default order, with what its search compares: the musicians page walks it and stops at
+            // its 50 rows, a search that matches many is read in order instead of sorting every match, and one
+            // that matches few is filtered inside the index (docs/benchmarks.md, 4 December).
+            try db.execute(sql: """
+                CREATE INDEX musician_by_name ON musician(lastName COLLATE NOCASE, firstName COLLATE NOCASE, id, isArchived, email, phone)
+                """)
+        }
         return migrator
     }
 
