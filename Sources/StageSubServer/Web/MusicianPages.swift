@@ -87,8 +87,8 @@ struct MusicianPages {
     static func profile(_ page: WebPage, eraseError: String?) throws -> Response {
         let gateway = try page.gateway, words = page.words, language = page.language, zone = page.timeZone
         let id = try page.id()
-        let musician = try gateway.musician(id)
-        let row = try gateway.musicianRow(id)
+        let row = try gateway.musicianRow(id), musician = row.musician
+        let plays = language == .en ? row.playsEn : row.playsSv
         let figures = try gateway.statistics(musician: id)
         let percent = { (value: Double?) in value.map { Format.percent(Int(($0 * 100).rounded()), language: language) } ?? "–" }
         let view: [String: Any] = [
@@ -98,7 +98,7 @@ struct MusicianPages {
             "statusText": musician.isArchived ? words[.statusArchived] : musician.isActive ? words[.statusCurrent] : words[.statusInactive],
             "archived": musician.isArchived, "notes": musician.notes ?? "",
             "isAdmin": page.isAdmin, "eraseWord": words[.eraseConfirmWord], "eraseError": eraseError ?? false as Any,
-            "plays": (language == .en ? row?.playsEn : row?.playsSv).flatMap { $0.isEmpty ? nil : $0 } ?? words[.playsNothing],
+            "plays": plays.isEmpty ? words[.playsNothing] : plays,
             "requests": figures?.requests ?? 0, "accepted": figures?.accepted ?? 0, "declined": figures?.declined ?? 0,
             "acceptanceRate": percent(figures?.acceptanceRate), "responseRate": percent(figures?.responseRate),
             "medianResponse": figures?.medianResponseHours.map { Format.duration(hours: $0, language: language) } ?? "–",

@@ -119,7 +119,7 @@ enum StaticFiles {
 
 // The values the views hand the engine are mostly strings and integers. Without these, the engine renders one
 // through three failed protocol casts and `String(describing:)` (a fourth and fifth cast); with them, through
-// the one cast it tries first. The rendered text is the same (`TemplateTests`): a string is itself, an integer
+// the one cast it tries first. The rendered text is the same (`WebPagesTests.valuesRenderAsText`): a string is itself, an integer
 // its decimal digits, and neither is ever the engine's "null".
 extension String: @retroactive MustacheCustomRenderable {
     public var renderText: String { self }

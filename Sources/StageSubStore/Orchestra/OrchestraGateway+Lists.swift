@@ -91,7 +91,7 @@ extension OrchestraGateway {
         guard !name.isEmpty, name.count <= 200 else { throw StoreError(.invalidInput, .customListName) }
         return try write { db in
             guard try Project.exists(db, id: project) else { throw StoreError(.notFound, "no project \(project)") }
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM position WHERE id = ?)", arguments: [position]) == true else {
+            guard try Position.exists(db, id: position) else {
                 throw StoreError(.invalidInput, "positionId: there is no position \(position)")
             }
             try Self.checkRankable(musicians, position: position, in: db)

@@ -287,12 +287,14 @@ extension OrchestraGateway {
         }
     }
 
-    /// One musician as the musicians page lists them (what they play, in both languages), or nil: the profile's
-    /// line, without searching the roster for it.
-    public func musicianRow(_ id: Int64) throws(StoreError) -> MusicianRow? {
+    /// One musician with what they play, in both languages, as the musicians page lists them (the profile's
+    /// musician and its line, in one read); not found when there is no such musician.
+    public func musicianRow(_ id: Int64) throws(StoreError) -> MusicianRow {
         try read { db in
-            guard let musician = try Musician.fetchOne(db.cachedStatement(sql: "SELECT * FROM musician WHERE id = ?"), arguments: [id]) else { return nil }
-            return try Self.musicianRows([musician], in: db).first
+            guard let musician = try Musician.fetchOne(db.cachedStatement(sql: "SELECT * FROM musician WHERE id = ?"), arguments: [id]) else {
+                throw StoreError(.notFound, "no musician \(id)")
+            }
+            return try Self.musicianRows([musician], in: db)[0]
         }
     }
 

@@ -131,7 +131,7 @@ extension OrchestraGateway {
     /// The A/B/C lists of a position.
     public func rankingLists(position id: Int64) throws(StoreError) -> [RankingListView] {
         try read { db in
-            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM position WHERE id = ?"), arguments: [id]) == 1 else {
+            guard try Position.exists(db, id: id) else {
                 throw StoreError(.notFound, "no position \(id)")
             }
             return try Row.fetchAll(db.cachedStatement(sql: "SELECT id, positionId, listType, description FROM rankingList WHERE positionId = ? ORDER BY listType"),
